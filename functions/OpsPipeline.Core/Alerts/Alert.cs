@@ -1,0 +1,70 @@
+namespace OpsPipeline.Core.Alerts;
+
+/// <summary>Whether an alert is firing, resolved, or neither (INSUFFICIENT_DATA).</summary>
+public enum AlertStatus
+{
+    Firing,
+    Resolved,
+    Unknown,
+}
+
+/// <summary>A link that explains an alert: console, runbook, dashboard, logs, trace.</summary>
+public sealed record AlertLink(string Text, string Href);
+
+/// <summary>
+/// One normalized alert: what is wrong (summary), with the why behind links.
+/// Built from a CloudWatch alarm state change or a DLQ arrival; carried as a CloudEvent.
+/// </summary>
+public sealed record Alert
+{
+    /// <summary>account + region + alarm ARN (DLQ alerts: queue + groupBy labels). Stable across transitions.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>cloudwatch | dlq.</summary>
+    public required string Source { get; init; }
+
+    public required AlertStatus Status { get; init; }
+
+    /// <summary>Raw state: ALARM, OK, INSUFFICIENT_DATA (DLQ alerts: ALARM).</summary>
+    public required string State { get; init; }
+
+    public string? PreviousState { get; init; }
+
+    /// <summary>The alarm's own state timestamp: the order of transitions.</summary>
+    public required DateTimeOffset StateTimestamp { get; init; }
+
+    /// <summary>EventBridge event id: the unit of idempotency.</summary>
+    public required string EventId { get; init; }
+
+    /// <summary>EventBridge event time.</summary>
+    public required DateTimeOffset EventTime { get; init; }
+
+    public required string Name { get; init; }
+
+    public string? Arn { get; init; }
+
+    public required string Account { get; init; }
+
+    public required string Region { get; init; }
+
+    /// <summary>Built-in labels (alarmName, namespace, metric, account, region, source, state) plus config and tag labels. Ordinal order.</summary>
+    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+
+    /// <summary>One line: what is wrong.</summary>
+    public required string Summary { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>The alarm's state reason (free text from CloudWatch).</summary>
+    public string? Reason { get; init; }
+
+    public IReadOnlyList<AlertLink> Links { get; init; } = [];
+
+    /// <summary>X-Ray trace id carried from the event, when there is one.</summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>Set for events replayed from the archive (EventBridge "replay-name").</summary>
+    public string? ReplayName { get; init; }
+
+    public string Severity => Labels.TryGetValue("severity", out var s) ? s : "warning";
+}

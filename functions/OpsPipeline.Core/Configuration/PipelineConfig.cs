@@ -1,0 +1,115 @@
+namespace OpsPipeline.Core.Configuration;
+
+/// <summary>The whole pipeline configuration (one YAML file; see README "Configuration").</summary>
+public sealed record PipelineConfig
+{
+    public required Defaults Defaults { get; init; }
+
+    /// <summary>Label rules for alarms, applied in file order; later labels override earlier ones.</summary>
+    public IReadOnlyList<AlarmLabelRule> Alarms { get; init; } = [];
+
+    public required IReadOnlyList<ReceiverConfig> Receivers { get; init; }
+
+    public required RouteConfig Route { get; init; }
+
+    public IReadOnlyList<InhibitRule> Inhibit { get; init; } = [];
+
+    /// <summary>Receiver for replayed (drill) events; null means drills deliver nowhere.</summary>
+    public string? DrillReceiver { get; init; }
+
+    public IReadOnlyList<SloConfig> Slos { get; init; } = [];
+
+    public DlqConfig? Dlq { get; init; }
+
+    public ReceiverConfig? FindReceiver(string name) => Receivers.FirstOrDefault(r => r.Name == name);
+}
+
+/// <summary>Defaults every route inherits.</summary>
+public sealed record Defaults
+{
+    public TimeSpan GroupWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan RepeatInterval { get; init; } = TimeSpan.FromHours(4);
+
+    public FlappingConfig Flapping { get; init; } = new();
+
+    public bool SendResolved { get; init; } = true;
+}
+
+/// <summary>This many state changes within the window mark an alert flapping.</summary>
+public sealed record FlappingConfig
+{
+    public int Changes { get; init; } = 4;
+
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(30);
+}
+
+/// <summary>Labels added to every alarm whose built-in labels satisfy <see cref="Match"/>.</summary>
+public sealed record AlarmLabelRule(LabelMatchers Match, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>A named destination; exactly one channel is set.</summary>
+public sealed record ReceiverConfig
+{
+    public required string Name { get; init; }
+
+    public PagerDutyReceiver? PagerDuty { get; init; }
+
+    public SlackReceiver? Slack { get; init; }
+
+    public SnsReceiver? Sns { get; init; }
+
+    public WebhookReceiver? Webhook { get; init; }
+
+    /// <summary>slack | pagerduty | sns | webhook.</summary>
+    public string Channel => PagerDuty is not null ? "pagerduty" : Slack is not null ? "slack" : Sns is not null ? "sns" : "webhook";
+}
+
+public sealed record PagerDutyReceiver(string RoutingKeyParameter);
+
+public sealed record SlackReceiver(string WebhookUrlParameter);
+
+public sealed record SnsReceiver(string TopicArn);
+
+public sealed record WebhookReceiver(string UrlParameter);
+
+/// <summary>A node of the routing tree. Unset values inherit from the parent (root: from defaults).</summary>
+public sealed record RouteConfig
+{
+    public string? Receiver { get; init; }
+
+    public LabelMatchers Match { get; init; } = LabelMatchers.Empty;
+
+    public IReadOnlyList<string>? GroupBy { get; init; }
+
+    public TimeSpan? GroupWait { get; init; }
+
+    public TimeSpan? RepeatInterval { get; init; }
+
+    public bool Continue { get; init; }
+
+    public IReadOnlyList<RouteConfig> Routes { get; init; } = [];
+}
+
+/// <summary>While a source alert fires, matching targets with equal labels are suppressed.</summary>
+public sealed record InhibitRule(LabelMatchers SourceMatch, LabelMatchers TargetMatch, IReadOnlyList<string> Equal);
+
+/// <summary>A period-based SLO: time any of <see cref="Alarms"/> is in ALARM is bad time.</summary>
+public sealed record SloConfig
+{
+    public required string Name { get; init; }
+
+    /// <summary>Percent of good time, e.g. 99.9.</summary>
+    public required double Objective { get; init; }
+
+    public required TimeSpan Window { get; init; }
+
+    public required IReadOnlyList<string> Alarms { get; init; }
+
+    public IReadOnlyList<BurnAlertConfig> BurnAlerts { get; init; } = [];
+}
+
+/// <summary>Multi-window burn-rate alert: both windows at or above <see cref="BurnRate"/> fire it.</summary>
+public sealed record BurnAlertConfig(TimeSpan Long, TimeSpan Short, double BurnRate, string Receiver);
+
+/// <summary>How DLQ arrivals are grouped into alerts.</summary>
+public sealed record DlqConfig(IReadOnlyList<string> GroupBy, string Receiver);
