@@ -1,0 +1,59 @@
+using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Decisions;
+
+namespace OpsPipeline.Core.Rendering;
+
+/// <summary>How one delivery action reads to a human, the same on every channel.</summary>
+/// <param name="Headline">Upper-case word(s) leading a Slack header and an SNS message.</param>
+/// <param name="SlackEmoji">Slack shortcode shown before the headline.</param>
+/// <param name="PagerDutyEventAction">trigger | resolve.</param>
+/// <param name="SummaryTag">Put in front of the PagerDuty summary, or null.</param>
+internal sealed record AlertPresentation(string Headline, string SlackEmoji, string PagerDutyEventAction, string? SummaryTag)
+{
+    /// <summary>The single-alert actions. Digests (many alerts), budget and DLQ notices get their own entries when rendered.</summary>
+    public static AlertPresentation For(string action) => action switch
+    {
+        DeliveryActions.Trigger => new("FIRING", ":rotating_light:", "trigger", null),
+        DeliveryActions.Resolve => new("RESOLVED", ":white_check_mark:", "resolve", null),
+        DeliveryActions.Repeat => new("STILL FIRING", ":repeat:", "trigger", null),
+        DeliveryActions.Flapping => new("FLAPPING", ":twisted_rightwards_arrows:", "trigger", "[FLAPPING]"),
+        _ => throw new ArgumentOutOfRangeException(
+            nameof(action),
+            action,
+            $"Action '{action}' cannot be rendered for a single alert; expected trigger, resolve, repeat or flapping."),
+    };
+
+    /// <summary>"ALARM (was OK)", or just the state when the previous one is unknown.</summary>
+    public static string StateText(Alert alert)
+    {
+        var state = UntrustedText.OneLine(alert.State);
+        var previous = UntrustedText.OneLine(alert.PreviousState);
+        return previous.Length == 0 ? state : $"{state} (was {previous})";
+    }
+
+    /// <summary>The subject tag of an SNS message: the raw state for trigger/resolve, the action otherwise.</summary>
+    public static string SnsTag(Alert alert, string action) => action switch
+    {
+        DeliveryActions.Repeat => "[REMINDER] [" + UntrustedText.OneLine(alert.State) + "]",
+        DeliveryActions.Flapping => "[FLAPPING]",
+        _ => "[" + UntrustedText.OneLine(alert.State) + "]",
+    };
+
+    /// <summary>PagerDuty's four severities from our severity label (case-insensitive); anything unknown is a warning.</summary>
+    public static string PagerDutySeverity(string severity) => severity.Trim().ToLowerInvariant() switch
+    {
+        "critical" => "critical",
+        "high" or "error" => "error",
+        "warning" or "medium" => "warning",
+        "low" or "info" => "info",
+        _ => "warning",
+    };
+
+    /// <summary>Labels in ordinal key order, so every rendering of one alert is byte-identical.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> OrderedLabels(Alert alert) =>
+        alert.Labels.OrderBy(l => l.Key, StringComparer.Ordinal);
+
+    /// <summary>ISO-8601 UTC with milliseconds and Z: what PagerDuty and humans both read.</summary>
+    public static string Timestamp(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+}

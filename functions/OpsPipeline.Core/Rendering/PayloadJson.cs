@@ -1,0 +1,40 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace OpsPipeline.Core.Rendering;
+
+/// <summary>Writes a payload with <see cref="Utf8JsonWriter"/> (no reflection) and hands it back as a <see cref="JsonElement"/>.</summary>
+internal static class PayloadJson
+{
+    // Relaxed escaping keeps '&', '<', '>' and accents readable in bodies; nothing here is ever embedded in HTML.
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+    };
+
+    /// <summary>The written JSON and its size in UTF-8 bytes (what the channel's byte limits measure).</summary>
+    public static (JsonElement Element, int Bytes) Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            write(writer);
+        }
+
+        return (JsonElement.Parse(buffer.WrittenSpan), buffer.WrittenCount);
+    }
+
+    /// <summary>A JSON string value (the SNS message is a string, not an object).</summary>
+    public static JsonElement String(string value) => Write(w => w.WriteStringValue(value)).Element;
+
+    /// <summary>Writes <paramref name="value"/> only when it has content: absent beats empty for optional fields.</summary>
+    public static void WriteIfPresent(this Utf8JsonWriter writer, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}
