@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace OpsPipeline.Core.Configuration;
 
-/// <summary>One label matcher: a plain string is equality, a leading <c>~</c> is an anchored regex.</summary>
+/// <summary>
+/// One label matcher: a plain string is equality, a leading <c>~</c> is a regex anchored at the start of the value
+/// (so the config's <c>~^checkout-</c> means "starts with checkout-"; add <c>$</c> to match the whole value).
+/// </summary>
 public sealed class LabelMatcher
 {
     private readonly Regex? _regex;
@@ -13,8 +16,9 @@ public sealed class LabelMatcher
         Pattern = pattern;
         if (pattern.StartsWith('~'))
         {
-            // Anchored like Alertmanager: the whole value must match.
-            _regex = new Regex("^(?:" + pattern[1..] + ")$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            // Anchored at the start only: the architecture's own examples (~^checkout-, ~^billing-) are prefixes.
+            // A timeout bounds a pathological pattern from a config file.
+            _regex = new Regex("^(?:" + pattern[1..] + ")", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
         }
     }
 

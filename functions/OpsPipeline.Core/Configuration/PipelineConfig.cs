@@ -105,6 +105,9 @@ public sealed record SloConfig
 
     public required IReadOnlyList<string> Alarms { get; init; }
 
+    /// <summary>Optional receiver for this SLO's burn alerts that name none (and for the default burn alerts).</summary>
+    public string? Receiver { get; init; }
+
     public IReadOnlyList<BurnAlertConfig> BurnAlerts { get; init; } = [];
 }
 
