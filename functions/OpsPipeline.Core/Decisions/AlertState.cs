@@ -1,0 +1,39 @@
+using OpsPipeline.Core.Alerts;
+
+namespace OpsPipeline.Core.Decisions;
+
+/// <summary>
+/// What the pipeline remembers of one alert between events: the newest transition it has seen,
+/// what it last notified, and why. Stored as one DynamoDB item, written with one conditional write.
+/// </summary>
+public sealed record AlertState
+{
+    /// <summary>How many recent event ids are kept for idempotency (EventBridge redelivers within minutes).</summary>
+    public const int RememberedEventIds = 32;
+
+    public required string Key { get; init; }
+
+    /// <summary>Newest raw state seen (ALARM, OK, INSUFFICIENT_DATA), by the alarm's own timestamp.</summary>
+    public required string State { get; init; }
+
+    public required DateTimeOffset StateTimestamp { get; init; }
+
+    /// <summary>The last status a notification was sent for (Firing or Resolved), or null if never notified.</summary>
+    public AlertStatus? NotifiedStatus { get; init; }
+
+    /// <summary>Ids of recently applied events, newest last; a redelivered id is a duplicate.</summary>
+    public IReadOnlyList<string> RecentEventIds { get; init; } = [];
+
+    /// <summary>Last decision (notify, duplicate, stale, unchanged, …) and its reason, for `--explain` and operators.</summary>
+    public required string LastDecision { get; init; }
+
+    public required string LastReason { get; init; }
+
+    /// <summary>The newest alert as normalized (JSON), so time-based work can re-render it without the event.</summary>
+    public string? AlertJson { get; init; }
+
+    /// <summary>Optimistic-concurrency version: each write requires the version it read.</summary>
+    public long Version { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+}

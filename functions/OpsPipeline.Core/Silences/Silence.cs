@@ -1,0 +1,34 @@
+using OpsPipeline.Core.Configuration;
+
+namespace OpsPipeline.Core.Silences;
+
+/// <summary>
+/// A time-bounded mute, Alertmanager style: alerts whose labels match every matcher between
+/// <see cref="StartsAt"/> and <see cref="EndsAt"/> are recorded, not sent.
+/// </summary>
+public sealed class Silence
+{
+    public required string Id { get; init; }
+
+    /// <summary>Matchers as written: label → value, or "~regex".</summary>
+    public required IReadOnlyDictionary<string, string> Matchers { get; init; }
+
+    public required DateTimeOffset StartsAt { get; init; }
+
+    public required DateTimeOffset EndsAt { get; init; }
+
+    public required string CreatedBy { get; init; }
+
+    public required string Comment { get; init; }
+
+    private LabelMatchers? _compiled;
+
+    private LabelMatchers Compiled => _compiled ??= new LabelMatchers([.. Matchers.Select(m => new LabelMatcher(m.Key, m.Value))]);
+
+    public bool IsActiveAt(DateTimeOffset now) => StartsAt <= now && now < EndsAt;
+
+    public bool Mutes(IReadOnlyDictionary<string, string> labels, DateTimeOffset now) => IsActiveAt(now) && Compiled.Matches(labels);
+
+    /// <summary>How an operator reads it: `{service=checkout, alarmName=~^checkout-} until 2026-03-02T10:00Z by alice`.</summary>
+    public string Describe() => $"{Compiled} until {EndsAt:yyyy-MM-ddTHH:mm}Z by {CreatedBy}";
+}

@@ -1,0 +1,17 @@
+namespace OpsPipeline.Functions;
+
+// The type names below are Step Functions error names (the managed runtime reports an unhandled
+// exception's type name as errorType), matched by ErrorEquals in statemachines/alert-pipeline.asl.json.
+
+/// <summary>Too much write contention on one alert's state: transient, retried by the state machine.</summary>
+public sealed class StateConflictException(string message) : Exception(message);
+
+/// <summary>A delivery failed in a way that may succeed later (timeout, 5xx, 429): retried with backoff and jitter.</summary>
+public sealed class TransientDeliveryException(string message, TimeSpan? retryAfter = null) : Exception(message)
+{
+    /// <summary>The receiver's Retry-After, when it sent one.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>A delivery the receiver will never accept as sent (4xx other than 408/429, bad routing key): not retried, parked.</summary>
+public sealed class PermanentDeliveryException(string message) : Exception(message);

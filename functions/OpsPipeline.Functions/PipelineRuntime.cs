@@ -1,0 +1,66 @@
+using Amazon.DynamoDBv2;
+using Amazon.SimpleSystemsManagement;
+using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Routing;
+using OpsPipeline.Functions.Adapters;
+
+namespace OpsPipeline.Functions;
+
+/// <summary>
+/// Everything the handlers share, built once per execution environment (static init, so SnapStart can
+/// snapshot it): parsed config, route tree, clients. Locally, opsctl builds one pointing at the local stack.
+/// </summary>
+public sealed class PipelineRuntime
+{
+    private static readonly Lazy<PipelineRuntime> FromEnvironmentLazy = new(BuildFromEnvironment);
+
+    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, HttpDeliverySender sender, TimeProvider clock)
+    {
+        Config = config;
+        Decider = new AlertDecider(config, new RouteTree(config.Route, config.Defaults));
+        AlertStates = alertStates;
+        Sender = sender;
+        Clock = clock;
+    }
+
+    public PipelineConfig Config { get; }
+
+    public AlertDecider Decider { get; }
+
+    public IAlertStateStore AlertStates { get; }
+
+    public HttpDeliverySender Sender { get; }
+
+    public TimeProvider Clock { get; }
+
+    /// <summary>The runtime for a Lambda execution environment, from its environment variables.</summary>
+    public static PipelineRuntime FromEnvironment => FromEnvironmentLazy.Value;
+
+    /// <summary>Config substitutions (${Name}) come from the environment, e.g. OpsEmailTopicArn.</summary>
+    public static IReadOnlyDictionary<string, string> EnvironmentSubstitutions()
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+        {
+            values[(string)e.Key] = (string?)e.Value ?? string.Empty;
+        }
+
+        return values;
+    }
+
+    private static PipelineRuntime BuildFromEnvironment()
+    {
+        var configFile = Environment.GetEnvironmentVariable("OPS_CONFIG_FILE") ?? "ops-pipeline.yaml";
+        var path = Path.IsPathRooted(configFile) ? configFile : Path.Combine(AppContext.BaseDirectory, configFile);
+        var config = ConfigLoader.LoadFile(path, EnvironmentSubstitutions());
+        var table = Environment.GetEnvironmentVariable("TABLE_NAME")
+            ?? throw new InvalidOperationException("TABLE_NAME is not set");
+        var clock = TimeProvider.System;
+        var secrets = new SsmSecretStore(new AmazonSimpleSystemsManagementClient(), clock, TimeSpan.FromMinutes(5));
+        var pagerDuty = new Uri(Environment.GetEnvironmentVariable("PAGERDUTY_EVENTS_URL") ?? "https://events.pagerduty.com/v2/enqueue");
+        var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var sender = new HttpDeliverySender(http, secrets, pagerDuty, TimeSpan.FromSeconds(10));
+        return new PipelineRuntime(config, new DynamoAlertStateStore(new AmazonDynamoDBClient(), table), sender, clock);
+    }
+}

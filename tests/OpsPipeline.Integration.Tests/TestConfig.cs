@@ -1,0 +1,30 @@
+using OpsCtl.Local;
+using OpsPipeline.Core.Configuration;
+
+namespace OpsPipeline.Integration.Tests;
+
+/// <summary>The configs the scenarios run with: the repo's sample (as users get it) or one written inline.</summary>
+internal static class TestConfig
+{
+    public static PipelineConfig Sample() => OpsCtl.Cli.LoadConfig(RepoPaths.SampleConfig)
+        ?? throw new InvalidOperationException("the sample config does not load");
+
+    public static PipelineConfig Inline(string yaml) => ConfigLoader.Load(yaml, "inline.yaml", new Dictionary<string, string> { ["OpsEmailTopicArn"] = "arn:aws:sns:us-east-1:000000000000:ops-email" });
+
+    public static async Task<(RunSummary Summary, IReadOnlyList<OutboundRecord> Outbound, IReadOnlyList<ParkedRecord> Parked, string Err)> RunAsync(
+        IEnumerable<string> events, PipelineConfig? config = null, Action<LocalStack>? prepare = null)
+    {
+        var err = new StringWriter();
+        var inputs = events.Select((e, i) => new EventInput($"event[{i}]", e)).ToList();
+        var (summary, outbound, parked) = await LocalRun.RunAsync(new LocalRunOptions
+        {
+            Config = config ?? Sample(),
+            Inputs = inputs,
+            Out = TextWriter.Null,
+            Err = err,
+            Explain = true,
+            Prepare = prepare,
+        });
+        return (summary, outbound, parked, err.ToString());
+    }
+}

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using OpsCtl.Local;
+using OpsPipeline.Core.Configuration;
+
+namespace OpsCtl;
+
+/// <summary>The opsctl command tree.</summary>
+public static class Cli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("opsctl: operate ServerlessOpsPipeline — local runs, config checks.");
+        root.Subcommands.Add(LocalCommand());
+        root.Subcommands.Add(ConfigCommand());
+        return root;
+    }
+
+    private static Option<string?> ConfigOption() => new("--config") { Description = "Pipeline config YAML (default: the repo's sample, functions/OpsPipeline.Functions/ops-pipeline.yaml)" };
+
+    private static Command LocalCommand()
+    {
+        var config = ConfigOption();
+        var clock = new Option<string>("--clock") { Description = "event: now = each event's time (deterministic); wall: the real clock", DefaultValueFactory = _ => "event" };
+        clock.AcceptOnlyFromAmong("event", "wall");
+        var replayName = new Option<string?>("--replay-name") { Description = "Run the events as a recovery drill with this replay name" };
+        var output = new Option<string?>("--out") { Description = "Write the delivery lines to this file instead of stdout" };
+        var explain = new Option<bool>("--explain") { Description = "Print each event's decision and reason to stderr" };
+        var paths = new Argument<string[]>("PATH") { Description = "JSON file (one event or an array), .jsonl file, or folder; default: events/", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("local", "Run the pipeline on the embedded local stack (dynalite, the real ASL on aws-local-stepfunctions, local receivers) and print every delivery as a JSON line.")
+        {
+            config, clock, replayName, output, explain, paths,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var pipelineConfig = LoadConfig(parse.GetValue(config));
+            if (pipelineConfig is null)
+            {
+                return 2;
+            }
+
+            var inputPaths = parse.GetValue(paths) is { Length: > 0 } given ? given : [RepoPaths.Events];
+            IReadOnlyList<EventInput> inputs;
+            try
+            {
+                inputs = EventInputs.Read(inputPaths);
+            }
+            catch (FileNotFoundException e)
+            {
+                await Console.Error.WriteLineAsync("opsctl local: " + e.Message).ConfigureAwait(false);
+                return 2;
+            }
+
+            if (parse.GetValue(replayName) is { } name)
+            {
+                inputs = [.. inputs.Select(i => i with { Json = ReplayMarker.Mark(i.Json, name) })];
+            }
+
+            var outFile = parse.GetValue(output);
+            await using var writer = outFile is null ? null : new StreamWriter(outFile);
+            var (summary, _, _) = await LocalRun.RunAsync(new LocalRunOptions
+            {
+                Config = pipelineConfig,
+                Inputs = inputs,
+                Clock = parse.GetValue(clock) == "wall" ? ClockMode.Wall : ClockMode.Event,
+                Explain = parse.GetValue(explain),
+                Out = (TextWriter?)writer ?? Console.Out,
+            }, ct).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(SummaryLine(summary)).ConfigureAwait(false);
+            return summary.ExecutionsFailed > 0 ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static Command ConfigCommand()
+    {
+        var config = ConfigOption();
+        var validate = new Command("validate", "Check a pipeline config file; errors name the line and the field.") { config };
+        validate.SetAction(parse =>
+        {
+            var loaded = LoadConfig(parse.GetValue(config));
+            if (loaded is null)
+            {
+                return 2;
+            }
+
+            Console.WriteLine($"ok: {loaded.Receivers.Count} receivers, {loaded.Slos.Count} SLOs");
+            return 0;
+        });
+        return new Command("config", "Pipeline configuration.") { validate };
+    }
+
+    /// <summary>Loads the config or prints its line-numbered errors; ${Name} substitutions come from the environment.</summary>
+    public static PipelineConfig? LoadConfig(string? path)
+    {
+        path ??= RepoPaths.SampleConfig;
+        var substitutions = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            // The sample config's SNS receiver: a stand-in ARN locally, overridable from the environment.
+            ["OpsEmailTopicArn"] = "arn:aws:sns:us-east-1:000000000000:ops-email",
+        };
+        foreach (var (k, v) in OpsPipeline.Functions.PipelineRuntime.EnvironmentSubstitutions())
+        {
+            substitutions[k] = v;
+        }
+
+        try
+        {
+            return ConfigLoader.LoadFile(path, substitutions);
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return null;
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"opsctl: cannot read config {path}: {e.Message}");
+            return null;
+        }
+    }
+
+    public static string SummaryLine(RunSummary s)
+    {
+        var decisions = string.Join(", ", s.Decisions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key} {d.Value}"));
+        return $"opsctl local: {s.Received} events ({decisions}{(decisions.Length > 0 ? ", " : string.Empty)}rejected {s.Rejected}, failed {s.ExecutionsFailed}); "
+            + $"{s.Deliveries} deliveries, {s.FailedDeliveriesParked} failed deliveries parked; "
+            + $"{s.DynamoRequests} DynamoDB requests, {s.LambdaInvocations} Lambda invocations, {s.StateTransitions} state transitions";
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OpsCtl.Local;
+
+/// <summary>One input to a local run: the raw text of an event and where it came from.</summary>
+public sealed record EventInput(string Origin, string Json)
+{
+    /// <summary>The event's own time (EventBridge `time`), used as "now" by --clock event; null if it has none.</summary>
+    public DateTimeOffset? Time()
+    {
+        try
+        {
+            var t = (string?)JsonNode.Parse(Json)?["time"];
+            return t is not null && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Reads the PATHs of `opsctl local`: a JSON file (one event or an array), a .jsonl file, or a folder (files in name order).</summary>
+public static class EventInputs
+{
+    public static IReadOnlyList<EventInput> Read(IEnumerable<string> paths)
+    {
+        var inputs = new List<EventInput>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                var files = Directory.EnumerateFiles(path)
+                    .Where(f => f.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal);
+                foreach (var file in files)
+                {
+                    inputs.AddRange(ReadFile(file));
+                }
+            }
+            else if (File.Exists(path))
+            {
+                inputs.AddRange(ReadFile(path));
+            }
+            else
+            {
+                throw new FileNotFoundException($"no such file or folder: {path}", path);
+            }
+        }
+
+        return inputs;
+    }
+
+    private static IEnumerable<EventInput> ReadFile(string file)
+    {
+        var name = Path.GetFileName(file);
+        var text = File.ReadAllText(file);
+        if (file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+        {
+            var lineNo = 0;
+            foreach (var line in text.Split('\n'))
+            {
+                lineNo++;
+                if (!string.IsNullOrWhiteSpace(line))
+                {
+                    yield return new EventInput($"{name}:{lineNo}", line.TrimEnd('\r'));
+                }
+            }
+
+            yield break;
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException)
+        {
+            // Not JSON at all: it still goes through Decide, which rejects it by name and parks it.
+            node = null;
+        }
+
+        if (node is JsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++)
+            {
+                yield return new EventInput($"{name}[{i}]", array[i]?.ToJsonString() ?? "null");
+            }
+        }
+        else
+        {
+            yield return new EventInput(name, node is null ? text : text.Trim());
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.Json;
+using OpsPipeline.Core.Configuration;
+
+namespace OpsCtl.Local;
+
+/// <summary>How `opsctl local` takes "now": from each event (deterministic replays) or from the wall clock.</summary>
+public enum ClockMode
+{
+    Event,
+    Wall,
+}
+
+/// <summary>The options of one `opsctl local` run.</summary>
+public sealed record LocalRunOptions
+{
+    public required PipelineConfig Config { get; init; }
+
+    public required IReadOnlyList<EventInput> Inputs { get; init; }
+
+    public ClockMode Clock { get; init; } = ClockMode.Event;
+
+    public bool Explain { get; init; }
+
+    public TextWriter Out { get; init; } = Console.Out;
+
+    public TextWriter Err { get; init; } = Console.Error;
+
+    /// <summary>Lets a caller (tests) script receiver faults before the first event.</summary>
+    public Action<LocalStack>? Prepare { get; init; }
+}
+
+/// <summary>What a local run did, accounted for: every input is notified, recorded (with a reason), or rejected.</summary>
+public sealed record RunSummary
+{
+    public int Received { get; init; }
+
+    public Dictionary<string, int> Decisions { get; init; } = new(StringComparer.Ordinal);
+
+    public int Rejected { get; init; }
+
+    public int Deliveries { get; init; }
+
+    public int FailedDeliveriesParked { get; init; }
+
+    public int ExecutionsFailed { get; init; }
+
+    public long DynamoRequests { get; init; }
+
+    public long LambdaInvocations { get; init; }
+
+    public long StateTransitions { get; init; }
+}
+
+/// <summary>Runs events through the local stack one at a time and prints each outbound notification as a JSON line.</summary>
+public static class LocalRun
+{
+    public static async Task<(RunSummary Summary, IReadOnlyList<OutboundRecord> Outbound, IReadOnlyList<ParkedRecord> Parked)> RunAsync(LocalRunOptions options, CancellationToken ct = default)
+    {
+        var first = options.Inputs.Select(i => i.Time()).FirstOrDefault(t => t is not null) ?? DateTimeOffset.UnixEpoch;
+        var clock = new ManualClock(first);
+        TimeProvider time = options.Clock == ClockMode.Event ? clock : TimeProvider.System;
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = options.Config, Clock = time, Log = options.Err }, ct).ConfigureAwait(false);
+        options.Prepare?.Invoke(stack);
+
+        var decisions = new Dictionary<string, int>(StringComparer.Ordinal);
+        int rejected = 0, failed = 0, printed = 0;
+        long transitions = 0;
+        foreach (var input in options.Inputs)
+        {
+            if (options.Clock == ClockMode.Event && input.Time() is { } t && t > clock.Now)
+            {
+                clock.Now = t;
+            }
+
+            var outcome = await stack.ExecuteAsync(input.Json, ct).ConfigureAwait(false);
+            transitions += outcome.Transitions;
+            var (kind, reason) = Describe(outcome);
+            if (kind == "rejected")
+            {
+                rejected++;
+                await options.Err.WriteLineAsync($"rejected {input.Origin}: {reason}").ConfigureAwait(false);
+            }
+            else if (outcome.Status != "SUCCEEDED")
+            {
+                failed++;
+                await options.Err.WriteLineAsync($"failed {input.Origin}: {outcome.Error}: {outcome.Cause}").ConfigureAwait(false);
+            }
+            else
+            {
+                decisions[kind] = decisions.GetValueOrDefault(kind) + 1;
+            }
+
+            if (options.Explain)
+            {
+                await options.Err.WriteLineAsync($"{input.Origin}: {reason}").ConfigureAwait(false);
+            }
+
+            var outbound = stack.Outbound;
+            foreach (var record in outbound.Skip(printed).OrderBy(r => r.Receiver, StringComparer.Ordinal).ThenBy(r => r.Channel, StringComparer.Ordinal))
+            {
+                await options.Out.WriteLineAsync(JsonSerializer.Serialize(record, OpsCtlJsonContext.Default.OutboundRecord)).ConfigureAwait(false);
+            }
+
+            printed = outbound.Count;
+        }
+
+        await options.Out.FlushAsync(ct).ConfigureAwait(false);
+        var parked = stack.Parked;
+        var summary = new RunSummary
+        {
+            Received = options.Inputs.Count,
+            Decisions = decisions,
+            Rejected = rejected,
+            Deliveries = stack.Outbound.Count,
+            FailedDeliveriesParked = parked.Count(p => p.Queue == LocalStack.FailedDeliveryQueueUrl),
+            ExecutionsFailed = failed,
+            DynamoRequests = stack.DynamoCounter.Total,
+            LambdaInvocations = stack.LambdaInvocations,
+            StateTransitions = transitions,
+        };
+        return (summary, stack.Outbound, parked);
+    }
+
+    /// <summary>The decision of one execution: Decide's decision and reason, or "rejected" with the field error for parked input.</summary>
+    private static (string Kind, string Reason) Describe(ExecutionOutcome outcome)
+    {
+        if (outcome.Output is { ValueKind: JsonValueKind.Object } output)
+        {
+            if (output.TryGetProperty("decision", out var d) && d.ValueKind == JsonValueKind.String)
+            {
+                return (d.GetString()!, output.TryGetProperty("reason", out var r) ? r.GetString() ?? string.Empty : string.Empty);
+            }
+
+            // A rejected event ends in "Event parked" with the Catch's {Error, Cause} as output.
+            if (output.TryGetProperty("Error", out var error) && error.GetString() == "InvalidEventException")
+            {
+                return ("rejected", output.TryGetProperty("Cause", out var cause) ? CauseMessage(cause.GetString()) : string.Empty);
+            }
+        }
+
+        return outcome.Error == "InvalidEventException"
+            ? ("rejected", CauseMessage(outcome.Cause))
+            : (outcome.Status.ToLowerInvariant(), $"{outcome.Error}: {outcome.Cause}");
+    }
+
+    /// <summary>Step Functions' Cause for a Lambda error is the error JSON; show its message.</summary>
+    private static string CauseMessage(string? cause)
+    {
+        if (cause is null)
+        {
+            return string.Empty;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(cause);
+            return doc.RootElement.TryGetProperty("errorMessage", out var m) ? m.GetString() ?? cause : cause;
+        }
+        catch (JsonException)
+        {
+            return cause;
+        }
+    }
+}

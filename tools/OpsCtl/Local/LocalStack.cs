@@ -1,0 +1,476 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Functions;
+using OpsPipeline.Functions.Adapters;
+
+namespace OpsCtl.Local;
+
+/// <summary>Options for starting the local stack.</summary>
+public sealed record LocalStackOptions
+{
+    public required PipelineConfig Config { get; init; }
+
+    public required TimeProvider Clock { get; init; }
+
+    /// <summary>Pause of every Retry in the state machine; null keeps the definition's real intervals.</summary>
+    public int? RetryIntervalMs { get; init; } = 20;
+
+    /// <summary>Per-attempt HTTP timeout of Deliver.</summary>
+    public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TextWriter Log { get; init; } = TextWriter.Null;
+}
+
+/// <summary>
+/// The pipeline with no AWS account: dynalite (DynamoDB wire protocol) and aws-local-stepfunctions running the
+/// real ASL file in one Node process; in this process, a host serving the Lambda Invoke API over the real
+/// handlers, local sinks for the state machine's sns/sqs tasks, and fault-injecting Slack/PagerDuty/webhook receivers.
+/// </summary>
+public sealed class LocalStack : IAsyncDisposable
+{
+    public const string TableName = "ops-pipeline";
+    public const string FailedDeliveryQueueUrl = "https://sqs.us-east-1.amazonaws.com/000000000000/ops-failed-deliveries";
+    public const string ParkedEventQueueUrl = "https://sqs.us-east-1.amazonaws.com/000000000000/ops-parked-events";
+    private const string DecideArn = "arn:aws:lambda:us-east-1:000000000000:function:ops-decide";
+    private const string DeliverArn = "arn:aws:lambda:us-east-1:000000000000:function:ops-deliver";
+
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<ExecutionOutcome>> _executions = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<OutboundRecord> _outbound = new();
+    private readonly ConcurrentQueue<ParkedRecord> _parked = new();
+    private readonly SemaphoreSlim _stdinGate = new(1, 1);
+    private readonly LocalStackOptions _options;
+    private WebApplication? _host;
+    private Process? _node;
+    private Task? _stdoutPump;
+    private Task? _stderrPump;
+    private long _nextExecution;
+    private long _lambdaInvocations;
+
+    private LocalStack(LocalStackOptions options)
+    {
+        _options = options;
+    }
+
+    public ReceiverFaults Faults { get; } = new();
+
+    public PipelineRuntime Runtime { get; private set; } = null!;
+
+    public IAmazonDynamoDB Dynamo { get; private set; } = null!;
+
+    public CountingDynamoHandler DynamoCounter { get; } = new();
+
+    /// <summary>Notifications that left the pipeline, in the order receivers accepted them.</summary>
+    public IReadOnlyList<OutboundRecord> Outbound => [.. _outbound];
+
+    /// <summary>Messages the state machine sent to the failed-delivery or parked-event queue.</summary>
+    public IReadOnlyList<ParkedRecord> Parked => [.. _parked];
+
+    public long LambdaInvocations => Interlocked.Read(ref _lambdaInvocations);
+
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    public static async Task<LocalStack> StartAsync(LocalStackOptions options, CancellationToken ct = default)
+    {
+        await RepoPaths.EnsureLocalStackInstalledAsync(options.Log, ct).ConfigureAwait(false);
+        var stack = new LocalStack(options);
+        try
+        {
+            await stack.StartHostAsync(ct).ConfigureAwait(false);
+            var dynamoEndpoint = await stack.StartNodeAsync(ct).ConfigureAwait(false);
+            await stack.StartRuntimeAsync(dynamoEndpoint, ct).ConfigureAwait(false);
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs one state machine execution on <paramref name="inputJson"/> and waits for its end.</summary>
+    public async Task<ExecutionOutcome> ExecuteAsync(string inputJson, CancellationToken ct = default)
+    {
+        var id = "exec-" + Interlocked.Increment(ref _nextExecution).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var done = new TaskCompletionSource<ExecutionOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _executions[id] = done;
+        var line = new JsonObject { ["type"] = "start", ["id"] = id, ["input"] = ParseInput(inputJson) }.ToJsonString();
+        await _stdinGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await _node!.StandardInput.WriteLineAsync(line.AsMemory(), ct).ConfigureAwait(false);
+            await _node.StandardInput.FlushAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _stdinGate.Release();
+        }
+
+        using var reg = ct.Register(() => done.TrySetCanceled(ct));
+        return await done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Raw text that is not JSON still reaches Decide (as a JSON string), so it is rejected and parked, not lost.</summary>
+    private static JsonNode? ParseInput(string inputJson)
+    {
+        try
+        {
+            return JsonNode.Parse(inputJson, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(inputJson);
+        }
+    }
+
+    private async Task StartHostAsync(CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, 0);
+            k.Limits.MaxRequestBodySize = 8 * 1024 * 1024;
+        });
+        builder.Services.Configure<KestrelServerOptions>(o => o.AllowSynchronousIO = false);
+        var app = builder.Build();
+        app.MapPost("/2015-03-31/functions/{name}/invocations", InvokeAsync);
+        app.MapPost("/local/tasks/{service}/{action}", TaskSinkAsync);
+        app.MapPost("/local/receivers/{channel}/{receiver}", ReceiveAsync);
+        await app.StartAsync(ct).ConfigureAwait(false);
+        _host = app;
+        BaseUrl = app.Urls.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+    }
+
+    private async Task<string> StartNodeAsync(CancellationToken ct)
+    {
+        var substitutions = Path.Combine(Path.GetTempPath(), $"ops-local-subst-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
+        var values = new JsonObject
+        {
+            ["DecideFunctionArn"] = DecideArn,
+            ["DeliverFunctionArn"] = DeliverArn,
+            ["FailedDeliveryQueueUrl"] = FailedDeliveryQueueUrl,
+            ["ParkedEventQueueUrl"] = ParkedEventQueueUrl,
+        };
+        await File.WriteAllTextAsync(substitutions, values.ToJsonString(), ct).ConfigureAwait(false);
+
+        var args = new List<string> { Path.Combine(RepoPaths.LocalTools, "stack.mjs"), "--definition", RepoPaths.Asl, "--substitutions", substitutions, "--sink", BaseUrl };
+        if (_options.RetryIntervalMs is { } retryMs)
+        {
+            args.AddRange(["--retry-interval-ms", retryMs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
+        var psi = new ProcessStartInfo(RepoPaths.Node)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["AWS_ENDPOINT_URL_LAMBDA"] = BaseUrl;
+        psi.Environment["AWS_REGION"] = "us-east-1";
+        psi.Environment["AWS_ACCESS_KEY_ID"] = "local";
+        psi.Environment["AWS_SECRET_ACCESS_KEY"] = "local";
+        _node = Process.Start(psi) ?? throw new InvalidOperationException("could not start the local stack (node)");
+        _stderrPump = PumpStderrAsync(_node.StandardError);
+
+        var readyLine = await _node.StandardOutput.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("the local stack exited before it was ready (see stderr)");
+        using var ready = JsonDocument.Parse(readyLine);
+        var endpoint = ready.RootElement.GetProperty("dynamodbEndpoint").GetString()!;
+        _stdoutPump = PumpResultsAsync(_node.StandardOutput);
+        File.Delete(substitutions);
+        return endpoint;
+    }
+
+    private async Task StartRuntimeAsync(string dynamoEndpoint, CancellationToken ct)
+    {
+        var dynamoConfig = new AmazonDynamoDBConfig
+        {
+            ServiceURL = dynamoEndpoint,
+            AuthenticationRegion = "us-east-1",
+            HttpClientFactory = new CountingHttpClientFactory(DynamoCounter),
+            MaxErrorRetry = 3,
+        };
+        Dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), dynamoConfig);
+        await CreateTableAsync(Dynamo, ct).ConfigureAwait(false);
+        DynamoCounter.Reset(); // count the pipeline's requests, not the set-up
+
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var r in _options.Config.Receivers)
+        {
+            if (r.Slack is { } s)
+            {
+                secrets[s.WebhookUrlParameter] = $"{BaseUrl}/local/receivers/slack/{Uri.EscapeDataString(r.Name)}";
+            }
+            else if (r.Webhook is { } w)
+            {
+                secrets[w.UrlParameter] = $"{BaseUrl}/local/receivers/webhook/{Uri.EscapeDataString(r.Name)}";
+            }
+            else if (r.PagerDuty is { } p)
+            {
+                secrets[p.RoutingKeyParameter] = LocalRoutingKey(r.Name);
+            }
+        }
+
+        var http = new HttpClient(new RecordingHandler(_outbound) { InnerHandler = new SocketsHttpHandler() }) { Timeout = Timeout.InfiniteTimeSpan };
+        var sender = new HttpDeliverySender(http, new InMemorySecretStore(secrets), new Uri($"{BaseUrl}/local/receivers/pagerduty/events"), _options.DeliveryTimeout);
+        Runtime = new PipelineRuntime(_options.Config, new DynamoAlertStateStore(Dynamo, TableName), sender, _options.Clock);
+    }
+
+    /// <summary>The local stand-in for a PagerDuty integration key; not a secret, it only names the receiver.</summary>
+    public static string LocalRoutingKey(string receiver) => "local-routing-key-" + receiver;
+
+    /// <summary>The table as template.yaml declares it (pk/sk strings, on-demand).</summary>
+    public static async Task CreateTableAsync(IAmazonDynamoDB dynamo, CancellationToken ct)
+    {
+        await dynamo.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = TableName,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S)],
+            KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
+        }, ct).ConfigureAwait(false);
+    }
+
+    private async Task InvokeAsync(HttpContext http, string name)
+    {
+        Interlocked.Increment(ref _lambdaInvocations);
+        var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, http.RequestAborted).ConfigureAwait(false);
+        body.Position = 0;
+        try
+        {
+            Stream result = name.EndsWith("ops-decide", StringComparison.Ordinal)
+                ? await new DecideFunction(Runtime).Handle(body).ConfigureAwait(false)
+                : name.EndsWith("ops-deliver", StringComparison.Ordinal)
+                    ? await new DeliverFunction(Runtime).Handle(body).ConfigureAwait(false)
+                    : throw new InvalidOperationException($"no local function named {name}");
+            http.Response.ContentType = "application/json";
+            await result.CopyToAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // As the managed runtime reports an unhandled exception: errorType is the exception's type name.
+            http.Response.Headers["X-Amz-Function-Error"] = "Unhandled";
+            http.Response.ContentType = "application/json";
+            var error = new JsonObject { ["errorType"] = e.GetType().Name, ["errorMessage"] = e.Message };
+            await http.Response.WriteAsync(error.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private async Task TaskSinkAsync(HttpContext http, string service, string action)
+    {
+        var input = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false) ?? new JsonObject();
+        JsonObject response;
+        switch ($"{service}:{action}")
+        {
+            case "sns:publish":
+                _outbound.Enqueue(SnsRecord(input.AsObject()));
+                response = new JsonObject { ["MessageId"] = Guid.NewGuid().ToString() };
+                break;
+            case "sqs:sendMessage":
+                var queue = (string?)input["QueueUrl"] ?? "(no QueueUrl)";
+                var messageBody = input["MessageBody"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : input["MessageBody"]?.ToJsonString() ?? string.Empty;
+                _parked.Enqueue(new ParkedRecord(queue, messageBody));
+                response = new JsonObject { ["MessageId"] = Guid.NewGuid().ToString() };
+                break;
+            default:
+                http.Response.StatusCode = 400;
+                response = new JsonObject { ["error"] = "States.TaskFailed", ["cause"] = $"no local sink for {service}:{action}" };
+                break;
+        }
+
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(response.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static OutboundRecord SnsRecord(JsonObject input)
+    {
+        string Attr(string name) => (string?)input["MessageAttributes"]?[name]?["StringValue"] ?? string.Empty;
+        return new OutboundRecord
+        {
+            Receiver = Attr("receiver"),
+            Channel = Channels.Sns,
+            Action = Attr("action"),
+            AlertKey = Attr("alertKey"),
+            DedupKey = Attr("dedupKey"),
+            Drill = Attr("drill") == "true",
+            Subject = (string?)input["Subject"],
+            Payload = JsonSerializer.SerializeToElement((string?)input["Message"] ?? string.Empty, OpsCtlJsonContext.Default.String),
+        };
+    }
+
+    private async Task ReceiveAsync(HttpContext http, string channel, string receiver)
+    {
+        var body = await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
+        if (channel == "pagerduty")
+        {
+            // PagerDuty has one endpoint; the routing key says which receiver (integration) it is for.
+            var key = (string?)JsonNode.Parse(body)?["routing_key"] ?? string.Empty;
+            receiver = key.StartsWith("local-routing-key-", StringComparison.Ordinal) ? key["local-routing-key-".Length..] : "(unknown routing key)";
+        }
+
+        var answer = Faults.Next(receiver);
+        if (answer.Delay is { } delay)
+        {
+            await Task.Delay(delay, http.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (answer.ResetConnection)
+        {
+            http.Abort();
+            return;
+        }
+
+        // PagerDuty answers 202 Accepted to a good event; the other receivers 200.
+        http.Response.StatusCode = channel == "pagerduty" && answer == ReceiverAnswer.Ok ? 202 : answer.Status;
+        if (answer.RetryAfter is { } retryAfter)
+        {
+            http.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (http.Response.StatusCode == 202)
+        {
+            await http.Response.WriteAsync("{\"status\":\"success\",\"message\":\"Event processed\"}", http.RequestAborted).ConfigureAwait(false);
+        }
+        else if (answer.Status >= 400)
+        {
+            await http.Response.WriteAsync(answer.Status == 400 ? "invalid_payload" : "receiver error", http.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PumpResultsAsync(StreamReader stdout)
+    {
+        while (await stdout.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(line);
+            }
+            catch (JsonException)
+            {
+                await _options.Log.WriteLineAsync("local stack: " + line).ConfigureAwait(false);
+                continue;
+            }
+
+            using (doc)
+            {
+                var root = doc.RootElement;
+                if (root.GetProperty("type").GetString() != "result")
+                {
+                    continue;
+                }
+
+                var id = root.GetProperty("id").GetString()!;
+                var outcome = new ExecutionOutcome(
+                    id,
+                    root.GetProperty("status").GetString()!,
+                    root.TryGetProperty("output", out var o) ? o.Clone() : null,
+                    root.TryGetProperty("error", out var e) ? e.GetString() : null,
+                    root.TryGetProperty("cause", out var c) ? c.GetString() : null,
+                    root.TryGetProperty("transitions", out var t) ? t.GetInt32() : 0);
+                if (_executions.TryRemove(id, out var waiter))
+                {
+                    waiter.TrySetResult(outcome);
+                }
+            }
+        }
+
+        foreach (var waiter in _executions.Values)
+        {
+            waiter.TrySetException(new InvalidOperationException("the local stack exited during an execution (see stderr)"));
+        }
+    }
+
+    private async Task PumpStderrAsync(StreamReader stderr)
+    {
+        while (await stderr.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            await _options.Log.WriteLineAsync("local stack: " + line).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_node is { HasExited: false })
+        {
+            try
+            {
+                _node.StandardInput.Close();
+                await _node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or IOException or InvalidOperationException)
+            {
+                _node.Kill(entireProcessTree: true);
+            }
+        }
+
+        if (_stdoutPump is not null)
+        {
+            await _stdoutPump.ConfigureAwait(false);
+        }
+
+        if (_stderrPump is not null)
+        {
+            await _stderrPump.ConfigureAwait(false);
+        }
+
+        _node?.Dispose();
+        if (_host is not null)
+        {
+            await _host.StopAsync().ConfigureAwait(false);
+            await _host.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Dynamo?.Dispose();
+        _stdinGate.Dispose();
+    }
+
+    /// <summary>Records what Deliver sent, with the delivery it belongs to, once the receiver accepted it.</summary>
+    private sealed class RecordingHandler(ConcurrentQueue<OutboundRecord> outbound) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = request.Content is null ? "null" : await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode && request.Options.TryGetValue(HttpDeliverySender.DeliveryOption, out var d))
+            {
+                using var doc = JsonDocument.Parse(body);
+                outbound.Enqueue(new OutboundRecord
+                {
+                    Receiver = d.Receiver,
+                    Channel = d.Channel,
+                    Action = d.Action,
+                    AlertKey = d.AlertKey,
+                    DedupKey = d.DedupKey,
+                    Drill = d.Drill,
+                    Payload = doc.RootElement.Clone(),
+                });
+            }
+
+            return response;
+        }
+    }
+}
