@@ -1,0 +1,215 @@
+using System.Text.Json.Nodes;
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Functions;
+using YamlDotNet.RepresentationModel;
+using static OpsPipeline.Deployment.Tests.SamTemplate;
+
+namespace OpsPipeline.Deployment.Tests;
+
+/// <summary>statemachines/alert-pipeline.asl.json against template.yaml and the function assemblies.</summary>
+public sealed class StateMachineDefinitionTests
+{
+    /// <summary>Step Functions' predefined error names (a typo here would silently never match).</summary>
+    private static readonly HashSet<string> StatesErrors = new(StringComparer.Ordinal)
+    {
+        "States.ALL", "States.DataLimitExceeded", "States.ExceedToleratedFailureThreshold", "States.HeartbeatTimeout",
+        "States.Http.Socket", "States.IntrinsicFailure", "States.ItemReaderFailed", "States.NoChoiceMatched",
+        "States.ParameterPathFailure", "States.Permissions", "States.QueryEvaluationError", "States.ResultPathMatchFailure",
+        "States.ResultWriterFailed", "States.Runtime", "States.TaskFailed", "States.Timeout", "States.BranchFailed",
+    };
+
+    /// <summary>Errors the Lambda service (not our code) raises on Invoke.</summary>
+    private static readonly HashSet<string> LambdaServiceErrors = new(StringComparer.Ordinal)
+    {
+        "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+        "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException", "Lambda.Unknown",
+    };
+
+    private readonly AslDefinition _asl = AslDefinition.Load(RepoFiles.Asl);
+    private readonly SamTemplate _template = SamTemplate.Load(RepoFiles.Template);
+
+    [Fact]
+    public void Placeholders_WhenDeployed_ShouldEachBeDefinedInDefinitionSubstitutions()
+    {
+        var substitutions = DefinitionSubstitutions();
+        var placeholders = _asl.Placeholders();
+
+        Assert.Equal(
+            ["DecideFunctionArn", "DeliverFunctionArn", "FailedDeliveryQueueUrl", "ParkedEventQueueUrl"],
+            placeholders.Order(StringComparer.Ordinal));
+        Assert.All(placeholders, name => Assert.True(substitutions.ContainsKey(name), $"${{{name}}} has no DefinitionSubstitutions entry"));
+        Assert.All(substitutions.Keys, name => Assert.True(placeholders.Contains(name), $"DefinitionSubstitutions.{name} is not used by the ASL"));
+    }
+
+    [Fact]
+    public void ErrorEquals_WhenMatchingErrors_ShouldNameStatesOrLambdaErrorsOrOurExceptionTypes()
+    {
+        var ourExceptions = new[] { typeof(DecideFunction).Assembly, typeof(Delivery).Assembly }
+            .SelectMany(a => a.GetExportedTypes())
+            .Where(t => typeof(Exception).IsAssignableFrom(t))
+            .Select(t => t.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        var errors = _asl.ErrorEquals().ToList();
+
+        Assert.NotEmpty(errors);
+        Assert.All(errors, e => Assert.True(
+            StatesErrors.Contains(e.Error) || LambdaServiceErrors.Contains(e.Error) || ourExceptions.Contains(e.Error),
+            $"{e.State}.{e.Field}: '{e.Error}' is neither a States.* error, a Lambda service error nor an exception type in OpsPipeline.Functions/Core"));
+    }
+
+    [Theory]
+    [InlineData("InvalidEventException", "Catch")]
+    [InlineData("StateConflictException", "Retry")]
+    [InlineData("TransientDeliveryException", "Retry")]
+    [InlineData("PermanentDeliveryException", null)] // Caught by States.ALL; named only so no Retry ever lists it.
+    public void ErrorContract_WhenFunctionsThrowAnAgreedError_ShouldHaveTheTypeAndTheMatchingRule(string typeName, string? field)
+    {
+        var found = new[] { typeof(DecideFunction).Assembly, typeof(Delivery).Assembly }
+            .SelectMany(a => a.GetExportedTypes())
+            .Any(t => t.Name == typeName && typeof(Exception).IsAssignableFrom(t));
+
+        Assert.True(found, $"{typeName} is part of the error contract but no such exception type exists");
+        Assert.Equal(
+            field is null ? [] : [field],
+            _asl.ErrorEquals().Where(e => e.Error == typeName).Select(e => e.Field).Distinct());
+    }
+
+    [Fact]
+    public void Retry_WhenErrorIsPermanent_ShouldNeverRetryIt()
+    {
+        var retried = _asl.ErrorEquals().Where(e => e.Field == "Retry").Select(e => e.Error).ToList();
+
+        Assert.DoesNotContain("PermanentDeliveryException", retried);
+        Assert.DoesNotContain("InvalidEventException", retried);
+        Assert.DoesNotContain("States.ALL", retried);
+    }
+
+    [Fact]
+    public void Retry_WhenATaskRetries_ShouldBackOffExponentiallyWithFullJitter()
+    {
+        var retriers = _asl.States()
+            .Where(s => s.State["Retry"] is not null)
+            .SelectMany(s => s.State["Retry"]!.AsArray().Select(r => (s.Name, Retrier: r!.AsObject())))
+            .ToList();
+
+        Assert.True(retriers.Count >= 5);
+        Assert.All(retriers, r =>
+        {
+            Assert.True(r.Retrier["JitterStrategy"]?.GetValue<string>() == "FULL", $"{r.Name}: JitterStrategy is not FULL");
+            Assert.True(r.Retrier["BackoffRate"]?.GetValue<double>() >= 2, $"{r.Name}: BackoffRate below 2");
+            Assert.True(r.Retrier["MaxAttempts"]?.GetValue<int>() is > 0 and <= 10, $"{r.Name}: MaxAttempts out of 1..10");
+        });
+    }
+
+    [Fact]
+    public void DeliverRetry_WhenReceiverIsFlaky_ShouldUseTheAgreedBackoff()
+    {
+        var retrier = _asl.State("Deliver notification")["Retry"]!.AsArray().Single()!.AsObject();
+
+        Assert.Equal(
+            ["TransientDeliveryException", "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"],
+            retrier["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
+        Assert.Equal(2, retrier["IntervalSeconds"]!.GetValue<int>());
+        Assert.Equal(2, retrier["BackoffRate"]!.GetValue<double>());
+        Assert.Equal(6, retrier["MaxAttempts"]!.GetValue<int>());
+        Assert.Equal(60, retrier["MaxDelaySeconds"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void DeliveryTasks_WhenTheyFailForGood_ShouldParkTheWholeDeliveryWithItsError()
+    {
+        var inMap = _asl.States().Where(s => s.InsideMap == "Send deliveries" && s.State["Type"]!.GetValue<string>() == "Task").ToList();
+        var park = _asl.State("Park failed delivery");
+
+        Assert.Equal(["Publish to SNS", "Deliver notification", "Park failed delivery"], inMap.Select(s => s.Name));
+        foreach (var (name, state, _) in inMap.Where(s => s.Name != "Park failed delivery"))
+        {
+            var catcher = state["Catch"]!.AsArray().Single()!.AsObject();
+            Assert.Equal(["States.ALL"], catcher["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
+            Assert.Equal("$.error", catcher["ResultPath"]!.GetValue<string>());
+            Assert.True(catcher["Next"]!.GetValue<string>() == "Park failed delivery", $"{name} does not park");
+        }
+
+        Assert.Equal("arn:aws:states:::sqs:sendMessage", park["Resource"]!.GetValue<string>());
+        Assert.Equal("${FailedDeliveryQueueUrl}", park["Parameters"]!["QueueUrl"]!.GetValue<string>());
+        Assert.Equal("$", park["Parameters"]!["MessageBody.$"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Decide_WhenEventIsInvalid_ShouldParkTheRawExecutionInput()
+    {
+        var decide = _asl.State("Decide alert");
+        var catcher = decide["Catch"]!.AsArray().Single()!.AsObject();
+        var park = _asl.State(catcher["Next"]!.GetValue<string>());
+
+        Assert.Equal("${DecideFunctionArn}", decide["Resource"]!.GetValue<string>());
+        Assert.Equal(["InvalidEventException"], catcher["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
+        Assert.Equal("arn:aws:states:::sqs:sendMessage", park["Resource"]!.GetValue<string>());
+        Assert.Equal("${ParkedEventQueueUrl}", park["Parameters"]!["QueueUrl"]!.GetValue<string>());
+        Assert.Equal("$$.Execution.Input", park["Parameters"]!["MessageBody"]!["event.$"]!.GetValue<string>());
+        Assert.Equal("Succeed", _asl.State(park["Next"]!.GetValue<string>())["Type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void PublishToSns_WhenDeliveryIsSns_ShouldPassTheDeliveryContractPaths()
+    {
+        var choice = _asl.State("Route by channel")["Choices"]!.AsArray().Single()!.AsObject();
+        var publish = _asl.State("Publish to SNS");
+
+        Assert.Equal("$.channel", choice["Variable"]!.GetValue<string>());
+        Assert.Equal(Channels.Sns, choice["StringEquals"]!.GetValue<string>());
+        Assert.Equal("arn:aws:states:::sns:publish", publish["Resource"]!.GetValue<string>());
+        Assert.Equal("$.target.topicArn", publish["Parameters"]!["TopicArn.$"]!.GetValue<string>());
+        Assert.Equal("$.payload", publish["Parameters"]!["Message.$"]!.GetValue<string>());
+        Assert.Equal("$.subject", publish["Parameters"]!["Subject.$"]!.GetValue<string>());
+        var attributes = publish["Parameters"]!["MessageAttributes"]!.AsObject();
+        Assert.Equal(["receiver", "action", "alertKey", "dedupKey", "drill"], attributes.Select(a => a.Key));
+        Assert.All(attributes, a => Assert.Equal("String", a.Value!["DataType"]!.GetValue<string>()));
+        Assert.Equal("${DeliverFunctionArn}", _asl.State("Deliver notification")["Resource"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void StateNames_WhenNested_ShouldBeUniqueAcrossTheDefinition()
+    {
+        // Step Functions requires it, and the local stack keys its task overrides by state name.
+        var names = _asl.States().Select(s => s.Name).ToList();
+
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void LambdaTasks_WhenTheFunctionTimesOut_ShouldWaitLongerThanTheFunctionTimeout()
+    {
+        // Otherwise States.Timeout fires while the function still runs, and a retry runs it twice at once.
+        var substitutions = DefinitionSubstitutions();
+        var lambdaTasks = _asl.States()
+            .Where(s => s.State["Resource"]?.GetValue<string>() is { } r && r.StartsWith("${", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Equal(2, lambdaTasks.Count);
+        foreach (var (name, state, _) in lambdaTasks)
+        {
+            var placeholder = state["Resource"]!.GetValue<string>()[2..^1];
+            var getAtt = substitutions[placeholder];
+            Assert.Equal("!GetAtt", Tag(getAtt));
+            var function = getAtt.ToString().Split('.')[0];
+            var functionTimeout = int.Parse(Scalar(_template.Properties(function), "Timeout")!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(
+                state["TimeoutSeconds"]?.GetValue<int>() > functionTimeout,
+                $"{name}: TimeoutSeconds must exceed {function}'s Timeout ({functionTimeout} s)");
+        }
+    }
+
+    [Fact]
+    public void Definition_WhenExpress_ShouldFinishWithinTheFiveMinuteLimit()
+    {
+        Assert.True(_asl.Root["TimeoutSeconds"]?.GetValue<int>() is > 0 and < 300);
+    }
+
+    private Dictionary<string, YamlNode> DefinitionSubstitutions()
+    {
+        var machine = _template.ResourcesOfType("AWS::Serverless::StateMachine").Single().Properties;
+        return Map(machine, "DefinitionSubstitutions").Children
+            .ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => kv.Value, StringComparer.Ordinal);
+    }
+}

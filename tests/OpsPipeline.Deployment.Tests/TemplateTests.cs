@@ -1,0 +1,317 @@
+using System.Reflection;
+using OpsPipeline.Functions;
+using YamlDotNet.RepresentationModel;
+using static OpsPipeline.Deployment.Tests.SamTemplate;
+
+namespace OpsPipeline.Deployment.Tests;
+
+/// <summary>template.yaml: parses as CloudFormation, and every contract the code relies on holds.</summary>
+public sealed class TemplateTests
+{
+    private static readonly HashSet<string> ShortFormTags = new(StringComparer.Ordinal)
+    {
+        "!Ref", "!Sub", "!GetAtt", "!If", "!Not", "!Equals", "!And", "!Or", "!Condition", "!Join", "!Select",
+        "!Split", "!FindInMap", "!Base64", "!Cidr", "!ImportValue", "!GetAZs", "!Transform",
+    };
+
+    private readonly SamTemplate _template = SamTemplate.Load(RepoFiles.Template);
+
+    [Fact]
+    public void Load_WhenTemplateUsesShortFormTags_ShouldParseWithOnlyCloudFormationIntrinsics()
+    {
+        var tags = _template.Root.AllNodes.Select(Tag).Where(t => t.Length > 0).ToList();
+
+        Assert.Contains("!Ref", tags);
+        Assert.Contains("!GetAtt", tags);
+        Assert.All(tags, tag => Assert.Contains(tag, ShortFormTags));
+        Assert.Equal("AWS::Serverless-2016-10-31", Scalar(_template.Root, "Transform"));
+    }
+
+    [Fact]
+    public void Refs_WhenNamingALogicalId_ShouldNameAParameterOrResource()
+    {
+        var known = Map(_template.Root, "Parameters").Children.Keys
+            .Concat(_template.Resources.Children.Keys)
+            .Select(k => ((YamlScalarNode)k).Value!)
+            .Concat(["AWS::StackName", "AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue"])
+            .ToHashSet(StringComparer.Ordinal);
+        var references = _template.Root.AllNodes
+            .Where(n => Tag(n) is "!Ref" or "!GetAtt")
+            .Select(n => ((YamlScalarNode)n).Value!.Split('.')[0])
+            .ToList();
+
+        Assert.NotEmpty(references);
+        Assert.All(references, name => Assert.Contains(name, known));
+    }
+
+    [Fact]
+    public void Parameters_WhenDeployedWithDefaults_ShouldOfferTheDocumentedKnobs()
+    {
+        var parameters = Map(_template.Root, "Parameters");
+
+        foreach (var name in new[] { "ConfigFile", "OpsEmail", "ArchiveRetentionDays", "WorkflowType", "LogRetentionDays", "SecretsPrefix" })
+        {
+            Assert.NotNull(Find(parameters, name));
+        }
+
+        Assert.Equal("STANDARD", Scalar(Map(parameters, "WorkflowType"), "Default"));
+        Assert.Equal("ops-pipeline.yaml", Scalar(Map(parameters, "ConfigFile"), "Default"));
+        Assert.Equal("/ops/", Scalar(Map(parameters, "SecretsPrefix"), "Default"));
+    }
+
+    [Fact]
+    public void Handlers_WhenResolvedByReflection_ShouldBePublicStreamInStreamOutMethods()
+    {
+        var functions = _template.ResourcesOfType("AWS::Serverless::Function").ToList();
+        Assert.Equal(2, functions.Count);
+
+        foreach (var (logicalId, properties) in functions)
+        {
+            var handler = Scalar(properties, "Handler")!;
+            var parts = handler.Split("::");
+            Assert.True(parts.Length == 3, $"{logicalId}: handler '{handler}' is not Assembly::Type::Method");
+            var assembly = typeof(DecideFunction).Assembly;
+            Assert.Equal(assembly.GetName().Name, parts[0]);
+            var type = assembly.GetType(parts[1], throwOnError: false);
+            Assert.True(type is { IsPublic: true }, $"{logicalId}: no public type {parts[1]} in {parts[0]}");
+            var method = type!.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+                .SingleOrDefault(m => m.Name == parts[2]);
+            Assert.True(method is not null, $"{logicalId}: no single public method {parts[2]} on {parts[1]}");
+            Assert.Equal([typeof(Stream)], method!.GetParameters().Select(p => p.ParameterType));
+            Assert.True(
+                method.ReturnType == typeof(Stream) || method.ReturnType == typeof(Task<Stream>),
+                $"{logicalId}: {handler} returns {method.ReturnType}, not Stream or Task<Stream>");
+            if (!method.IsStatic)
+            {
+                // The managed runtime constructs the handler type itself.
+                Assert.NotNull(type.GetConstructor(Type.EmptyTypes));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("Runtime", "dotnet10")]
+    [InlineData("Tracing", "Active")]
+    [InlineData("CodeUri", "functions/OpsPipeline.Functions/")]
+    public void Functions_WhenPropertyComesFromFunctionOrGlobals_ShouldHaveContractValue(string property, string expected)
+    {
+        foreach (var (logicalId, properties) in _template.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            Assert.True(
+                _template.FunctionProperty(properties, property) is YamlScalarNode { Value: var value } && value == expected,
+                $"{logicalId}: {property} should be {expected}");
+        }
+    }
+
+    [Fact]
+    public void Functions_WhenDeployed_ShouldRunOnArm64WithJsonLogsAndSizedLimits()
+    {
+        foreach (var (logicalId, properties) in _template.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            var architectures = OneOrMany(_template.FunctionProperty(properties, "Architectures")).Select(n => n.ToString());
+            Assert.Equal(["arm64"], architectures);
+            Assert.Equal("JSON", Scalar(Map(properties, "LoggingConfig"), "LogFormat"));
+            Assert.True(int.TryParse(Scalar(properties, "MemorySize"), out var memory) && memory >= 512, $"{logicalId}: MemorySize");
+            Assert.True(int.TryParse(Scalar(properties, "Timeout"), out var timeout) && timeout is > 0 and <= 30, $"{logicalId}: Timeout");
+        }
+
+        Assert.True(Directory.Exists(Path.Combine(RepoFiles.Root, "functions", "OpsPipeline.Functions")));
+    }
+
+    [Theory]
+    [InlineData("TABLE_NAME", "AlertTable")]
+    [InlineData("OPS_CONFIG_FILE", "ConfigFile")]
+    [InlineData("OpsEmailTopicArn", "OpsEmailTopic")]
+    [InlineData("SECRETS_PREFIX", "SecretsPrefix")]
+    public void FunctionEnvironment_WhenHandlersStart_ShouldDefineVariable(string variable, string refersTo)
+    {
+        foreach (var (logicalId, properties) in _template.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            var environment = (YamlMappingNode?)_template.FunctionProperty(properties, "Environment");
+            var value = environment is null ? null : Find(Map(environment, "Variables"), variable);
+            Assert.True(value is not null, $"{logicalId}: environment variable {variable} is not set");
+            Assert.Equal("!Ref", Tag(value!));
+            Assert.Equal(refersTo, value!.ToString());
+        }
+    }
+
+    [Fact]
+    public void AlertTable_WhenCreated_ShouldMatchTheStoreKeySchemaAndProtections()
+    {
+        var table = _template.Properties("AlertTable");
+
+        var keys = ((YamlSequenceNode)Find(table, "KeySchema")!).Children.Cast<YamlMappingNode>()
+            .Select(k => $"{Scalar(k, "AttributeName")}:{Scalar(k, "KeyType")}");
+        Assert.Equal(["pk:HASH", "sk:RANGE"], keys);
+        var attributes = ((YamlSequenceNode)Find(table, "AttributeDefinitions")!).Children.Cast<YamlMappingNode>()
+            .Select(a => $"{Scalar(a, "AttributeName")}:{Scalar(a, "AttributeType")}");
+        Assert.Equal(["pk:S", "sk:S"], attributes);
+        Assert.Equal("PAY_PER_REQUEST", Scalar(table, "BillingMode"));
+        Assert.Equal("expiresAt", Scalar(Map(table, "TimeToLiveSpecification"), "AttributeName"));
+        Assert.Equal("true", Scalar(Map(table, "TimeToLiveSpecification"), "Enabled"));
+        Assert.Equal("true", Scalar(Map(table, "PointInTimeRecoverySpecification"), "PointInTimeRecoveryEnabled"));
+        Assert.Equal("true", Scalar(table, "DeletionProtectionEnabled"));
+        Assert.Equal("true", Scalar(Map(table, "SSESpecification"), "SSEEnabled"));
+    }
+
+    [Theory]
+    [InlineData("FailedDeliveryQueue")]
+    [InlineData("ParkedEventQueue")]
+    [InlineData("EventDeliveryDeadLetterQueue")]
+    public void Queues_WhenHoldingParkedMessages_ShouldBeEncryptedAndAlarmed(string queue)
+    {
+        Assert.Equal("true", Scalar(_template.Properties(queue), "SqsManagedSseEnabled"));
+
+        var alarmed = _template.ResourcesOfType("AWS::CloudWatch::Alarm").Any(alarm =>
+            OneOrMany(Find(alarm.Properties, "Dimensions")).Cast<YamlMappingNode>()
+                .Any(d => Find(d, "Value") is { } v && Tag(v) == "!GetAtt" && v.ToString() == $"{queue}.QueueName"));
+        Assert.True(alarmed, $"no alarm watches {queue}");
+    }
+
+    [Fact]
+    public void EventRules_WhenTargetsFail_ShouldRetryThenDeadLetter()
+    {
+        var rules = _template.ResourcesOfType("AWS::Events::Rule").ToList();
+        Assert.Equal(2, rules.Count);
+
+        foreach (var (logicalId, properties) in rules)
+        {
+            foreach (var target in ((YamlSequenceNode)Find(properties, "Targets")!).Children.Cast<YamlMappingNode>())
+            {
+                Assert.True(Find(target, "DeadLetterConfig") is YamlMappingNode, $"{logicalId}: target without DeadLetterConfig");
+                Assert.True(Find(target, "RetryPolicy") is YamlMappingNode, $"{logicalId}: target without RetryPolicy");
+            }
+        }
+    }
+
+    [Fact]
+    public void ForwardRule_WhenCloudWatchAlarmChanges_ShouldMatchBothAlarmDetailTypesOnTheDefaultBus()
+    {
+        var rule = _template.Properties("CloudWatchAlarmForwardRule");
+        var pattern = Map(rule, "EventPattern");
+
+        Assert.Equal("default", Scalar(rule, "EventBusName"));
+        Assert.Equal(["aws.cloudwatch"], OneOrMany(Find(pattern, "source")).Select(n => n.ToString()));
+        Assert.Equal(
+            ["CloudWatch Alarm State Change", "CloudWatch Alarm Contributor State Change"],
+            OneOrMany(Find(pattern, "detail-type")).Select(n => n.ToString()));
+        var target = (YamlMappingNode)((YamlSequenceNode)Find(rule, "Targets")!).Children.Single();
+        Assert.Equal("OpsBus.Arn", Find(target, "Arn")!.ToString());
+    }
+
+    [Fact]
+    public void StateMachine_WhenDeployed_ShouldUseTheAslFileWithLoggingTracingAndParameterizedType()
+    {
+        var machine = _template.ResourcesOfType("AWS::Serverless::StateMachine").Single().Properties;
+
+        Assert.Equal("statemachines/alert-pipeline.asl.json", Scalar(machine, "DefinitionUri"));
+        Assert.True(File.Exists(Path.Combine(RepoFiles.Root, Scalar(machine, "DefinitionUri")!)));
+        Assert.Equal("WorkflowType", Find(machine, "Type")!.ToString());
+        Assert.Equal("!Ref", Tag(Find(machine, "Type")!));
+        Assert.Equal("true", Scalar(Map(machine, "Tracing"), "Enabled"));
+        Assert.NotNull(Find(Map(machine, "Logging"), "Destinations"));
+    }
+
+    [Fact]
+    public void IamStatements_WhenGrantingActions_ShouldNeverGrantAWildcardAction()
+    {
+        var statements = Statements().ToList();
+        Assert.True(statements.Count >= 8, $"expected the template's IAM statements, found {statements.Count}");
+
+        foreach (var (where, statement) in statements)
+        {
+            var actions = OneOrMany(Find(statement, "Action")).Select(a => a.ToString()).ToList();
+            Assert.True(actions.Count > 0, $"{where}: statement without Action");
+            Assert.All(actions, action => Assert.False(
+                action == "*" || action.EndsWith(":*", StringComparison.Ordinal),
+                $"{where}: wildcard action '{action}'"));
+        }
+    }
+
+    [Fact]
+    public void IamStatements_WhenResourceIsStar_ShouldOnlyGrantActionsWithoutResourceLevelPermissions()
+    {
+        // Log delivery and X-Ray writes cannot be scoped to a resource; everything else must name one.
+        string[] unscopable = ["logs:", "xray:"];
+
+        foreach (var (where, statement) in Statements())
+        {
+            if (OneOrMany(Find(statement, "Resource")).Any(r => r.ToString() == "*"))
+            {
+                var actions = OneOrMany(Find(statement, "Action")).Select(a => a.ToString());
+                Assert.All(actions, action => Assert.True(
+                    unscopable.Any(prefix => action.StartsWith(prefix, StringComparison.Ordinal)),
+                    $"{where}: '{action}' is granted on Resource '*'"));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("sns:Publish", "OpsEmailTopic")]
+    [InlineData("sqs:SendMessage", "FailedDeliveryQueue.Arn,ParkedEventQueue.Arn")]
+    [InlineData("lambda:InvokeFunction", "DecideFunction.Arn,DeliverFunction.Arn")]
+    public void StateMachinePolicy_WhenGrantingAnAction_ShouldScopeItToTheNamedResources(string action, string resources)
+    {
+        var machine = _template.ResourcesOfType("AWS::Serverless::StateMachine").Single();
+        var granted = StatementsUnder(machine.Properties, machine.LogicalId)
+            .Where(s => OneOrMany(Find(s.Statement, "Action")).Any(a => a.ToString() == action))
+            .SelectMany(s => OneOrMany(Find(s.Statement, "Resource")).Select(r => r.ToString()))
+            .ToList();
+
+        Assert.Equal(resources.Split(','), granted);
+    }
+
+    [Fact]
+    public void DeliverPolicy_WhenReadingSecrets_ShouldOnlyReadParametersUnderTheSecretsPrefix()
+    {
+        var deliver = _template.Properties("DeliverFunction");
+        var statement = StatementsUnder(deliver, "DeliverFunction").Single().Statement;
+
+        Assert.Equal(["ssm:GetParameter"], OneOrMany(Find(statement, "Action")).Select(a => a.ToString()));
+        var resource = Find(statement, "Resource")!;
+        Assert.Equal("!Sub", Tag(resource));
+        Assert.EndsWith(":parameter${SecretsPrefix}*", resource.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Topics_WhenCreated_ShouldEncryptOpsEmailAndOutputBoth()
+    {
+        Assert.Equal("alias/aws/sns", Scalar(_template.Properties("OpsEmailTopic"), "KmsMasterKeyId"));
+        Assert.Equal("AWS::SNS::Topic", Scalar(Map(_template.Resources, "AlarmTopic"), "Type"));
+
+        var outputs = Map(_template.Root, "Outputs");
+        foreach (var name in new[] { "OpsBusArn", "AlertPipelineStateMachineArn", "OpsEmailTopicArn", "AlarmTopicArn" })
+        {
+            Assert.NotNull(Find(outputs, name));
+        }
+    }
+
+    [Fact]
+    public void SamConfig_WhenDeploying_ShouldNameTheStackAndConfirmChangesets()
+    {
+        var config = File.ReadAllText(RepoFiles.SamConfig);
+
+        Assert.Contains("stack_name = \"serverless-ops-pipeline\"", config, StringComparison.Ordinal);
+        Assert.Contains("capabilities = \"CAPABILITY_IAM\"", config, StringComparison.Ordinal);
+        Assert.Contains("confirm_changeset = true", config, StringComparison.Ordinal);
+        Assert.Contains("resolve_s3 = true", config, StringComparison.Ordinal);
+    }
+
+    private IEnumerable<(string Where, YamlMappingNode Statement)> Statements()
+    {
+        foreach (var (key, value) in _template.Resources.Children)
+        {
+            foreach (var statement in StatementsUnder(value, ((YamlScalarNode)key).Value!))
+            {
+                yield return statement;
+            }
+        }
+    }
+
+    private static IEnumerable<(string Where, YamlMappingNode Statement)> StatementsUnder(YamlNode node, string where) =>
+        node.AllNodes.OfType<YamlMappingNode>()
+            .Select(m => Find(m, "Statement"))
+            .OfType<YamlSequenceNode>()
+            .SelectMany(s => s.Children.Cast<YamlMappingNode>())
+            .Select(s => (where, s));
+}
