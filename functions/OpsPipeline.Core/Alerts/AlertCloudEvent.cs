@@ -1,0 +1,116 @@
+using System.Net.Mime;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
+using OpsPipeline.Core.Events;
+
+namespace OpsPipeline.Core.Alerts;
+
+/// <summary>
+/// An <see cref="Alert"/> as a CloudEvent (structured JSON mode): the one consistent shape in which the
+/// pipeline logs and stores each alert. Data is the alert itself, camelCase, source-generated.
+/// </summary>
+public static class AlertCloudEvent
+{
+    public const string EventType = "com.serverlessopspipeline.alert.v1";
+
+    /// <summary>Media type of a structured-mode JSON CloudEvent.</summary>
+    public const string MediaType = "application/cloudevents+json";
+
+    private static readonly ContentType StructuredContentType = new(MediaType);
+
+    // The formatter serializes Data with these options; their resolver is our generated context, so no reflection.
+    private static readonly JsonEventFormatter Formatter = new(AlertJsonContext.Default.Options, new JsonDocumentOptions { MaxDepth = EventParser.MaxDepth });
+
+    public static CloudEvent ToCloudEvent(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return new CloudEvent(CloudEventsSpecVersion.V1_0)
+        {
+            Type = EventType,
+            Source = SourceOf(alert.Account, alert.Region),
+            Id = alert.EventId,
+            Time = alert.EventTime,
+            Subject = alert.Key,
+            DataContentType = MediaTypeNames.Application.Json,
+            Data = alert,
+        };
+    }
+
+    /// <summary><c>/ops-pipeline/{account}/{region}</c>: which deployment of the pipeline produced the alert.</summary>
+    public static Uri SourceOf(string account, string region) =>
+        new($"/ops-pipeline/{Uri.EscapeDataString(account)}/{Uri.EscapeDataString(region)}", UriKind.Relative);
+
+    /// <summary>Structured-mode JSON bytes (<see cref="MediaType"/>).</summary>
+    public static ReadOnlyMemory<byte> ToJsonBytes(Alert alert) =>
+        Formatter.EncodeStructuredModeMessage(ToCloudEvent(alert), out _);
+
+    public static string ToJsonString(Alert alert) => Encoding.UTF8.GetString(ToJsonBytes(alert).Span);
+
+    /// <summary>Reads an alert CloudEvent back; throws <see cref="InvalidEventException"/> when it is not one.</summary>
+    public static Alert FromJson(ReadOnlyMemory<byte> utf8Json)
+    {
+        CloudEvent cloudEvent;
+        try
+        {
+            cloudEvent = Formatter.DecodeStructuredModeMessage(utf8Json, StructuredContentType, extensionAttributes: null);
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException)
+        {
+            throw new InvalidEventException("(root)", $"(root): not an alert CloudEvent: {ex.Message}", ex);
+        }
+
+        return FromCloudEvent(cloudEvent);
+    }
+
+    public static Alert FromJson(string json) => FromJson(Encoding.UTF8.GetBytes(json));
+
+    public static Alert FromCloudEvent(CloudEvent cloudEvent)
+    {
+        ArgumentNullException.ThrowIfNull(cloudEvent);
+        if (cloudEvent.Type != EventType)
+        {
+            throw new InvalidEventException("type", $"type: expected '{EventType}', got '{cloudEvent.Type}'");
+        }
+
+        Alert? alert;
+        try
+        {
+            alert = cloudEvent.Data switch
+            {
+                Alert a => a,
+                JsonElement element => element.Deserialize(AlertJsonContext.Default.Alert),
+                _ => null,
+            };
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidEventException("data", $"data: not an alert: {ex.Message}", ex);
+        }
+
+        if (alert is null)
+        {
+            throw new InvalidEventException("data", "data: required field is missing");
+        }
+
+        // A dictionary read back from JSON keeps document order; the contract is ordinal order.
+        return alert.Labels is SortedDictionary<string, string>
+            ? alert
+            : alert with { Labels = new SortedDictionary<string, string>(alert.Labels.ToDictionary(), StringComparer.Ordinal) };
+    }
+}
+
+/// <summary>Alert status on the wire: "firing", "resolved", "unknown".</summary>
+public sealed class AlertStatusJsonConverter() : JsonStringEnumConverter<AlertStatus>(JsonNamingPolicy.CamelCase, allowIntegerValues: false);
+
+/// <summary>Source-generated JSON for <see cref="Alert"/>: camelCase, nulls left out.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    MaxDepth = EventParser.MaxDepth,
+    Converters = [typeof(AlertStatusJsonConverter)])]
+[JsonSerializable(typeof(Alert))]
+[JsonSerializable(typeof(JsonElement))]
+public sealed partial class AlertJsonContext : JsonSerializerContext;

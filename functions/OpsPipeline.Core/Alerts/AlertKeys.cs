@@ -1,0 +1,32 @@
+namespace OpsPipeline.Core.Alerts;
+
+/// <summary>
+/// Alert keys: one per distinct issue, stable across an alarm's transitions, so ALARM and the later OK of
+/// the same alarm land on the same stored state and the same PagerDuty dedup key.
+/// </summary>
+public static class AlertKeys
+{
+    /// <summary><c>{account}:{region}:{alarmArn}</c>.</summary>
+    public static string ForAlarm(string account, string region, string alarmArn) =>
+        string.Concat(account, ":", region, ":", alarmArn);
+
+    /// <summary>One time series of a multi-time-series alarm: <c>{account}:{region}:{alarmArn}#{contributorId}</c>.</summary>
+    public static string ForContributor(string account, string region, string alarmArn, string contributorId) =>
+        string.Concat(ForAlarm(account, region, alarmArn), "#", contributorId);
+
+    /// <summary>The alarm ARN CloudWatch would report, for events that list no resources.</summary>
+    public static string AlarmArn(string region, string account, string alarmName) =>
+        $"arn:{Partition(region)}:cloudwatch:{region}:{account}:alarm:{alarmName}";
+
+    /// <summary>True for <c>arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}</c>.</summary>
+    public static bool IsAlarmArn(string? value) =>
+        value is not null
+        && value.StartsWith("arn:", StringComparison.Ordinal)
+        && value.Contains(":cloudwatch:", StringComparison.Ordinal)
+        && value.Contains(":alarm:", StringComparison.Ordinal);
+
+    private static string Partition(string region) =>
+        region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
+        : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
+        : "aws";
+}

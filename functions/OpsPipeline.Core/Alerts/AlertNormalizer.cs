@@ -1,0 +1,298 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Events;
+
+namespace OpsPipeline.Core.Alerts;
+
+/// <summary>Turns a parsed event into the one <see cref="Alert"/> the rest of the pipeline works on.</summary>
+public static partial class AlertNormalizer
+{
+    /// <summary>Summaries are one line; channels truncate further if they must.</summary>
+    public const int MaxSummaryLength = 200;
+
+    public const string CloudWatchSource = "cloudwatch";
+
+    public static Alert Normalize(ParsedEvent e, IReadOnlyList<AlarmLabelRule> labelRules)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(labelRules);
+        return e switch
+        {
+            CloudWatchAlarmEvent alarm => FromAlarm(alarm, labelRules),
+            _ => throw new ArgumentException($"no normalization for {e.GetType().Name} ({e.DetailType})", nameof(e)),
+        };
+    }
+
+    /// <summary>ALARM fires, OK resolves, INSUFFICIENT_DATA is neither.</summary>
+    public static AlertStatus StatusOf(string state) => state switch
+    {
+        AlarmStateValues.Alarm => AlertStatus.Firing,
+        AlarmStateValues.Ok => AlertStatus.Resolved,
+        _ => AlertStatus.Unknown,
+    };
+
+    /// <summary>The CloudWatch console page of an alarm.</summary>
+    public static string ConsoleUrl(string region, string alarmName) =>
+        $"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#alarmsV2:alarm/{Uri.EscapeDataString(alarmName)}";
+
+    private static Alert FromAlarm(CloudWatchAlarmEvent e, IReadOnlyList<AlarmLabelRule> rules)
+    {
+        var series = e as AlarmContributorStateChangeEvent;
+        var labels = Labels(e, series, rules);
+        var description = e.Detail.Configuration?.Description;
+        return new Alert
+        {
+            Key = series is null
+                ? AlertKeys.ForAlarm(e.Account, e.Region, e.AlarmArn)
+                : AlertKeys.ForContributor(e.Account, e.Region, e.AlarmArn, series.ContributorId),
+            Source = CloudWatchSource,
+            Status = StatusOf(e.StateValue),
+            State = e.StateValue,
+            PreviousState = e.PreviousState?.Value,
+            StateTimestamp = e.StateTimestamp,
+            EventId = e.Id,
+            EventTime = e.Time,
+            Name = e.AlarmName,
+            Arn = e.AlarmArn,
+            Account = e.Account,
+            Region = e.Region,
+            Labels = labels,
+            Summary = Summary(e, series),
+            Description = description,
+            Reason = e.State.Reason,
+            Links = Links(e, labels, description),
+
+            // EventBridge puts no X-Ray trace id in the event body (the trace header travels beside the event,
+            // to targets that support it), and an alarm transition is not part of a traced request: nothing to carry.
+            TraceId = null,
+            ReplayName = e.ReplayName,
+        };
+    }
+
+    private static SortedDictionary<string, string> Labels(CloudWatchAlarmEvent e, AlarmContributorStateChangeEvent? series, IReadOnlyList<AlarmLabelRule> rules)
+    {
+        // Precedence, lowest first: alarm tags < built-ins < config rules (later rules over earlier ones).
+        // Tags are free text that whoever can tag an alarm controls, so a tag may add labels but never fake
+        // a built-in (a tag "state=OK" must not change routing). The config file is the operator's word, so
+        // its rules win over both.
+        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (e.Detail.AlarmTags is { } tags)
+        {
+            foreach (var (key, value) in tags)
+            {
+                // aws: keys are reserved and never propagated by CloudWatch; drop any that appear anyway.
+                if (key.Length > 0 && !key.StartsWith("aws:", StringComparison.Ordinal) && value is not null)
+                {
+                    labels[key] = value;
+                }
+            }
+        }
+
+        labels["alarmName"] = e.AlarmName;
+        var (ns, metric) = MetricOf(e.Detail.Configuration);
+        if (ns is not null)
+        {
+            labels["namespace"] = ns;
+        }
+
+        if (metric is not null)
+        {
+            labels["metric"] = metric;
+        }
+
+        labels["account"] = e.Account;
+        labels["region"] = e.Region;
+        labels["source"] = CloudWatchSource;
+        labels["state"] = e.StateValue;
+        if (series is not null)
+        {
+            labels["contributor"] = series.ContributorId;
+        }
+
+        // Rules match the labels the alarm itself carries (built-ins and tags), not labels an earlier rule
+        // added: each rule stands on its own, and file order only decides who wins a conflict.
+        List<AlarmLabelRule>? matched = null;
+        foreach (var rule in rules)
+        {
+            if (rule.Match.Matches(labels))
+            {
+                (matched ??= []).Add(rule);
+            }
+        }
+
+        if (matched is not null)
+        {
+            foreach (var rule in matched)
+            {
+                foreach (var (key, value) in rule.Labels)
+                {
+                    labels[key] = value;
+                }
+            }
+        }
+
+        return labels;
+    }
+
+    /// <summary>
+    /// Namespace and metric of the first metricStat (single-metric, math, anomaly detection); for pure
+    /// expressions (Metrics Insights) the namespace from the query and the expression id.
+    /// </summary>
+    private static (string? Namespace, string? Metric) MetricOf(AlarmConfiguration? configuration)
+    {
+        if (configuration?.Metrics is not { Count: > 0 } metrics)
+        {
+            return (null, null);
+        }
+
+        foreach (var m in metrics)
+        {
+            if (m?.MetricStat?.Metric is { } metric)
+            {
+                return (metric.Namespace, metric.Name ?? m.Id);
+            }
+        }
+
+        var expression = metrics.FirstOrDefault(m => m?.ReturnData == true && m.Expression is not null)
+            ?? metrics.FirstOrDefault(m => m?.Expression is not null);
+        if (expression is null)
+        {
+            return (null, metrics.FirstOrDefault(m => m?.Id is not null)?.Id);
+        }
+
+        var from = InsightsNamespace().Match(expression.Expression!);
+        return (from.Success ? from.Groups["ns"].Value : null, expression.Id);
+    }
+
+    private static string Summary(CloudWatchAlarmEvent e, AlarmContributorStateChangeEvent? series)
+    {
+        var text = new StringBuilder(MaxSummaryLength + 32);
+        text.Append(e.AlarmName).Append(" is ").Append(e.StateValue);
+        if (series is not null)
+        {
+            text.Append(" for ").Append(Describe(series.Contributor));
+        }
+
+        var triggering = e.Kind == AlarmKind.Composite ? TriggeringNames(e.State.ReasonData) : null;
+        if (triggering is { Count: > 0 })
+        {
+            text.Append(": triggered by ").AppendJoin(", ", triggering);
+        }
+        else if (!string.IsNullOrWhiteSpace(e.State.Reason))
+        {
+            text.Append(": ").Append(e.State.Reason);
+        }
+
+        return OneLine(text, MaxSummaryLength);
+    }
+
+    private static List<string>? TriggeringNames(AlarmReasonData? reasonData)
+    {
+        if (reasonData?.TriggeringAlarms is not { Count: > 0 } alarms)
+        {
+            return null;
+        }
+
+        var names = new List<string>(alarms.Count);
+        foreach (var alarm in alarms)
+        {
+            if (alarm?.Name is { Length: > 0 } name && !names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+
+    private static string Describe(AlarmContributor contributor)
+    {
+        if (contributor.Attributes is not { Count: > 0 } attributes)
+        {
+            return contributor.Id!;
+        }
+
+        return string.Join(", ", attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"));
+    }
+
+    /// <summary>Collapses whitespace and line breaks to single spaces and cuts at <paramref name="max"/> characters with an ellipsis.</summary>
+    private static string OneLine(StringBuilder text, int max)
+    {
+        var result = new StringBuilder(Math.Min(text.Length, max));
+        var space = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                space = result.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                result.Append(' ');
+                space = false;
+            }
+
+            result.Append(c);
+            if (result.Length > max)
+            {
+                break;
+            }
+        }
+
+        if (result.Length <= max)
+        {
+            return result.ToString();
+        }
+
+        var cut = max - 1;
+        if (char.IsHighSurrogate(result[cut - 1]))
+        {
+            cut--;
+        }
+
+        return result.ToString(0, cut).TrimEnd() + "…";
+    }
+
+    private static List<AlertLink> Links(CloudWatchAlarmEvent e, IReadOnlyDictionary<string, string> labels, string? description)
+    {
+        var links = new List<AlertLink>(2) { new("Alarm", ConsoleUrl(e.Region, e.AlarmName)) };
+
+        // Runbook: the runbook label (a config rule, or a tag when no rule set one), then the tag itself
+        // (in case a rule set something that is not a link), then the first https URL in the description.
+        string? runbook = null;
+        if (labels.TryGetValue("runbook", out var fromLabel) && IsWebLink(fromLabel))
+        {
+            runbook = fromLabel;
+        }
+        else if (e.Detail.AlarmTags is { } tags && tags.TryGetValue("runbook", out var fromTag) && IsWebLink(fromTag))
+        {
+            runbook = fromTag;
+        }
+        else if (description is not null && HttpsUrl().Match(description) is { Success: true } url)
+        {
+            runbook = url.Value.TrimEnd('.', ',', ';', ':', '!', '?');
+        }
+
+        if (runbook is not null)
+        {
+            links.Add(new AlertLink("Runbook", runbook));
+        }
+
+        return links;
+    }
+
+    /// <summary>Only absolute http(s) links are rendered: a label is free text and must not become a javascript: link.</summary>
+    private static bool IsWebLink(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    [GeneratedRegex(@"https://[^\s<>""'()\[\]{}]+", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex HttpsUrl();
+
+    // FROM "AWS/DynamoDB" or FROM SCHEMA("AWS/DynamoDB", TableName) in a Metrics Insights query.
+    [GeneratedRegex(@"\bFROM\s+(?:SCHEMA\(\s*)?""?(?<ns>[A-Za-z0-9/_.#:\-]+)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
+    private static partial Regex InsightsNamespace();
+}

@@ -1,0 +1,283 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Events.Internal;
+
+namespace OpsPipeline.Core.Events;
+
+/// <summary>
+/// Recognises an incoming EventBridge event and returns it typed, or throws <see cref="InvalidEventException"/>
+/// naming the field that is wrong. Two passes over the bytes: a reader scan (syntax, depth, root object,
+/// source and detail-type) and a source-generated bind to the detail type the scan picked.
+/// </summary>
+public static class EventParser
+{
+    /// <summary>Deepest nesting accepted; CloudWatch events use fewer than ten levels.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>The EventBridge event size limit (256 KiB); anything larger did not come from EventBridge.</summary>
+    public const int MaxEventBytes = 256 * 1024;
+
+    private const string Root = "(root)";
+
+    public static ParsedEvent Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        if (utf8Json.Length > MaxEventBytes)
+        {
+            throw TooLarge(utf8Json.Length);
+        }
+
+        // Files saved by editors may carry a BOM; the JSON reader does not skip it.
+        if (utf8Json.StartsWith("\uFEFF"u8))
+        {
+            utf8Json = utf8Json[3..];
+        }
+
+        var (source, detailType) = Scan(utf8Json);
+        if (source is null)
+        {
+            throw InvalidEventException.Missing("source");
+        }
+
+        if (detailType is null)
+        {
+            throw InvalidEventException.Missing("detail-type");
+        }
+
+        if (source == CloudWatchEventTypes.Source)
+        {
+            switch (detailType)
+            {
+                case CloudWatchEventTypes.AlarmStateChange:
+                    return ParseAlarm(utf8Json, contributor: false);
+                case CloudWatchEventTypes.AlarmContributorStateChange:
+                    return ParseAlarm(utf8Json, contributor: true);
+            }
+        }
+
+        throw InvalidEventException.For("detail-type", $"unsupported detail-type '{JsonKinds.Quote(detailType)}' from source '{JsonKinds.Quote(source)}'");
+    }
+
+    public static ParsedEvent Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var byteCount = Encoding.UTF8.GetByteCount(json);
+        if (byteCount > MaxEventBytes)
+        {
+            throw TooLarge(byteCount);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(byteCount);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(json, buffer);
+            return Parse(buffer.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static InvalidEventException TooLarge(int bytes) =>
+        new(Root, $"{Root}: event is {bytes} bytes, larger than the {MaxEventBytes}-byte (256 KiB) EventBridge limit");
+
+    private static (string? Source, string? DetailType) Scan(ReadOnlySpan<byte> utf8Json)
+    {
+        // One more than MaxDepth so that our own check, with a clearer message, trips first.
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth + 1 });
+        string? source = null;
+        string? detailType = null;
+        try
+        {
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw InvalidEventException.For(Root, $"expected a JSON object, got {JsonKinds.Describe(reader.TokenType)}");
+            }
+
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName when reader.CurrentDepth == 1:
+                        if (reader.ValueTextEquals("source"u8))
+                        {
+                            source = ReadTopLevelString(ref reader, "source");
+                        }
+                        else if (reader.ValueTextEquals("detail-type"u8))
+                        {
+                            detailType = ReadTopLevelString(ref reader, "detail-type");
+                        }
+
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray when reader.CurrentDepth >= MaxDepth:
+                        throw InvalidEventException.For(Root, $"nested deeper than {MaxDepth} levels");
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidEventException(Root, $"{Root}: not valid JSON: {ex.Message}", ex);
+        }
+
+        return (source, detailType);
+    }
+
+    private static string? ReadTopLevelString(ref Utf8JsonReader reader, string field)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Null => null,
+            _ => throw InvalidEventException.For(field, $"expected a string, got {JsonKinds.Describe(reader.TokenType)}"),
+        };
+    }
+
+    private static CloudWatchAlarmEvent ParseAlarm(ReadOnlySpan<byte> utf8Json, bool contributor)
+    {
+        var typeInfo = CloudWatchJsonContext.Default.EventBridgeEventCloudWatchAlarmDetail;
+        EventBridgeEvent<CloudWatchAlarmDetail>? wire;
+        try
+        {
+            wire = JsonSerializer.Deserialize(utf8Json, typeInfo);
+        }
+        catch (JsonException ex)
+        {
+            throw JsonErrorPath.ToInvalidEvent(ex, typeInfo, utf8Json);
+        }
+
+        // Scan proved the root is an object, so wire is not null.
+        var id = Required(wire!.Id, "id");
+        var account = Required(wire.Account, "account");
+        var region = Required(wire.Region, "region");
+        var time = wire.Time ?? throw InvalidEventException.Missing("time");
+        var detail = wire.Detail ?? throw InvalidEventException.Missing("detail");
+        var alarmName = Required(detail.AlarmName, "detail.alarmName");
+        var state = detail.State ?? throw InvalidEventException.Missing("detail.state");
+        var value = Required(state.Value, "detail.state.value");
+        if (!AlarmStateValues.IsKnown(value))
+        {
+            throw InvalidEventException.For("detail.state.value", $"'{JsonKinds.Quote(value)}' is not one of ALARM, OK, INSUFFICIENT_DATA");
+        }
+
+        if (state.Timestamp is null)
+        {
+            throw InvalidEventException.Missing("detail.state.timestamp");
+        }
+
+        var resources = Resources(wire.Resources);
+        var arn = resources.Count > 0 && AlertKeys.IsAlarmArn(resources[0]) ? resources[0] : AlertKeys.AlarmArn(region, account, alarmName);
+        var kind = KindOf(detail.Configuration);
+        if (!contributor)
+        {
+            return new AlarmStateChangeEvent
+            {
+                Id = id,
+                DetailType = CloudWatchEventTypes.AlarmStateChange,
+                Source = CloudWatchEventTypes.Source,
+                Account = account,
+                Region = region,
+                Time = time,
+                Resources = resources,
+                ReplayName = wire.ReplayName,
+                Detail = detail,
+                AlarmName = alarmName,
+                AlarmArn = arn,
+                Kind = kind,
+            };
+        }
+
+        var series = detail.AlarmContributor ?? detail.Contributor ?? throw InvalidEventException.Missing("detail.alarmContributor");
+        Required(series.Id, detail.AlarmContributor is not null ? "detail.alarmContributor.id" : "detail.contributor.id");
+        return new AlarmContributorStateChangeEvent
+        {
+            Id = id,
+            DetailType = CloudWatchEventTypes.AlarmContributorStateChange,
+            Source = CloudWatchEventTypes.Source,
+            Account = account,
+            Region = region,
+            Time = time,
+            Resources = resources,
+            ReplayName = wire.ReplayName,
+            Detail = detail,
+            AlarmName = alarmName,
+            AlarmArn = arn,
+            Kind = kind == AlarmKind.Unknown ? AlarmKind.MetricsInsights : kind,
+            Contributor = series,
+        };
+    }
+
+    private static string Required(string? value, string field)
+    {
+        if (value is null)
+        {
+            throw InvalidEventException.Missing(field);
+        }
+
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw InvalidEventException.For(field, "must not be empty");
+        }
+
+        return value;
+    }
+
+    private static IReadOnlyList<string> Resources(IReadOnlyList<string?>? resources)
+    {
+        if (resources is null || resources.Count == 0)
+        {
+            return [];
+        }
+
+        foreach (var r in resources)
+        {
+            if (r is null)
+            {
+                return resources.Where(x => x is not null).Select(x => x!).ToArray();
+            }
+        }
+
+        return resources!;
+    }
+
+    private static AlarmKind KindOf(AlarmConfiguration? configuration)
+    {
+        if (configuration is null)
+        {
+            return AlarmKind.Unknown;
+        }
+
+        if (!string.IsNullOrEmpty(configuration.AlarmRule))
+        {
+            return AlarmKind.Composite;
+        }
+
+        if (configuration.Metrics is not { Count: > 0 } metrics)
+        {
+            return AlarmKind.Unknown;
+        }
+
+        var math = false;
+        var insights = false;
+        foreach (var m in metrics)
+        {
+            if (m?.Expression is not { } expression)
+            {
+                continue;
+            }
+
+            if (expression.Contains("ANOMALY_DETECTION_BAND", StringComparison.OrdinalIgnoreCase))
+            {
+                return AlarmKind.AnomalyDetection;
+            }
+
+            math = true;
+            insights |= expression.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return insights ? AlarmKind.MetricsInsights : math ? AlarmKind.MetricMath : AlarmKind.SingleMetric;
+    }
+}
