@@ -40,13 +40,14 @@ internal sealed record AlertPresentation(string Headline, string SlackEmoji, str
     };
 
     /// <summary>PagerDuty's four severities from our severity label (case-insensitive); anything unknown is a warning.</summary>
-    public static string PagerDutySeverity(string severity) => severity.Trim().ToLowerInvariant() switch
+    public static string PagerDutySeverity(string severity) => Severities.Normalize(severity);
+
+    /// <summary>firing | resolved | unknown: the status word of webhook bodies.</summary>
+    public static string StatusText(AlertStatus status) => status switch
     {
-        "critical" => "critical",
-        "high" or "error" => "error",
-        "warning" or "medium" => "warning",
-        "low" or "info" => "info",
-        _ => "warning",
+        AlertStatus.Firing => "firing",
+        AlertStatus.Resolved => "resolved",
+        _ => "unknown",
     };
 
     /// <summary>Labels in ordinal key order, so every rendering of one alert is byte-identical.</summary>

@@ -4,7 +4,7 @@ using OpsPipeline.Core.Decisions;
 
 namespace OpsPipeline.Core.Rendering;
 
-/// <summary>Turns one alert and what to do about it into the exact body its receiver's channel gets.</summary>
+/// <summary>Turns one alert (or one group of alerts) and what to do about it into the exact body its receiver's channel gets.</summary>
 public static class DeliveryRenderer
 {
     /// <summary>
@@ -20,43 +20,69 @@ public static class DeliveryRenderer
         ArgumentNullException.ThrowIfNull(receiver);
 
         var presentation = AlertPresentation.For(action);
-        var dedupKey = DedupKeys.For(alert.Key);
-        var delivery = new Delivery
+        var delivery = NewDelivery(receiver, action, alert.Key, drill);
+        return delivery.Channel switch
         {
-            Receiver = receiver.Name,
-            Channel = receiver.Channel,
-            Action = action,
-            AlertKey = alert.Key,
-            DedupKey = dedupKey,
-            Drill = drill,
-            Target = new DeliveryTarget(),
-            Payload = default,
-        };
-
-        return receiver switch
-        {
-            { PagerDuty: { } pagerDuty } => delivery with
+            Channels.PagerDuty => delivery with { Payload = PagerDutyEvent.Render(alert, presentation, delivery.DedupKey, drill) },
+            Channels.Slack => delivery with { Payload = SlackMessage.Render(alert, presentation, drill) },
+            Channels.Sns => delivery with
             {
-                Target = new DeliveryTarget { Parameter = pagerDuty.RoutingKeyParameter },
-                Payload = PagerDutyEvent.Render(alert, presentation, dedupKey, drill),
-            },
-            { Slack: { } slack } => delivery with
-            {
-                Target = new DeliveryTarget { Parameter = slack.WebhookUrlParameter },
-                Payload = SlackMessage.Render(alert, presentation, drill),
-            },
-            { Sns: { } sns } => delivery with
-            {
-                Target = new DeliveryTarget { TopicArn = sns.TopicArn },
                 Subject = SnsMessage.Subject(alert, action, drill),
                 Payload = PayloadJson.String(SnsMessage.Text(alert, presentation, drill)),
             },
-            { Webhook: { } webhook } => delivery with
-            {
-                Target = new DeliveryTarget { Parameter = webhook.UrlParameter },
-                Payload = WebhookBody.Render(alert, action, dedupKey, drill),
-            },
-            _ => throw new ArgumentException($"Receiver '{receiver.Name}' has no channel configured.", nameof(receiver)),
+            _ => delivery with { Payload = WebhookBody.Render(alert, action, delivery.DedupKey, drill) },
         };
     }
+
+    /// <summary>
+    /// One <see cref="DeliveryActions.Digest"/> for the alerts of one group (same route, same groupBy labels, within
+    /// groupWait): the count, the group labels, the worst severity, and the alerts worst first, at most
+    /// <c>20</c> listed and the rest counted. <see cref="Delivery.AlertKey"/> is <paramref name="groupKey"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty group key, no alerts, or a receiver with no channel configured.</exception>
+    public static Delivery RenderDigest(
+        string groupKey,
+        IReadOnlyDictionary<string, string> groupLabels,
+        IReadOnlyList<Alert> alerts,
+        ReceiverConfig receiver,
+        bool drill)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+
+        var digest = AlertDigest.For(groupKey, groupLabels, alerts);
+        var delivery = NewDelivery(receiver, DeliveryActions.Digest, groupKey, drill);
+        return delivery.Channel switch
+        {
+            Channels.PagerDuty => delivery with { Payload = PagerDutyDigest.Render(digest, delivery.DedupKey, drill) },
+            Channels.Slack => delivery with { Payload = SlackDigest.Render(digest, drill) },
+            Channels.Sns => delivery with
+            {
+                Subject = SnsDigest.Subject(digest, drill),
+                Payload = PayloadJson.String(SnsDigest.Text(digest, drill)),
+            },
+            _ => delivery with { Payload = WebhookDigest.Render(digest, delivery.DedupKey, drill) },
+        };
+    }
+
+    /// <summary>Everything but the payload (and SNS subject), the same for single alerts and digests.</summary>
+    private static Delivery NewDelivery(ReceiverConfig receiver, string action, string alertKey, bool drill) => new()
+    {
+        Receiver = receiver.Name,
+        Channel = receiver.Channel,
+        Action = action,
+        AlertKey = alertKey,
+        DedupKey = DedupKeys.For(alertKey),
+        Drill = drill,
+        Target = Target(receiver),
+        Payload = default,
+    };
+
+    private static DeliveryTarget Target(ReceiverConfig receiver) => receiver switch
+    {
+        { PagerDuty: { } pagerDuty } => new DeliveryTarget { Parameter = pagerDuty.RoutingKeyParameter },
+        { Slack: { } slack } => new DeliveryTarget { Parameter = slack.WebhookUrlParameter },
+        { Sns: { } sns } => new DeliveryTarget { TopicArn = sns.TopicArn },
+        { Webhook: { } webhook } => new DeliveryTarget { Parameter = webhook.UrlParameter },
+        _ => throw new ArgumentException($"Receiver '{receiver.Name}' has no channel configured.", nameof(receiver)),
+    };
 }

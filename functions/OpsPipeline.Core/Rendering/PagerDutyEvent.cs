@@ -9,7 +9,8 @@ namespace OpsPipeline.Core.Rendering;
 /// </summary>
 internal static class PagerDutyEvent
 {
-    private const string Client = "ServerlessOpsPipeline";
+    /// <summary>Who sent the event, shown in PagerDuty.</summary>
+    internal const string Client = "ServerlessOpsPipeline";
 
     /// <summary>
     /// How much of custom_details survives, tried in order until the body fits 512 KB: per-value caps first,

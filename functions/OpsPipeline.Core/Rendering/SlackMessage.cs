@@ -23,7 +23,7 @@ internal static class SlackMessage
         var blocks = new SlackBlocks();
         if (drill)
         {
-            blocks.Context(DrillNotice(alert));
+            blocks.Context(DrillNotice(alert.ReplayName));
         }
 
         blocks.Header($"{headline}: {name}");
@@ -57,9 +57,10 @@ internal static class SlackMessage
         }).Element;
     }
 
-    private static string DrillNotice(Alert alert)
+    /// <summary>The first block of every drill message, so nobody mistakes a rehearsal for an incident.</summary>
+    internal static string DrillNotice(string? replayName)
     {
-        var replay = UntrustedText.OneLine(alert.ReplayName);
+        var replay = UntrustedText.OneLine(replayName);
         var from = replay.Length > 0 ? $" (replay {Escape(replay)})" : string.Empty;
         return $":test_tube: *DRILL*{from}: a rehearsal, not a live incident. No action needed.";
     }
@@ -88,7 +89,7 @@ internal static class SlackMessage
             }
 
             var text = Escape(UntrustedText.OneLine(link.Text));
-            var piece = text.Length > 0 ? $"<{UntrustedText.SlackUrl(url)}|{text}>" : $"<{UntrustedText.SlackUrl(url)}>";
+            var piece = Link(url, text);
             var separator = sb.Length > 0 ? LinkSeparator : string.Empty;
             if (sb.Length + separator.Length + piece.Length > budget)
             {
@@ -101,6 +102,10 @@ internal static class SlackMessage
 
         return sb.ToString();
     }
+
+    /// <summary>A mrkdwn link to <paramref name="webUrl"/> (from <see cref="UntrustedText.WebUrl"/>) showing already escaped text.</summary>
+    internal static string Link(string webUrl, string escapedText) =>
+        escapedText.Length > 0 ? $"<{UntrustedText.SlackUrl(webUrl)}|{escapedText}>" : $"<{UntrustedText.SlackUrl(webUrl)}>";
 
     private static string Escape(string cleaned) => UntrustedText.EscapeSlack(cleaned);
 }

@@ -10,8 +10,12 @@ internal static class SnsMessage
     public static string Subject(Alert alert, string action, bool drill)
     {
         var subject = $"{(drill ? "[DRILL] " : string.Empty)}{AlertPresentation.SnsTag(alert, action)} {alert.Name} ({alert.Region})";
-        return Truncation.ToChars(UntrustedText.PrintableAscii(UntrustedText.Clean(subject)), ChannelLimits.SnsSubjectChars);
+        return FitSubject(subject);
     }
+
+    /// <summary>Any subject text made what SNS accepts: printable ASCII, at most 100 characters.</summary>
+    internal static string FitSubject(string subject) =>
+        Truncation.ToChars(UntrustedText.PrintableAscii(UntrustedText.Clean(subject)), ChannelLimits.SnsSubjectChars);
 
     /// <summary>One fact per line; free text (reason, description) may span lines. At most 256 KB of UTF-8.</summary>
     public static string Text(Alert alert, AlertPresentation presentation, bool drill)
@@ -19,9 +23,7 @@ internal static class SnsMessage
         var sb = new StringBuilder();
         if (drill)
         {
-            var replay = UntrustedText.OneLine(alert.ReplayName);
-            sb.Append("DRILL").Append(replay.Length > 0 ? $" (replay {replay})" : string.Empty)
-                .Append(": a rehearsal, not a live incident. No action needed.\n");
+            AppendDrillNotice(sb, alert.ReplayName);
         }
 
         sb.Append(presentation.Headline).Append(": ").Append(UntrustedText.OneLine(alert.Summary)).Append('\n');
@@ -57,6 +59,14 @@ internal static class SnsMessage
 
         sb.Append("Alert key: ").Append(UntrustedText.OneLine(alert.Key)).Append('\n');
         return Truncation.ToUtf8Bytes(sb.ToString(), ChannelLimits.SnsMessageBytes);
+    }
+
+    /// <summary>The first line of every drill message, so nobody mistakes a rehearsal for an incident.</summary>
+    internal static void AppendDrillNotice(StringBuilder sb, string? replayName)
+    {
+        var replay = UntrustedText.OneLine(replayName);
+        sb.Append("DRILL").Append(replay.Length > 0 ? $" (replay {replay})" : string.Empty)
+            .Append(": a rehearsal, not a live incident. No action needed.\n");
     }
 
     private static void AppendFreeText(StringBuilder sb, string label, string? text)

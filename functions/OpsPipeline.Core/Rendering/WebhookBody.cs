@@ -10,7 +10,7 @@ namespace OpsPipeline.Core.Rendering;
 internal static class WebhookBody
 {
     /// <summary>Bumped when a field changes meaning or disappears; new fields do not bump it.</summary>
-    private const string Version = "1";
+    internal const string Version = "1";
 
     public static JsonElement Render(Alert alert, string action, string dedupKey, bool drill) =>
         PayloadJson.Write(w =>
@@ -22,12 +22,7 @@ internal static class WebhookBody
             w.WriteString("dedupKey", dedupKey);
             w.WriteBoolean("drill", drill);
             w.WriteIfPresent("replayName", UntrustedText.OneLine(alert.ReplayName));
-            w.WriteString("status", alert.Status switch
-            {
-                AlertStatus.Firing => "firing",
-                AlertStatus.Resolved => "resolved",
-                _ => "unknown",
-            });
+            w.WriteString("status", AlertPresentation.StatusText(alert.Status));
             w.WriteString("state", UntrustedText.OneLine(alert.State));
             w.WriteIfPresent("previousState", UntrustedText.OneLine(alert.PreviousState));
             w.WriteString("stateTimestamp", AlertPresentation.Timestamp(alert.StateTimestamp));

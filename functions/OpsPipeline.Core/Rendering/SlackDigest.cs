@@ -1,0 +1,75 @@
+using System.Text.Json;
+using OpsPipeline.Core.Decisions;
+
+namespace OpsPipeline.Core.Rendering;
+
+/// <summary>The Slack incoming-webhook body (Block Kit) for a group of alerts: one section per listed alert.</summary>
+internal static class SlackDigest
+{
+    private const string UnknownEmoji = ":grey_question:";
+
+    public static JsonElement Render(AlertDigest digest, bool drill)
+    {
+        var drillTag = drill ? "[DRILL] " : string.Empty;
+        var group = Escape(digest.GroupText);
+        var headline = $"{drillTag}{Emoji(digest)} {digest.Tag}" + (group.Length > 0 ? $" {group}" : string.Empty);
+
+        var fallback = Truncation.EscapedToChars(
+            $"{headline}: {digest.CountText}, worst severity {digest.WorstSeverity}",
+            ChannelLimits.SlackFallbackChars);
+
+        var blocks = new SlackBlocks();
+        if (drill)
+        {
+            blocks.Context(SlackMessage.DrillNotice(digest.ReplayName));
+        }
+
+        blocks.Header(headline);
+        List<string> fields = [$"*Alerts*\n{digest.CountText}", $"*Worst severity*\n{digest.WorstSeverity}"];
+        if (group.Length > 0)
+        {
+            fields.Add($"*Group*\n{group}");
+        }
+
+        blocks.Fields(fields);
+        foreach (var entry in digest.Listed)
+        {
+            blocks.Section(EntryText(entry));
+        }
+
+        if (digest.Omitted > 0)
+        {
+            blocks.Context($"{digest.MoreText} ({digest.Count} in all)");
+        }
+
+        // The key names the group for silences and for finding its state; it is an identifier, so shown whole.
+        blocks.Context($"Group key: {Escape(UntrustedText.OneLine(digest.GroupKey))}");
+
+        return PayloadJson.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("text", fallback);
+            blocks.WriteTo(w);
+            w.WriteEndObject();
+        }).Element;
+    }
+
+    /// <summary>
+    /// "*&lt;url|name&gt;* · ALARM · critical" then the summary on its own line. The capped name, state and link
+    /// come first and stay below the section limit, so a cut only ever shortens the summary.
+    /// </summary>
+    private static string EntryText(DigestEntry entry)
+    {
+        var name = Escape(entry.Name);
+        var title = entry.Link is { } url && UntrustedText.SlackUrl(url).Length <= AlertDigest.LinkChars ? SlackMessage.Link(url, name) : name;
+        var line = $"*{title}* · {Escape(entry.State)} · {entry.Severity}";
+        return entry.Summary.Length > 0 ? $"{line}\n{Escape(entry.Summary)}" : line;
+    }
+
+    private static string Emoji(AlertDigest digest) =>
+        digest.Firing > 0 ? AlertPresentation.For(DeliveryActions.Trigger).SlackEmoji
+        : digest.Unknown == 0 ? AlertPresentation.For(DeliveryActions.Resolve).SlackEmoji
+        : UnknownEmoji;
+
+    private static string Escape(string cleaned) => UntrustedText.EscapeSlack(cleaned);
+}
