@@ -33,13 +33,21 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         var parsed = EventParser.Parse(utf8Event.Span);
         var alert = AlertNormalizer.Normalize(parsed, runtime.Config.Alarms);
         var alertJson = AlertCloudEvent.ToJsonString(alert);
+        var silences = await runtime.Silences.GetAsync(ct).ConfigureAwait(false);
+        var needsSources = runtime.Decider.NeedsSources(alert.Labels);
         for (var attempt = 1; attempt <= WriteAttempts; attempt++)
         {
-            var stored = await runtime.AlertStates.GetAsync(alert.Key, ct).ConfigureAwait(false);
-            var decision = runtime.Decider.Decide(alert, stored, runtime.Clock.GetUtcNow(), alertJson);
+            var (stored, sources) = await runtime.AlertStates.GetAsync(alert.Key, needsSources, ct).ConfigureAwait(false);
+            var decision = runtime.Decider.Decide(alert, stored, new(silences, sources), runtime.Clock.GetUtcNow(), alertJson);
             if (decision.NewState is null || await runtime.AlertStates.TryWriteAsync(decision.NewState, stored?.Version ?? 0, ct).ConfigureAwait(false))
             {
-                return new DecideResult(alert.EventId, alert.Key, decision.Kind, decision.Reason, decision.Deliveries);
+                if (decision.SourceUpdate is { } update && decision.NewState is not null)
+                {
+                    // Only inhibition sources (capability alarms) pay this third request, and only when they start or stop firing.
+                    await runtime.AlertStates.UpdateSourceAsync(update, ct).ConfigureAwait(false);
+                }
+
+                return new DecideResult(alert.EventId, alert.Key, decision.Kind, decision.Reason, decision.Deliveries) { Path = decision.Path };
             }
         }
 

@@ -15,14 +15,26 @@ public sealed class PipelineRuntime
 {
     private static readonly Lazy<PipelineRuntime> FromEnvironmentLazy = new(BuildFromEnvironment);
 
-    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, HttpDeliverySender sender, TimeProvider clock)
+    /// <summary>How long Decide trusts its copy of the silences.</summary>
+    public static readonly TimeSpan SilenceCacheTtl = TimeSpan.FromSeconds(30);
+
+    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, HttpDeliverySender sender, TimeProvider clock)
     {
         Config = config;
         Decider = new AlertDecider(config, new RouteTree(config.Route, config.Defaults));
+        Ticker = new AlertTicker(Decider);
         AlertStates = alertStates;
+        SilenceStore = silenceStore;
+        Silences = new CachedSilences(silenceStore, TimeProvider.System, SilenceCacheTtl);
         Sender = sender;
         Clock = clock;
     }
+
+    public AlertTicker Ticker { get; }
+
+    public ISilenceStore SilenceStore { get; }
+
+    public CachedSilences Silences { get; }
 
     public PipelineConfig Config { get; }
 
@@ -61,6 +73,7 @@ public sealed class PipelineRuntime
         var pagerDuty = new Uri(Environment.GetEnvironmentVariable("PAGERDUTY_EVENTS_URL") ?? "https://events.pagerduty.com/v2/enqueue");
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new HttpDeliverySender(http, secrets, pagerDuty, TimeSpan.FromSeconds(10));
-        return new PipelineRuntime(config, new DynamoAlertStateStore(new AmazonDynamoDBClient(), table), sender, clock);
+        var dynamo = new AmazonDynamoDBClient();
+        return new PipelineRuntime(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), sender, clock);
     }
 }

@@ -12,6 +12,7 @@ public sealed class AslValidatorTests : IDisposable
         ["DecideFunctionArn"] = "arn:aws:lambda:us-east-1:123456789012:function:serverless-ops-pipeline-DecideFunction-AbCdEf",
         ["DeliverFunctionArn"] = "arn:aws:lambda:us-east-1:123456789012:function:serverless-ops-pipeline-DeliverFunction-AbCdEf",
         ["ParkedEventQueueUrl"] = "https://sqs.us-east-1.amazonaws.com/123456789012/serverless-ops-pipeline-ParkedEventQueue-AbCdEf",
+        ["TickFunctionArn"] = "arn:aws:lambda:us-east-1:123456789012:function:serverless-ops-pipeline-TickFunction-AbCdEf",
         ["FailedDeliveryQueueUrl"] = "https://sqs.us-east-1.amazonaws.com/123456789012/serverless-ops-pipeline-FailedDeliveryQueue-AbCdEf",
     };
 

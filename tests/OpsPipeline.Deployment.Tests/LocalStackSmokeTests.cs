@@ -21,6 +21,7 @@ public sealed class LocalStackSmokeTests
         ["DecideFunctionArn"] = DecideArn,
         ["DeliverFunctionArn"] = DeliverArn,
         ["ParkedEventQueueUrl"] = ParkedQueue,
+        ["TickFunctionArn"] = "arn:aws:lambda:us-east-1:123456789012:function:ops-tick",
         ["FailedDeliveryQueueUrl"] = FailedQueue,
     };
 

@@ -35,7 +35,7 @@ public sealed class StateMachineDefinitionTests
         var placeholders = _asl.Placeholders();
 
         Assert.Equal(
-            ["DecideFunctionArn", "DeliverFunctionArn", "FailedDeliveryQueueUrl", "ParkedEventQueueUrl"],
+            ["DecideFunctionArn", "DeliverFunctionArn", "FailedDeliveryQueueUrl", "ParkedEventQueueUrl", "TickFunctionArn"],
             placeholders.Order(StringComparer.Ordinal));
         Assert.All(placeholders, name => Assert.True(substitutions.ContainsKey(name), $"${{{name}}} has no DefinitionSubstitutions entry"));
         Assert.All(substitutions.Keys, name => Assert.True(placeholders.Contains(name), $"DefinitionSubstitutions.{name} is not used by the ASL"));
@@ -186,7 +186,7 @@ public sealed class StateMachineDefinitionTests
             .Where(s => s.State["Resource"]?.GetValue<string>() is { } r && r.StartsWith("${", StringComparison.Ordinal))
             .ToList();
 
-        Assert.Equal(2, lambdaTasks.Count);
+        Assert.Equal(3, lambdaTasks.Count);
         foreach (var (name, state, _) in lambdaTasks)
         {
             var placeholder = state["Resource"]!.GetValue<string>()[2..^1];

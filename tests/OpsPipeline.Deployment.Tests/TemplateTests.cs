@@ -63,7 +63,7 @@ public sealed class TemplateTests
     public void Handlers_WhenResolvedByReflection_ShouldBePublicStreamInStreamOutMethods()
     {
         var functions = _template.ResourcesOfType("AWS::Serverless::Function").ToList();
-        Assert.Equal(2, functions.Count);
+        Assert.Equal(3, functions.Count);
 
         foreach (var (logicalId, properties) in functions)
         {
@@ -145,7 +145,7 @@ public sealed class TemplateTests
         Assert.Equal(["pk:HASH", "sk:RANGE"], keys);
         var attributes = ((YamlSequenceNode)Find(table, "AttributeDefinitions")!).Children.Cast<YamlMappingNode>()
             .Select(a => $"{Scalar(a, "AttributeName")}:{Scalar(a, "AttributeType")}");
-        Assert.Equal(["pk:S", "sk:S"], attributes);
+        Assert.Equal(["pk:S", "sk:S", "dueShard:S", "dueAt:S"], attributes);
         Assert.Equal("PAY_PER_REQUEST", Scalar(table, "BillingMode"));
         Assert.Equal("expiresAt", Scalar(Map(table, "TimeToLiveSpecification"), "AttributeName"));
         Assert.Equal("true", Scalar(Map(table, "TimeToLiveSpecification"), "Enabled"));
@@ -249,7 +249,7 @@ public sealed class TemplateTests
     [Theory]
     [InlineData("sns:Publish", "OpsEmailTopic")]
     [InlineData("sqs:SendMessage", "FailedDeliveryQueue.Arn,ParkedEventQueue.Arn")]
-    [InlineData("lambda:InvokeFunction", "DecideFunction.Arn,DeliverFunction.Arn")]
+    [InlineData("lambda:InvokeFunction", "DecideFunction.Arn,DeliverFunction.Arn,TickFunction.Arn")]
     public void StateMachinePolicy_WhenGrantingAnAction_ShouldScopeItToTheNamedResources(string action, string resources)
     {
         var machine = _template.ResourcesOfType("AWS::Serverless::StateMachine").Single();

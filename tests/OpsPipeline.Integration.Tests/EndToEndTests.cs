@@ -55,8 +55,8 @@ public class EndToEndTests
 
         var page = Assert.Single(outbound, o => o.Receiver == "oncall");
         Assert.Equal("trigger", page.Action);
-        // Decide once; Deliver three times (two 500s, then accepted). The continue route is the only match.
-        Assert.Equal(4, summary.LambdaInvocations);
+        // Deliver three times (two 500s, then accepted). The continue route is the only match.
+        Assert.Equal(3, summary.InvocationsByFunction["ops-deliver"]);
         Assert.True(parked.Count == 0, err);
     }
 
@@ -91,8 +91,8 @@ public class EndToEndTests
         var failed = Assert.Single(parked, p => p.Queue == LocalStack.FailedDeliveryQueueUrl);
         using var body = JsonDocument.Parse(failed.Body);
         Assert.Equal("PermanentDeliveryException", body.RootElement.GetProperty("error").GetProperty("Error").GetString());
-        // Decide once, Deliver once: a permanent rejection is not retried.
-        Assert.Equal(2, summary.LambdaInvocations);
+        // Deliver once: a permanent rejection is not retried.
+        Assert.Equal(1, summary.InvocationsByFunction["ops-deliver"]);
     }
 
     [Fact]

@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 namespace OpsPipeline.Core.Configuration;
 
 /// <summary>
-/// One label matcher: a plain string is equality, a leading <c>~</c> is a regex anchored at the start of the value
-/// (so the config's <c>~^checkout-</c> means "starts with checkout-"; add <c>$</c> to match the whole value).
+/// One label matcher: a plain string is equality, a leading <c>~</c> is an anchored regex. Without anchors of
+/// its own the regex must match the whole value (Alertmanager: <c>~orders|payments</c> does not match
+/// <c>orders-archive</c>); a pattern that writes its own <c>^</c> or <c>$</c> is taken as written, so the
+/// architecture's <c>~^checkout-</c> means "starts with checkout-".
 /// </summary>
 public sealed class LabelMatcher
 {
@@ -16,9 +18,10 @@ public sealed class LabelMatcher
         Pattern = pattern;
         if (pattern.StartsWith('~'))
         {
-            // Anchored at the start only: the architecture's own examples (~^checkout-, ~^billing-) are prefixes.
+            var body = pattern[1..];
+            var ownAnchors = body.StartsWith('^') || (body.EndsWith('$') && !body.EndsWith("\\$", StringComparison.Ordinal));
             // A timeout bounds a pathological pattern from a config file.
-            _regex = new Regex("^(?:" + pattern[1..] + ")", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            _regex = new Regex(ownAnchors ? body : "^(?:" + body + ")$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
         }
     }
 

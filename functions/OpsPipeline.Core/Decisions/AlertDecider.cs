@@ -1,3 +1,4 @@
+using System.Globalization;
 using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Rendering;
@@ -6,88 +7,296 @@ using OpsPipeline.Core.Routing;
 namespace OpsPipeline.Core.Decisions;
 
 /// <summary>
-/// The pure decision for one alert event: given what is stored, is this a duplicate, stale, or a transition
-/// worth a notification, and to whom. No I/O: the caller reads the state, calls this, and writes
-/// <see cref="Decision.NewState"/> with a conditional write on <see cref="AlertState.Version"/>.
+/// The pure decision for one alert event: duplicate, stale, flapping, suppressed (silence or inhibition),
+/// grouped, or notified now — and to whom. No I/O: the caller reads the state (and the context), calls this,
+/// and writes <see cref="Decision.NewState"/> with a conditional write on <see cref="AlertState.Version"/>.
+/// Time-based follow-ups (group flush, repeat, end of flapping, end of suppression) are the Tick's:
+/// every state says when it next needs one in <see cref="AlertState.DueAt"/>.
 /// </summary>
-public sealed class AlertDecider(PipelineConfig config, RouteTree routes)
+public sealed class AlertDecider
 {
     /// <summary>State items are garbage-collected this long after their last change (TTL is GC only).</summary>
     public static readonly TimeSpan StateRetention = TimeSpan.FromDays(90);
 
-    public PipelineConfig Config { get; } = config;
+    /// <summary>An inhibited alert is re-checked this often, so it is notified soon after its source resolves.</summary>
+    public static readonly TimeSpan InhibitionRecheck = TimeSpan.FromMinutes(1);
 
-    public Decision Decide(Alert alert, AlertState? stored, DateTimeOffset now, string? alertJson = null)
+    public AlertDecider(PipelineConfig config, RouteTree routes)
     {
+        Config = config;
+        Routes = routes;
+        MaxGroupWait = routes.All.Select(r => r.GroupWait).DefaultIfEmpty(TimeSpan.Zero).Max();
+    }
+
+    public PipelineConfig Config { get; }
+
+    public RouteTree Routes { get; }
+
+    /// <summary>The longest groupWait of any route: how far ahead the Tick must look for members of a due group.</summary>
+    public TimeSpan MaxGroupWait { get; }
+
+    /// <summary>Whether deciding on these labels needs the firing inhibition sources (it is an inhibit target).</summary>
+    public bool NeedsSources(IReadOnlyDictionary<string, string> labels) => Config.Inhibit.Any(r => r.TargetMatch.Matches(labels));
+
+    /// <summary>Whether an alert with these labels is an inhibition source.</summary>
+    public bool IsSource(IReadOnlyDictionary<string, string> labels) => Config.Inhibit.Any(r => r.SourceMatch.Matches(labels));
+
+    public Decision Decide(Alert alert, AlertState? stored, DecisionContext context, DateTimeOffset now, string? alertJson = null)
+    {
+        var path = new List<string> { $"alert {alert.Name} {alert.State} at {Format(alert.StateTimestamp)} (key {alert.Key})" };
+        if (alert.ReplayName is not null)
+        {
+            return DecideDrill(alert, path);
+        }
+
         if (stored is not null && stored.RecentEventIds.Contains(alert.EventId, StringComparer.Ordinal))
         {
-            return new Decision(DecisionKinds.Duplicate, $"duplicate: event {alert.EventId} was already applied", null, []);
+            return Done(DecisionKinds.Duplicate, $"duplicate: event {alert.EventId} was already applied", null, [], path);
         }
 
         if (stored is not null && alert.StateTimestamp < stored.StateTimestamp)
         {
             var reason = $"stale: {alert.State} at {Format(alert.StateTimestamp)} is older than stored {stored.State} at {Format(stored.StateTimestamp)}";
-            return new Decision(DecisionKinds.Stale, reason, Remember(stored, alert, now) with { LastDecision = DecisionKinds.Stale, LastReason = reason }, []);
+            return Done(DecisionKinds.Stale, reason, Remember(stored, alert, now, DecisionKinds.Stale, reason), [], path);
         }
 
         if (stored is not null && alert.StateTimestamp == stored.StateTimestamp && alert.State == stored.State)
         {
             var reason = $"recorded: transition to {alert.State} at {Format(alert.StateTimestamp)} was already applied (different event id)";
-            return new Decision(DecisionKinds.Recorded, reason, Remember(stored, alert, now) with { LastDecision = DecisionKinds.Recorded, LastReason = reason }, []);
+            return Done(DecisionKinds.Recorded, reason, Remember(stored, alert, now, DecisionKinds.Recorded, reason), [], path);
         }
 
-        var (action, why) = ActionFor(alert, stored);
-        var deliveries = action is null ? [] : DeliveriesFor(alert, action);
-        if (action is not null && deliveries.Count == 0)
+        var changed = stored is null || stored.State != alert.State;
+        var window = Config.Defaults.Flapping.Window;
+        var changes = (stored?.Changes ?? []).Where(t => t > alert.StateTimestamp - window).ToList();
+        if (changed)
         {
-            why = $"recorded: no route matched a receiver for {alert.Name}";
+            changes.Add(alert.StateTimestamp);
         }
 
-        var notified = deliveries.Count > 0;
-        var kind = notified ? DecisionKinds.Notify : DecisionKinds.Recorded;
-        var finalReason = notified ? $"notify: {action} to {string.Join(", ", deliveries.Select(d => d.Receiver))}" : why;
+        path.Add($"{changes.Count} state change(s) within {Duration(window)}");
         var next = new AlertState
         {
             Key = alert.Key,
             State = alert.State,
             StateTimestamp = alert.StateTimestamp,
-            NotifiedStatus = notified ? alert.Status : stored?.NotifiedStatus,
+            NotifiedStatus = stored?.NotifiedStatus,
             RecentEventIds = AppendId(stored?.RecentEventIds ?? [], alert.EventId),
-            LastDecision = kind,
-            LastReason = finalReason,
+            LastDecision = string.Empty,
+            LastReason = string.Empty,
             AlertJson = alertJson ?? stored?.AlertJson,
             Version = (stored?.Version ?? 0) + 1,
             UpdatedAt = now,
+            Changes = changes,
+            Flapping = stored?.Flapping ?? false,
+            LastNotifiedAt = stored?.LastNotifiedAt,
+            Suppressed = stored?.Suppressed,
+            Pending = stored?.Pending ?? [],
         };
-        return new Decision(kind, finalReason, next, deliveries);
+        var sourceUpdate = SourceUpdateFor(alert, stored);
+        var routes = Routes.Match(alert.Labels);
+        path.Add("routes: " + string.Join(", ", routes.Select(r => $"{r.Id}→{r.Receiver}")));
+
+        Decision decision;
+        if (next.Flapping)
+        {
+            var reason = $"flapping: quiet until stable for {Duration(window)} (since the last change at {Format(alert.StateTimestamp)})";
+            decision = Done(DecisionKinds.Flapping, reason, next, [], path);
+        }
+        else if (changed && changes.Count >= Config.Defaults.Flapping.Changes)
+        {
+            next = next with { Flapping = true, Pending = [], Suppressed = null, LastNotifiedAt = now, NotifiedStatus = AlertStatus.Firing };
+            var deliveries = Render(alert, DeliveryActions.Flapping, routes);
+            var reason = $"notify: flapping ({changes.Count} state changes within {Duration(window)}) to {Receivers(deliveries)}; quiet until stable for {Duration(window)}";
+            decision = Done(DecisionKinds.Notify, reason, next, deliveries, path);
+        }
+        else
+        {
+            decision = alert.Status switch
+            {
+                AlertStatus.Firing => DecideFiring(alert, next, routes, context, now, path),
+                AlertStatus.Resolved => DecideResolved(alert, next, routes, path),
+                _ => Done(DecisionKinds.Recorded, $"recorded: {alert.State} is neither firing nor resolved", next, [], path),
+            };
+        }
+
+        return decision with
+        {
+            NewState = decision.NewState is { } s ? WithDueAt(s, routes) : null,
+            SourceUpdate = sourceUpdate,
+        };
     }
 
-    private (string? Action, string Reason) ActionFor(Alert alert, AlertState? stored)
+    private Decision DecideFiring(Alert alert, AlertState next, IReadOnlyList<MatchedRoute> routes, DecisionContext context, DateTimeOffset now, List<string> path)
     {
-        var wasNotifiedFiring = stored?.NotifiedStatus == AlertStatus.Firing;
-        return alert.Status switch
+        if (next.NotifiedStatus == AlertStatus.Firing && next.Suppressed is null)
         {
-            AlertStatus.Firing when wasNotifiedFiring => (null, $"recorded: {alert.Name} is already notified as firing"),
-            AlertStatus.Firing => (DeliveryActions.Trigger, "trigger"),
-            AlertStatus.Resolved when !wasNotifiedFiring => (null, $"recorded: {alert.Name} is {alert.State} and was not notified as firing"),
-            AlertStatus.Resolved when !Config.Defaults.SendResolved => (null, "recorded: sendResolved is off"),
-            AlertStatus.Resolved => (DeliveryActions.Resolve, "resolve"),
-            _ => (null, $"recorded: {alert.State} is neither firing nor resolved"),
-        };
+            return Done(DecisionKinds.Recorded, $"recorded: {alert.Name} is already notified as firing", next, [], path);
+        }
+
+        if (Suppression(alert, context, now) is { } suppression)
+        {
+            path.Add(suppression.Reason);
+            return Done(DecisionKinds.Suppressed, suppression.Reason, next with { Suppressed = suppression.Reason, NotifiedStatus = null, DueAt = suppression.RecheckAt }, [], path);
+        }
+
+        return Notify(alert, next with { Suppressed = null }, routes, now, path);
     }
 
-    private List<Delivery> DeliveriesFor(Alert alert, string action)
+    /// <summary>Sends a trigger on routes without a group wait and holds it on routes with one.</summary>
+    private Decision Notify(Alert alert, AlertState next, IReadOnlyList<MatchedRoute> routes, DateTimeOffset now, List<string> path)
     {
-        var deliveries = new List<Delivery>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var route in routes.Match(alert.Labels))
+        var now_ = new List<MatchedRoute>();
+        var pending = new List<PendingNotification>(next.Pending);
+        foreach (var route in DistinctReceivers(routes))
         {
-            // Two routes that name one receiver still make one notification: singular alerts.
-            if (route.Receiver is null || !seen.Add(route.Receiver))
+            if (route.GroupWait > TimeSpan.Zero)
+            {
+                pending.RemoveAll(p => p.RouteId == route.Id);
+                pending.Add(new PendingNotification(route.Id, RouteTree.GroupKey(route, alert.Labels), route.Receiver, now + route.GroupWait));
+                path.Add($"route {route.Id}: held for group {RouteTree.GroupKey(route, alert.Labels)} until {Format(now + route.GroupWait)}");
+            }
+            else
+            {
+                now_.Add(route);
+            }
+        }
+
+        var deliveries = Render(alert, DeliveryActions.Trigger, now_);
+        next = next with
+        {
+            NotifiedStatus = deliveries.Count > 0 || pending.Count > 0 ? AlertStatus.Firing : next.NotifiedStatus,
+            Pending = pending,
+            LastNotifiedAt = deliveries.Count > 0 ? now : next.LastNotifiedAt,
+        };
+        if (deliveries.Count > 0)
+        {
+            return Done(DecisionKinds.Notify, $"notify: trigger to {Receivers(deliveries)}", next, deliveries, path);
+        }
+
+        return pending.Count > 0
+            ? Done(DecisionKinds.Grouped, $"grouped: held for {string.Join(", ", pending.Select(p => p.Receiver))} until {Format(pending.Min(p => p.DueAt))}", next, [], path)
+            : Done(DecisionKinds.Recorded, $"recorded: no route matched a receiver for {alert.Name}", next, [], path);
+    }
+
+    private Decision DecideResolved(Alert alert, AlertState next, IReadOnlyList<MatchedRoute> routes, List<string> path)
+    {
+        if (next.NotifiedStatus != AlertStatus.Firing)
+        {
+            var why = next.Suppressed is not null ? $"recorded: {alert.Name} resolved while suppressed; it was never sent" : $"recorded: {alert.Name} is {alert.State} and was not notified as firing";
+            return Done(DecisionKinds.Recorded, why, next with { Suppressed = null, Pending = [] }, [], path);
+        }
+
+        // A trigger still held for a group was never sent: drop it rather than resolve what no one saw.
+        var held = next.Pending.Select(p => p.RouteId).ToHashSet(StringComparer.Ordinal);
+        next = next with { Pending = [], Suppressed = null, NotifiedStatus = AlertStatus.Resolved };
+        if (!Config.Defaults.SendResolved)
+        {
+            return Done(DecisionKinds.Recorded, "recorded: resolved (sendResolved is off)", next, [], path);
+        }
+
+        var deliveries = Render(alert, DeliveryActions.Resolve, [.. DistinctReceivers(routes).Where(r => !held.Contains(r.Id))]);
+        return deliveries.Count > 0
+            ? Done(DecisionKinds.Notify, $"notify: resolve to {Receivers(deliveries)}", next, deliveries, path)
+            : Done(DecisionKinds.Recorded, $"recorded: {alert.Name} resolved within its group wait; nothing had been sent", next, [], path);
+    }
+
+    /// <summary>Replayed events go only to the drill receiver, marked as drills, and change no production state.</summary>
+    private Decision DecideDrill(Alert alert, List<string> path)
+    {
+        path.Add($"drill: replay {alert.ReplayName}");
+        var action = alert.Status switch
+        {
+            AlertStatus.Firing => DeliveryActions.Trigger,
+            AlertStatus.Resolved => DeliveryActions.Resolve,
+            _ => null,
+        };
+        if (action is null || Config.DrillReceiver is null || Config.FindReceiver(Config.DrillReceiver) is not { } receiver)
+        {
+            return Done(DecisionKinds.Drill, $"drill: {alert.State} in replay {alert.ReplayName}; nothing to send", null, [], path);
+        }
+
+        var delivery = DeliveryRenderer.Render(alert, action, receiver, drill: true);
+        return Done(DecisionKinds.Drill, $"drill: {action} to {receiver.Name} (replay {alert.ReplayName})", null, [delivery], path);
+    }
+
+    /// <summary>The first active silence or firing inhibition source that mutes this alert, with an operator-readable reason.</summary>
+    public (string Reason, DateTimeOffset RecheckAt)? Suppression(Alert alert, DecisionContext context, DateTimeOffset now)
+    {
+        foreach (var silence in context.Silences)
+        {
+            if (silence.Mutes(alert.Labels, now))
+            {
+                return ($"suppressed: silenced by {silence.Id} ({silence.Describe()}: {silence.Comment})", silence.EndsAt);
+            }
+        }
+
+        foreach (var rule in Config.Inhibit)
+        {
+            // An alert never inhibits itself (Alertmanager: a source that is also a target is not muted by itself).
+            if (!rule.TargetMatch.Matches(alert.Labels))
             {
                 continue;
             }
 
+            foreach (var source in context.Sources)
+            {
+                if (source.AlertKey != alert.Key && rule.SourceMatch.Matches(source.Labels) && rule.Equal.All(l => Value(source.Labels, l) == Value(alert.Labels, l)))
+                {
+                    return ($"suppressed: inhibited by {source.Name}", now + InhibitionRecheck);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private SourceUpdate? SourceUpdateFor(Alert alert, AlertState? stored)
+    {
+        if (!IsSource(alert.Labels))
+        {
+            return null;
+        }
+
+        var wasFiring = stored?.State == "ALARM";
+        var firing = alert.Status == AlertStatus.Firing;
+        return wasFiring == firing ? null : new SourceUpdate(new InhibitionSource(alert.Key, alert.Name, alert.Labels), firing);
+    }
+
+    /// <summary>When the Tick next needs this alert: group flush, end of flapping, suppression re-check, or repeat.</summary>
+    public AlertState WithDueAt(AlertState s, IReadOnlyList<MatchedRoute> routes)
+    {
+        DateTimeOffset? due = null;
+        void Consider(DateTimeOffset t) => due = due is null || t < due ? t : due;
+        foreach (var p in s.Pending)
+        {
+            Consider(p.DueAt);
+        }
+
+        if (s.Flapping)
+        {
+            Consider((s.Changes.Count > 0 ? s.Changes[^1] : s.StateTimestamp) + Config.Defaults.Flapping.Window);
+        }
+        else if (s.State == "ALARM" && s.Suppressed is not null)
+        {
+            Consider(s.DueAt is { } d && d > s.UpdatedAt ? d : s.UpdatedAt + InhibitionRecheck);
+        }
+        else if (s.State == "ALARM" && s.NotifiedStatus == AlertStatus.Firing && s.LastNotifiedAt is { } last && s.Pending.Count == 0)
+        {
+            Consider(last + RepeatInterval(routes));
+        }
+
+        return s with { DueAt = due };
+    }
+
+    internal TimeSpan RepeatInterval(IReadOnlyList<MatchedRoute> routes) =>
+        routes.Count == 0 ? Config.Defaults.RepeatInterval : routes.Min(r => r.RepeatInterval);
+
+    internal List<Delivery> Render(Alert alert, string action, IEnumerable<MatchedRoute> routes)
+    {
+        var deliveries = new List<Delivery>();
+        foreach (var route in DistinctReceivers(routes))
+        {
             var receiver = Config.FindReceiver(route.Receiver)
                 ?? throw new InvalidOperationException($"route {route.Id} names unknown receiver {route.Receiver}");
             deliveries.Add(DeliveryRenderer.Render(alert, action, receiver, drill: false));
@@ -96,11 +305,26 @@ public sealed class AlertDecider(PipelineConfig config, RouteTree routes)
         return deliveries;
     }
 
-    private static AlertState Remember(AlertState stored, Alert alert, DateTimeOffset now) => stored with
+    /// <summary>Two routes that name one receiver still make one notification: singular alerts.</summary>
+    internal static IEnumerable<MatchedRoute> DistinctReceivers(IEnumerable<MatchedRoute> routes)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return routes.Where(r => seen.Add(r.Receiver));
+    }
+
+    private static Decision Done(string kind, string reason, AlertState? next, IReadOnlyList<Delivery> deliveries, List<string> path)
+    {
+        path.Add(reason);
+        return new Decision(kind, reason, next is null ? null : next with { LastDecision = kind, LastReason = reason }, deliveries) { Path = path };
+    }
+
+    private static AlertState Remember(AlertState stored, Alert alert, DateTimeOffset now, string kind, string reason) => stored with
     {
         RecentEventIds = AppendId(stored.RecentEventIds, alert.EventId),
         Version = stored.Version + 1,
         UpdatedAt = now,
+        LastDecision = kind,
+        LastReason = reason,
     };
 
     private static List<string> AppendId(IReadOnlyList<string> ids, string id)
@@ -111,5 +335,11 @@ public sealed class AlertDecider(PipelineConfig config, RouteTree routes)
         return list;
     }
 
-    private static string Format(DateTimeOffset t) => t.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Value(IReadOnlyDictionary<string, string> labels, string name) => labels.TryGetValue(name, out var v) ? v : string.Empty;
+
+    private static string Receivers(IReadOnlyList<Delivery> deliveries) => string.Join(", ", deliveries.Select(d => d.Receiver));
+
+    internal static string Format(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    internal static string Duration(TimeSpan t) => ConfigDuration.Format(t);
 }

@@ -36,4 +36,25 @@ public sealed record AlertState
     public long Version { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Times of state changes inside the flapping window, oldest first.</summary>
+    public IReadOnlyList<DateTimeOffset> Changes { get; init; } = [];
+
+    /// <summary>Flapping: one notice was sent; quiet until stable for a window.</summary>
+    public bool Flapping { get; init; }
+
+    /// <summary>When a trigger, repeat or digest for this alert last went out (repeat is measured from here).</summary>
+    public DateTimeOffset? LastNotifiedAt { get; init; }
+
+    /// <summary>Why a firing alert is not being sent (silenced or inhibited); null when it is not suppressed.</summary>
+    public string? Suppressed { get; init; }
+
+    /// <summary>Notifications waiting for their group to flush (one per grouped route).</summary>
+    public IReadOnlyList<PendingNotification> Pending { get; init; } = [];
+
+    /// <summary>The next time the Tick must look at this alert (group flush, repeat, flapping, suppression); null: never.</summary>
+    public DateTimeOffset? DueAt { get; init; }
 }
+
+/// <summary>A notification held for a group: it goes out with the group's digest when the first member's wait ends.</summary>
+public sealed record PendingNotification(string RouteId, string GroupKey, string Receiver, DateTimeOffset DueAt);

@@ -17,7 +17,35 @@ public static class DecisionKinds
 
     /// <summary>Replayed event: drill deliveries only, production state untouched.</summary>
     public const string Drill = "drill";
+
+    /// <summary>Firing but silenced or inhibited: recorded with the reason, re-checked by the Tick.</summary>
+    public const string Suppressed = "suppressed";
+
+    /// <summary>Held for its group's digest (groupWait).</summary>
+    public const string Grouped = "grouped";
+
+    /// <summary>Flapping and quiet until stable.</summary>
+    public const string Flapping = "flapping";
 }
 
 /// <summary>The outcome of deciding one event: the state to write (null: write nothing) and what to send.</summary>
-public sealed record Decision(string Kind, string Reason, AlertState? NewState, IReadOnlyList<Delivery> Deliveries);
+public sealed record Decision(string Kind, string Reason, AlertState? NewState, IReadOnlyList<Delivery> Deliveries)
+{
+    /// <summary>The steps that led here, in order, for `opsctl local --explain`.</summary>
+    public IReadOnlyList<string> Path { get; init; } = [];
+
+    /// <summary>Set when this alert starts or stops firing as an inhibition source.</summary>
+    public SourceUpdate? SourceUpdate { get; init; }
+}
+
+/// <summary>A firing alert that matches an inhibit rule's sourceMatch.</summary>
+public sealed record InhibitionSource(string AlertKey, string Name, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>An inhibition source started (Firing) or stopped firing.</summary>
+public sealed record SourceUpdate(InhibitionSource Source, bool Firing);
+
+/// <summary>What a decision needs besides the alert's own state: active silences and firing inhibition sources.</summary>
+public sealed record DecisionContext(IReadOnlyList<Silences.Silence> Silences, IReadOnlyList<InhibitionSource> Sources)
+{
+    public static readonly DecisionContext Empty = new([], []);
+}

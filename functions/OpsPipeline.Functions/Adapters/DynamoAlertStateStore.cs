@@ -6,22 +6,56 @@ using OpsPipeline.Core.Decisions;
 
 namespace OpsPipeline.Functions.Adapters;
 
-/// <summary>Alert state in the pipeline table: pk = ALERT#{key}, sk = STATE; TTL (expiresAt) is garbage collection only.</summary>
+/// <summary>
+/// Alert state in the pipeline table: pk = ALERT#{key}, sk = STATE. Items that need the Tick carry
+/// dueShard/dueAt, projected into the sparse "due" index. Firing inhibition sources live in one item
+/// (pk = INHIBIT, sk = SOURCES) so a target reads them in the same BatchGetItem as its own state.
+/// TTL (expiresAt) is garbage collection only.
+/// </summary>
 public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableName) : IAlertStateStore
 {
+    public const string DueIndex = "due";
     private const string StateSortKey = "STATE";
+    private const string DueShard = "DUE";
 
     public static string PartitionKey(string alertKey) => "ALERT#" + alertKey;
 
-    public async Task<AlertState?> GetAsync(string alertKey, CancellationToken ct)
+    public async Task<(AlertState? State, IReadOnlyList<InhibitionSource> Sources)> GetAsync(string alertKey, bool withSources, CancellationToken ct)
     {
-        var response = await dynamo.GetItemAsync(new GetItemRequest
+        if (!withSources)
         {
-            TableName = tableName,
-            Key = KeyOf(alertKey),
-            ConsistentRead = true,
+            var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = KeyOf(alertKey), ConsistentRead = true }, ct).ConfigureAwait(false);
+            return (response.Item is { Count: > 0 } item ? FromItem(item) : null, []);
+        }
+
+        var batch = await dynamo.BatchGetItemAsync(new BatchGetItemRequest
+        {
+            RequestItems = new Dictionary<string, KeysAndAttributes>
+            {
+                [tableName] = new() { Keys = [KeyOf(alertKey), SourcesKey()], ConsistentRead = true },
+            },
         }, ct).ConfigureAwait(false);
-        return response.Item is { Count: > 0 } item ? FromItem(item) : null;
+        AlertState? state = null;
+        IReadOnlyList<InhibitionSource> sources = [];
+        foreach (var item in batch.Responses?.GetValueOrDefault(tableName) ?? [])
+        {
+            if (item["pk"].S == "INHIBIT")
+            {
+                sources = SourcesFrom(item);
+            }
+            else
+            {
+                state = FromItem(item);
+            }
+        }
+
+        if (batch.UnprocessedKeys is { Count: > 0 })
+        {
+            // Throttled part of the batch: fail the invocation so the state machine retries it whole.
+            throw new StateConflictException($"alert {alertKey}: read throttled (unprocessed keys)");
+        }
+
+        return (state, sources);
     }
 
     public async Task<bool> TryWriteAsync(AlertState state, long expectedVersion, CancellationToken ct)
@@ -34,10 +68,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         };
         if (expectedVersion != 0)
         {
-            request.ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-            {
-                [":expected"] = new() { N = expectedVersion.ToString(CultureInfo.InvariantCulture) },
-            };
+            request.ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":expected"] = Number(expectedVersion) };
         }
 
         try
@@ -51,24 +82,157 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         }
     }
 
+    public async Task UpdateSourceAsync(SourceUpdate update, CancellationToken ct)
+    {
+        var names = new Dictionary<string, string> { ["#k"] = update.Source.AlertKey };
+        var request = new UpdateItemRequest { TableName = tableName, Key = SourcesKey(), ExpressionAttributeNames = names };
+        if (update.Firing)
+        {
+            request.UpdateExpression = "SET sources.#k = :v";
+            request.ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+            {
+                [":v"] = new() { M = new Dictionary<string, AttributeValue> { ["name"] = new() { S = update.Source.Name }, ["labels"] = Labels(update.Source.Labels) } },
+            };
+        }
+        else
+        {
+            request.UpdateExpression = "REMOVE sources.#k";
+        }
+
+        try
+        {
+            await dynamo.UpdateItemAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (AmazonDynamoDBException e) when (e.ErrorCode == "ValidationException" && update.Firing)
+        {
+            // First source ever: the map does not exist yet. Create it (if nobody else just did), then set.
+            try
+            {
+                await dynamo.PutItemAsync(new PutItemRequest
+                {
+                    TableName = tableName,
+                    Item = new Dictionary<string, AttributeValue>(SourcesKey()) { ["sources"] = new() { M = [] } },
+                    ConditionExpression = "attribute_not_exists(pk)",
+                }, ct).ConfigureAwait(false);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+            }
+
+            await dynamo.UpdateItemAsync(request, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<InhibitionSource>> SourcesAsync(CancellationToken ct)
+    {
+        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = SourcesKey(), ConsistentRead = true }, ct).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item ? SourcesFrom(item) : [];
+    }
+
+    public async Task<IReadOnlyList<AlertState>> DueAsync(DateTimeOffset until, CancellationToken ct)
+    {
+        var states = new List<AlertState>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = tableName,
+                IndexName = DueIndex,
+                KeyConditionExpression = "dueShard = :shard AND dueAt <= :until",
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":shard"] = new() { S = DueShard },
+                    [":until"] = new() { S = SortableTime(until) },
+                },
+                ExclusiveStartKey = start,
+            }, ct).ConfigureAwait(false);
+            states.AddRange((page.Items ?? []).Select(FromItem));
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return states;
+    }
+
+    public async Task<IReadOnlyList<AlertState>> AllAsync(CancellationToken ct)
+    {
+        var states = new List<AlertState>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.ScanAsync(new ScanRequest
+            {
+                TableName = tableName,
+                FilterExpression = "sk = :state",
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":state"] = new() { S = StateSortKey } },
+                ExclusiveStartKey = start,
+            }, ct).ConfigureAwait(false);
+            states.AddRange((page.Items ?? []).Select(FromItem));
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return states;
+    }
+
     private static Dictionary<string, AttributeValue> KeyOf(string alertKey) => new()
     {
         ["pk"] = new() { S = PartitionKey(alertKey) },
         ["sk"] = new() { S = StateSortKey },
     };
 
+    private static Dictionary<string, AttributeValue> SourcesKey() => new()
+    {
+        ["pk"] = new() { S = "INHIBIT" },
+        ["sk"] = new() { S = "SOURCES" },
+    };
+
+    private static List<InhibitionSource> SourcesFrom(Dictionary<string, AttributeValue> item) =>
+        item.TryGetValue("sources", out var m) && m.M is not null
+            ? [.. m.M.Select(kv => new InhibitionSource(kv.Key, kv.Value.M["name"].S, LabelsFrom(kv.Value.M["labels"])))]
+            : [];
+
+    /// <summary>ISO-8601 UTC with fixed width, so string order is time order in the index.</summary>
+    internal static string SortableTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    private static AttributeValue Number(long n) => new() { N = n.ToString(CultureInfo.InvariantCulture) };
+
+    private static AttributeValue Labels(IReadOnlyDictionary<string, string> labels) =>
+        new() { M = labels.ToDictionary(l => l.Key, l => new AttributeValue { S = l.Value }) };
+
+    private static SortedDictionary<string, string> LabelsFrom(AttributeValue value) =>
+        new((value.M ?? []).ToDictionary(l => l.Key, l => l.Value.S), StringComparer.Ordinal);
+
     internal static Dictionary<string, AttributeValue> ToItem(AlertState s)
     {
         var item = KeyOf(s.Key);
         item["alertKey"] = new() { S = s.Key };
         item["state"] = new() { S = s.State };
-        item["stateTimestamp"] = new() { S = s.StateTimestamp.ToString("O", CultureInfo.InvariantCulture) };
-        item["eventIds"] = new() { L = s.RecentEventIds.Select(id => new AttributeValue { S = id }).ToList() };
+        item["stateTimestamp"] = new() { S = SortableTime(s.StateTimestamp) };
+        item["eventIds"] = new() { L = [.. s.RecentEventIds.Select(id => new AttributeValue { S = id })] };
         item["lastDecision"] = new() { S = s.LastDecision };
         item["lastReason"] = new() { S = s.LastReason };
-        item["version"] = new() { N = s.Version.ToString(CultureInfo.InvariantCulture) };
-        item["updatedAt"] = new() { S = s.UpdatedAt.ToString("O", CultureInfo.InvariantCulture) };
-        item["expiresAt"] = new() { N = s.UpdatedAt.Add(AlertDecider.StateRetention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) };
+        item["version"] = Number(s.Version);
+        item["updatedAt"] = new() { S = SortableTime(s.UpdatedAt) };
+        item["expiresAt"] = Number(s.UpdatedAt.Add(AlertDecider.StateRetention).ToUnixTimeSeconds());
+        item["changes"] = new() { L = [.. s.Changes.Select(t => new AttributeValue { S = SortableTime(t) })] };
+        item["pending"] = new()
+        {
+            L = [.. s.Pending.Select(p => new AttributeValue
+            {
+                M = new Dictionary<string, AttributeValue>
+                {
+                    ["routeId"] = new() { S = p.RouteId },
+                    ["groupKey"] = new() { S = p.GroupKey },
+                    ["receiver"] = new() { S = p.Receiver },
+                    ["dueAt"] = new() { S = SortableTime(p.DueAt) },
+                },
+            })],
+        };
+        if (s.Flapping)
+        {
+            item["flapping"] = new() { BOOL = true };
+        }
+
         if (s.NotifiedStatus is { } notified)
         {
             item["notified"] = new() { S = notified.ToString() };
@@ -79,20 +243,50 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             item["alert"] = new() { S = s.AlertJson };
         }
 
+        if (s.LastNotifiedAt is { } lastNotified)
+        {
+            item["lastNotifiedAt"] = new() { S = SortableTime(lastNotified) };
+        }
+
+        if (s.Suppressed is not null)
+        {
+            item["suppressed"] = new() { S = s.Suppressed };
+        }
+
+        if (s.DueAt is { } due)
+        {
+            // Sparse index: only items with time-based work left are in it.
+            item["dueShard"] = new() { S = DueShard };
+            item["dueAt"] = new() { S = SortableTime(due) };
+        }
+
         return item;
     }
 
-    internal static AlertState FromItem(Dictionary<string, AttributeValue> item) => new()
+    internal static AlertState FromItem(Dictionary<string, AttributeValue> item)
     {
-        Key = item["alertKey"].S,
-        State = item["state"].S,
-        StateTimestamp = DateTimeOffset.Parse(item["stateTimestamp"].S, CultureInfo.InvariantCulture),
-        NotifiedStatus = item.TryGetValue("notified", out var n) && Enum.TryParse<AlertStatus>(n.S, out var status) ? status : null,
-        RecentEventIds = item.TryGetValue("eventIds", out var ids) && ids.L is not null ? ids.L.Select(v => v.S).ToList() : [],
-        LastDecision = item["lastDecision"].S,
-        LastReason = item["lastReason"].S,
-        AlertJson = item.TryGetValue("alert", out var a) ? a.S : null,
-        Version = long.Parse(item["version"].N, CultureInfo.InvariantCulture),
-        UpdatedAt = DateTimeOffset.Parse(item["updatedAt"].S, CultureInfo.InvariantCulture),
-    };
+        string? Text(string name) => item.TryGetValue(name, out var v) ? v.S : null;
+        DateTimeOffset Time(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        return new AlertState
+        {
+            Key = item["alertKey"].S,
+            State = item["state"].S,
+            StateTimestamp = Time(item["stateTimestamp"].S),
+            NotifiedStatus = Text("notified") is { } n && Enum.TryParse<AlertStatus>(n, out var status) ? status : null,
+            RecentEventIds = item.TryGetValue("eventIds", out var ids) && ids.L is not null ? [.. ids.L.Select(v => v.S)] : [],
+            LastDecision = item["lastDecision"].S,
+            LastReason = item["lastReason"].S,
+            AlertJson = Text("alert"),
+            Version = long.Parse(item["version"].N, CultureInfo.InvariantCulture),
+            UpdatedAt = Time(item["updatedAt"].S),
+            Changes = item.TryGetValue("changes", out var c) && c.L is not null ? [.. c.L.Select(v => Time(v.S))] : [],
+            Flapping = item.TryGetValue("flapping", out var f) && f.BOOL == true,
+            LastNotifiedAt = Text("lastNotifiedAt") is { } ln ? Time(ln) : null,
+            Suppressed = Text("suppressed"),
+            Pending = item.TryGetValue("pending", out var p) && p.L is not null
+                ? [.. p.L.Select(v => new PendingNotification(v.M["routeId"].S, v.M["groupKey"].S, v.M["receiver"].S, Time(v.M["dueAt"].S)))]
+                : [],
+            DueAt = Text("dueAt") is { } d ? Time(d) : null,
+        };
+    }
 }

@@ -2,11 +2,26 @@ using OpsPipeline.Core.Decisions;
 
 namespace OpsPipeline.Functions.Adapters;
 
-/// <summary>Persistence of alert state: one consistent read and one conditional write per event.</summary>
+/// <summary>
+/// Persistence of alert state. The hot path is one read (the alert's state, with the firing inhibition
+/// sources in the same batch when the alert is an inhibit target) and one conditional write.
+/// </summary>
 public interface IAlertStateStore
 {
-    Task<AlertState?> GetAsync(string alertKey, CancellationToken ct);
+    /// <summary>The alert's state and, if <paramref name="withSources"/>, the firing inhibition sources — one request.</summary>
+    Task<(AlertState? State, IReadOnlyList<InhibitionSource> Sources)> GetAsync(string alertKey, bool withSources, CancellationToken ct);
 
     /// <summary>Writes <paramref name="state"/> if the stored version is still <paramref name="expectedVersion"/> (0: absent). False on conflict.</summary>
     Task<bool> TryWriteAsync(AlertState state, long expectedVersion, CancellationToken ct);
+
+    /// <summary>Adds or removes one firing inhibition source (idempotent).</summary>
+    Task UpdateSourceAsync(SourceUpdate update, CancellationToken ct);
+
+    Task<IReadOnlyList<InhibitionSource>> SourcesAsync(CancellationToken ct);
+
+    /// <summary>Alerts whose next time-based work is due at or before <paramref name="until"/> (the Tick's candidates).</summary>
+    Task<IReadOnlyList<AlertState>> DueAsync(DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>Every stored alert state (operators' views; not on any hot path).</summary>
+    Task<IReadOnlyList<AlertState>> AllAsync(CancellationToken ct);
 }

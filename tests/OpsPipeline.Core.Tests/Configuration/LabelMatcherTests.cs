@@ -9,12 +9,15 @@ public class LabelMatcherTests
     [InlineData("checkout", "checkout-api", false)]
     [InlineData("~^checkout-", "checkout-api-5xx", true)]
     [InlineData("~^checkout-", "billing-checkout-", false)]
-    [InlineData("~checkout-", "checkout-api", true)]
-    [InlineData("~checkout-", "my-checkout-api", false)]
+    [InlineData("~checkout-", "checkout-api", false)]
+    [InlineData("~checkout-.*", "checkout-api", true)]
+    [InlineData("~orders|payments", "orders-archive", false)]
+    [InlineData("~orders|payments", "payments", true)]
+    [InlineData("~checkout-.*", "my-checkout-api", false)]
     [InlineData("~checkout-api$", "checkout-api-5xx", false)]
     [InlineData("~(checkout|billing)-.*$", "billing-export", true)]
     [InlineData("", "", true)]
-    public void Matches_WhenPatternIsPlainOrRegex_ShouldCompareFromTheStartOfTheValue(string pattern, string value, bool expected)
+    public void Matches_WhenPatternIsPlainOrRegex_ShouldMatchWholeValueUnlessPatternHasOwnAnchors(string pattern, string value, bool expected)
     {
         var matcher = new LabelMatcher("alarmName", pattern);
 

@@ -48,7 +48,12 @@ public sealed record RunSummary
 
     public long LambdaInvocations { get; init; }
 
+    /// <summary>Invocations per function name (ops-decide, ops-deliver, ops-tick).</summary>
+    public Dictionary<string, long> InvocationsByFunction { get; init; } = new(StringComparer.Ordinal);
+
     public long StateTransitions { get; init; }
+
+    public int Ticks { get; init; }
 }
 
 /// <summary>Runs events through the local stack one at a time and prints each outbound notification as a JSON line.</summary>
@@ -63,12 +68,51 @@ public static class LocalRun
         options.Prepare?.Invoke(stack);
 
         var decisions = new Dictionary<string, int>(StringComparer.Ordinal);
-        int rejected = 0, failed = 0, printed = 0;
+        int rejected = 0, failed = 0, printed = 0, ticks = 0;
         long transitions = 0;
+
+        async Task PrintNewAsync()
+        {
+            var outbound = stack.Outbound;
+            foreach (var record in outbound.Skip(printed).OrderBy(r => r.Receiver, StringComparer.Ordinal).ThenBy(r => r.Channel, StringComparer.Ordinal))
+            {
+                await options.Out.WriteLineAsync(JsonSerializer.Serialize(record, OpsCtlJsonContext.Default.OutboundRecord)).ConfigureAwait(false);
+            }
+
+            printed = outbound.Count;
+        }
+
+        // --clock event: the Tick runs at every minute boundary the clock passes, as EventBridge Scheduler would.
+        async Task TickUntilAsync(DateTimeOffset until)
+        {
+            var next = MinuteAfter(clock.Now);
+            while (next <= until)
+            {
+                clock.Now = next;
+                var tick = await stack.ExecuteAsync(LocalStack.TickInput(next), ct).ConfigureAwait(false);
+                ticks++;
+                transitions += tick.Transitions;
+                var (kind, reason) = Describe(tick);
+                if (tick.Status != "SUCCEEDED")
+                {
+                    failed++;
+                    await options.Err.WriteLineAsync($"failed tick at {next:HH:mm}: {tick.Error}: {tick.Cause}").ConfigureAwait(false);
+                }
+                else if (options.Explain && kind == "tick" && !reason.EndsWith("nothing due", StringComparison.Ordinal))
+                {
+                    await options.Err.WriteLineAsync($"tick {next:yyyy-MM-ddTHH:mm}Z: {reason}{PathOf(tick)}").ConfigureAwait(false);
+                }
+
+                await PrintNewAsync().ConfigureAwait(false);
+                next = next.AddMinutes(1);
+            }
+        }
+
         foreach (var input in options.Inputs)
         {
             if (options.Clock == ClockMode.Event && input.Time() is { } t && t > clock.Now)
             {
+                await TickUntilAsync(t).ConfigureAwait(false);
                 clock.Now = t;
             }
 
@@ -90,18 +134,25 @@ public static class LocalRun
                 decisions[kind] = decisions.GetValueOrDefault(kind) + 1;
             }
 
-            if (options.Explain)
+            if (options.Explain && kind != "rejected")
             {
-                await options.Err.WriteLineAsync($"{input.Origin}: {reason}").ConfigureAwait(false);
+                await options.Err.WriteLineAsync($"{input.Origin}: {reason}{PathOf(outcome)}").ConfigureAwait(false);
             }
 
-            var outbound = stack.Outbound;
-            foreach (var record in outbound.Skip(printed).OrderBy(r => r.Receiver, StringComparer.Ordinal).ThenBy(r => r.Channel, StringComparer.Ordinal))
-            {
-                await options.Out.WriteLineAsync(JsonSerializer.Serialize(record, OpsCtlJsonContext.Default.OutboundRecord)).ConfigureAwait(false);
-            }
+            await PrintNewAsync().ConfigureAwait(false);
+        }
 
-            printed = outbound.Count;
+        // At the end the clock advances past every pending group wait, so every digest that would have gone out does.
+        if (options.Clock == ClockMode.Event)
+        {
+            await TickUntilAsync(clock.Now + stack.Runtime.Decider.MaxGroupWait + TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+        }
+        else
+        {
+            var tick = await stack.ExecuteAsync(LocalStack.TickInput(TimeProvider.System.GetUtcNow()), ct).ConfigureAwait(false);
+            ticks++;
+            transitions += tick.Transitions;
+            await PrintNewAsync().ConfigureAwait(false);
         }
 
         await options.Out.FlushAsync(ct).ConfigureAwait(false);
@@ -116,7 +167,9 @@ public static class LocalRun
             ExecutionsFailed = failed,
             DynamoRequests = stack.DynamoCounter.Total,
             LambdaInvocations = stack.LambdaInvocations,
+            InvocationsByFunction = new Dictionary<string, long>(stack.InvocationsByFunction, StringComparer.Ordinal),
             StateTransitions = transitions,
+            Ticks = ticks,
         };
         return (summary, stack.Outbound, parked);
     }
@@ -143,6 +196,23 @@ public static class LocalRun
             : (outcome.Status.ToLowerInvariant(), $"{outcome.Error}: {outcome.Cause}");
     }
 
+    private static DateTimeOffset MinuteAfter(DateTimeOffset t)
+    {
+        var floor = new DateTimeOffset(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        return floor.AddMinutes(1);
+    }
+
+    /// <summary>The decision path Decide reported, indented under the event, for --explain.</summary>
+    private static string PathOf(ExecutionOutcome outcome)
+    {
+        if (outcome.Output is not { ValueKind: JsonValueKind.Object } output || !output.TryGetProperty("path", out var path) || path.ValueKind != JsonValueKind.Array)
+        {
+            return string.Empty;
+        }
+
+        return string.Concat(path.EnumerateArray().Select(p => "\n    " + p.GetString()));
+    }
+
     /// <summary>Step Functions' Cause for a Lambda error is the error JSON; show its message.</summary>
     private static string CauseMessage(string? cause)
     {
@@ -158,7 +228,9 @@ public static class LocalRun
         }
         catch (JsonException)
         {
-            return cause;
+            // aws-local-stepfunctions reports a Lambda error's cause as "Type: message".
+            const string prefix = "InvalidEventException: ";
+            return cause.StartsWith(prefix, StringComparison.Ordinal) ? cause[prefix.Length..] : cause;
         }
     }
 }

@@ -48,6 +48,7 @@ public sealed class LocalStack : IAsyncDisposable
     public const string ParkedEventQueueUrl = "https://sqs.us-east-1.amazonaws.com/000000000000/ops-parked-events";
     private const string DecideArn = "arn:aws:lambda:us-east-1:000000000000:function:ops-decide";
     private const string DeliverArn = "arn:aws:lambda:us-east-1:000000000000:function:ops-deliver";
+    private const string TickArn = "arn:aws:lambda:us-east-1:000000000000:function:ops-tick";
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ExecutionOutcome>> _executions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<OutboundRecord> _outbound = new();
@@ -60,6 +61,7 @@ public sealed class LocalStack : IAsyncDisposable
     private Task? _stderrPump;
     private long _nextExecution;
     private long _lambdaInvocations;
+    private readonly ConcurrentDictionary<string, long> _invocationsByFunction = new(StringComparer.Ordinal);
 
     private LocalStack(LocalStackOptions options)
     {
@@ -82,6 +84,9 @@ public sealed class LocalStack : IAsyncDisposable
 
     public long LambdaInvocations => Interlocked.Read(ref _lambdaInvocations);
 
+    /// <summary>Invocations per function: "ops-decide", "ops-deliver", "ops-tick".</summary>
+    public IReadOnlyDictionary<string, long> InvocationsByFunction => new Dictionary<string, long>(_invocationsByFunction);
+
     public string BaseUrl { get; private set; } = string.Empty;
 
     public static async Task<LocalStack> StartAsync(LocalStackOptions options, CancellationToken ct = default)
@@ -101,6 +106,10 @@ public sealed class LocalStack : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The input EventBridge Scheduler gives the state machine every minute (template.yaml, TickSchedule).</summary>
+    public static string TickInput(DateTimeOffset at) =>
+        new JsonObject { ["source"] = "ops-pipeline.scheduler", ["detail-type"] = "Scheduled Tick", ["time"] = at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) }.ToJsonString();
 
     /// <summary>Runs one state machine execution on <paramref name="inputJson"/> and waits for its end.</summary>
     public async Task<ExecutionOutcome> ExecuteAsync(string inputJson, CancellationToken ct = default)
@@ -163,6 +172,7 @@ public sealed class LocalStack : IAsyncDisposable
         {
             ["DecideFunctionArn"] = DecideArn,
             ["DeliverFunctionArn"] = DeliverArn,
+            ["TickFunctionArn"] = TickArn,
             ["FailedDeliveryQueueUrl"] = FailedDeliveryQueueUrl,
             ["ParkedEventQueueUrl"] = ParkedEventQueueUrl,
         };
@@ -235,7 +245,7 @@ public sealed class LocalStack : IAsyncDisposable
 
         var http = new HttpClient(new RecordingHandler(_outbound) { InnerHandler = new SocketsHttpHandler() }) { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new HttpDeliverySender(http, new InMemorySecretStore(secrets), new Uri($"{BaseUrl}/local/receivers/pagerduty/events"), _options.DeliveryTimeout);
-        Runtime = new PipelineRuntime(_options.Config, new DynamoAlertStateStore(Dynamo, TableName), sender, _options.Clock);
+        Runtime = new PipelineRuntime(_options.Config, new DynamoAlertStateStore(Dynamo, TableName), new DynamoSilenceStore(Dynamo, TableName), sender, _options.Clock);
     }
 
     /// <summary>The local stand-in for a PagerDuty integration key; not a secret, it only names the receiver.</summary>
@@ -248,14 +258,24 @@ public sealed class LocalStack : IAsyncDisposable
         {
             TableName = TableName,
             BillingMode = BillingMode.PAY_PER_REQUEST,
-            AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S)],
+            AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S), new("dueShard", ScalarAttributeType.S), new("dueAt", ScalarAttributeType.S)],
             KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
+            GlobalSecondaryIndexes =
+            [
+                new GlobalSecondaryIndex
+                {
+                    IndexName = DynamoAlertStateStore.DueIndex,
+                    KeySchema = [new("dueShard", KeyType.HASH), new("dueAt", KeyType.RANGE)],
+                    Projection = new Projection { ProjectionType = ProjectionType.ALL },
+                },
+            ],
         }, ct).ConfigureAwait(false);
     }
 
     private async Task InvokeAsync(HttpContext http, string name)
     {
         Interlocked.Increment(ref _lambdaInvocations);
+        _invocationsByFunction.AddOrUpdate(name[(name.LastIndexOf(':') + 1)..], 1, (_, n) => n + 1);
         var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted).ConfigureAwait(false);
         body.Position = 0;
@@ -265,7 +285,9 @@ public sealed class LocalStack : IAsyncDisposable
                 ? await new DecideFunction(Runtime).Handle(body).ConfigureAwait(false)
                 : name.EndsWith("ops-deliver", StringComparison.Ordinal)
                     ? await new DeliverFunction(Runtime).Handle(body).ConfigureAwait(false)
-                    : throw new InvalidOperationException($"no local function named {name}");
+                    : name.EndsWith("ops-tick", StringComparison.Ordinal)
+                        ? await new TickFunction(Runtime).Handle(body).ConfigureAwait(false)
+                        : throw new InvalidOperationException($"no local function named {name}");
             http.Response.ContentType = "application/json";
             await result.CopyToAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
         }

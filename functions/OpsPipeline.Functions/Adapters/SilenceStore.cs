@@ -1,0 +1,125 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OpsPipeline.Core.Silences;
+
+namespace OpsPipeline.Functions.Adapters;
+
+/// <summary>Silences, managed by operators (opsctl silence) and read by Decide and the Tick.</summary>
+public interface ISilenceStore
+{
+    Task<IReadOnlyList<Silence>> ListAsync(CancellationToken ct);
+
+    Task PutAsync(Silence silence, CancellationToken ct);
+
+    /// <summary>Ends a silence now (keeps it for the record). False if no such silence.</summary>
+    Task<bool> ExpireAsync(string id, DateTimeOffset now, CancellationToken ct);
+}
+
+/// <summary>Silences in the pipeline table: pk = SILENCE, sk = id; TTL removes them a while after they end.</summary>
+public sealed class DynamoSilenceStore(IAmazonDynamoDB dynamo, string tableName) : ISilenceStore
+{
+    /// <summary>Expired silences stay readable this long (for "who silenced what") before TTL may remove them.</summary>
+    public static readonly TimeSpan KeepAfterEnd = TimeSpan.FromDays(7);
+
+    public async Task<IReadOnlyList<Silence>> ListAsync(CancellationToken ct)
+    {
+        var silences = new List<Silence>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = tableName,
+                KeyConditionExpression = "pk = :pk",
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = new() { S = "SILENCE" } },
+                ConsistentRead = true,
+                ExclusiveStartKey = start,
+            }, ct).ConfigureAwait(false);
+            silences.AddRange((page.Items ?? []).Select(FromItem));
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return silences;
+    }
+
+    public Task PutAsync(Silence silence, CancellationToken ct) =>
+        dynamo.PutItemAsync(new PutItemRequest { TableName = tableName, Item = ToItem(silence) }, ct);
+
+    public async Task<bool> ExpireAsync(string id, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = tableName,
+                Key = new Dictionary<string, AttributeValue> { ["pk"] = new() { S = "SILENCE" }, ["sk"] = new() { S = id } },
+                UpdateExpression = "SET endsAt = :now",
+                ConditionExpression = "attribute_exists(pk)",
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":now"] = new() { S = DynamoAlertStateStore.SortableTime(now) } },
+            }, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    private static Dictionary<string, AttributeValue> ToItem(Silence s) => new()
+    {
+        ["pk"] = new() { S = "SILENCE" },
+        ["sk"] = new() { S = s.Id },
+        ["matchers"] = new() { M = s.Matchers.ToDictionary(m => m.Key, m => new AttributeValue { S = m.Value }) },
+        ["startsAt"] = new() { S = DynamoAlertStateStore.SortableTime(s.StartsAt) },
+        ["endsAt"] = new() { S = DynamoAlertStateStore.SortableTime(s.EndsAt) },
+        ["createdBy"] = new() { S = s.CreatedBy },
+        ["comment"] = new() { S = s.Comment },
+        ["expiresAt"] = new() { N = s.EndsAt.Add(KeepAfterEnd).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+    };
+
+    private static Silence FromItem(Dictionary<string, AttributeValue> item) => new()
+    {
+        Id = item["sk"].S,
+        Matchers = (item["matchers"].M ?? []).ToDictionary(m => m.Key, m => m.Value.S, StringComparer.Ordinal),
+        StartsAt = DateTimeOffset.Parse(item["startsAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+        EndsAt = DateTimeOffset.Parse(item["endsAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+        CreatedBy = item["createdBy"].S,
+        Comment = item["comment"].S,
+    };
+}
+
+/// <summary>
+/// Silences cached briefly per execution environment, so Decide's hot path stays at two DynamoDB requests.
+/// Freshness is measured on the wall clock: it is an operational bound, not domain time.
+/// </summary>
+public sealed class CachedSilences(ISilenceStore store, TimeProvider wallClock, TimeSpan ttl)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IReadOnlyList<Silence> _silences = [];
+    private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
+
+    public async Task<IReadOnlyList<Silence>> GetAsync(CancellationToken ct)
+    {
+        if (wallClock.GetUtcNow() - _loadedAt < ttl)
+        {
+            return _silences;
+        }
+
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (wallClock.GetUtcNow() - _loadedAt >= ttl)
+            {
+                _silences = await store.ListAsync(ct).ConfigureAwait(false);
+                _loadedAt = wallClock.GetUtcNow();
+            }
+
+            return _silences;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
