@@ -47,6 +47,11 @@ public sealed class TickFunction(PipelineRuntime runtime)
             }
         }
 
+        if (written.Count == 0)
+        {
+            return new DecideResult($"tick-{now:yyyyMMddTHHmmss}", null, "tick", $"tick: {candidates.Count} alert(s) checked, nothing due", []);
+        }
+
         var deliveries = runtime.Ticker.Render(written);
         var path = written.Select(c => $"{c.Alert.Name}: {c.After.LastReason}").ToList();
         return new DecideResult($"tick-{now:yyyyMMddTHHmmss}", null, "tick", $"tick: {written.Count} alert(s) changed, {deliveries.Count} deliveries", deliveries) { Path = path };

@@ -136,7 +136,6 @@ public sealed class AlertDecider
 
         if (Suppression(alert, context, now) is { } suppression)
         {
-            path.Add(suppression.Reason);
             return Done(DecisionKinds.Suppressed, suppression.Reason, next with { Suppressed = suppression.Reason, NotifiedStatus = null, DueAt = suppression.RecheckAt }, [], path);
         }
 

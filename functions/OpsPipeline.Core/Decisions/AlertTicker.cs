@@ -81,7 +81,8 @@ public sealed class AlertTicker(AlertDecider decider)
         {
             if (decider.Suppression(alert, context, now) is { } still)
             {
-                return (s with { Suppressed = still.Reason, DueAt = still.RecheckAt }, intents, still.Reason);
+                // Unchanged reason: nothing to write; the alert stays due and is re-checked (read only) next tick.
+                return still.Reason == s.Suppressed ? (s, intents, null) : (s with { Suppressed = still.Reason, DueAt = still.RecheckAt }, intents, still.Reason);
             }
 
             // Silence expired or inhibiting source resolved while still firing: notify it now.

@@ -98,7 +98,7 @@ public static class LocalRun
                     failed++;
                     await options.Err.WriteLineAsync($"failed tick at {next:HH:mm}: {tick.Error}: {tick.Cause}").ConfigureAwait(false);
                 }
-                else if (options.Explain && kind == "tick" && !reason.EndsWith("nothing due", StringComparison.Ordinal))
+                else if (options.Explain && kind == "tick" && !reason.Contains("nothing due", StringComparison.Ordinal))
                 {
                     await options.Err.WriteLineAsync($"tick {next:yyyy-MM-ddTHH:mm}Z: {reason}{PathOf(tick)}").ConfigureAwait(false);
                 }
