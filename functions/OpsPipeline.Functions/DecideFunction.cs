@@ -1,6 +1,8 @@
 using System.Text.Json;
 using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.Events;
+using OpsPipeline.Functions.Adapters;
 
 namespace OpsPipeline.Functions;
 
@@ -30,16 +32,31 @@ public sealed class DecideFunction(PipelineRuntime runtime)
 
     public async Task<DecideResult> DecideAsync(ReadOnlyMemory<byte> utf8Event, CancellationToken ct)
     {
-        var parsed = EventParser.Parse(utf8Event.Span);
-        var alert = AlertNormalizer.Normalize(parsed, runtime.Config.Alarms);
+        Alert alert;
+        try
+        {
+            alert = AlertNormalizer.Normalize(EventParser.Parse(utf8Event.Span), runtime.Config.Alarms);
+        }
+        catch (InvalidEventException e) when (ReplayNameOf(utf8Event) is { } replay)
+        {
+            // A drill reports the events it could not replay, beside the ones it did.
+            await runtime.DrillReports.AppendAsync(new DrillReportRow
+            {
+                ReplayName = replay, EventId = Guid.NewGuid().ToString(), EventTime = runtime.Clock.GetUtcNow(),
+                Decision = "rejected", Reason = e.Message,
+            }, runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+            throw;
+        }
+
         var alertJson = AlertCloudEvent.ToJsonString(alert);
         var silences = await runtime.Silences.GetAsync(ct).ConfigureAwait(false);
         var needsSources = runtime.Decider.NeedsSources(alert.Labels);
+        var states = alert.ReplayName is { } replayName ? runtime.AlertStates.ForDrill(replayName) : runtime.AlertStates;
         for (var attempt = 1; attempt <= WriteAttempts; attempt++)
         {
-            var (stored, sources) = await runtime.AlertStates.GetAsync(alert.Key, needsSources, ct).ConfigureAwait(false);
+            var (stored, sources) = await states.GetAsync(alert.Key, needsSources, ct).ConfigureAwait(false);
             var decision = runtime.Decider.Decide(alert, stored, new(silences, sources), runtime.Clock.GetUtcNow(), alertJson);
-            if (decision.NewState is null || await runtime.AlertStates.TryWriteAsync(decision.NewState, stored?.Version ?? 0, ct).ConfigureAwait(false))
+            if (decision.NewState is null || await states.TryWriteAsync(decision.NewState, stored?.Version ?? 0, ct).ConfigureAwait(false))
             {
                 if (decision.SourceUpdate is { } update && decision.NewState is not null)
                 {
@@ -47,11 +64,46 @@ public sealed class DecideFunction(PipelineRuntime runtime)
                     await runtime.AlertStates.UpdateSourceAsync(update, ct).ConfigureAwait(false);
                 }
 
+                if (alert.ReplayName is not null)
+                {
+                    await runtime.DrillReports.AppendAsync(ReportRow(alert, decision), runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+                }
+
                 return new DecideResult(alert.EventId, alert.Key, decision.Kind, decision.Reason, decision.Deliveries) { Path = decision.Path };
             }
         }
 
         throw new StateConflictException($"alert {alert.Key}: state changed under {WriteAttempts} consecutive writes");
+    }
+
+    private static DrillReportRow ReportRow(Alert alert, Decision decision) => new()
+    {
+        ReplayName = alert.ReplayName!,
+        EventId = alert.EventId,
+        EventTime = alert.EventTime,
+        AlertKey = alert.Key,
+        AlertName = alert.Name,
+        State = alert.State,
+        Decision = decision.Kind,
+        Reason = decision.Reason,
+        WouldSend = [.. decision.WouldSend.Select(d => new DrillDelivery(d.Receiver, d.Channel, d.Action))],
+        Sent = [.. decision.Deliveries.Select(d => new DrillDelivery(d.Receiver, d.Channel, d.Action))],
+    };
+
+    /// <summary>The replay name of an event that failed to parse, if it is readable at all.</summary>
+    private static string? ReplayNameOf(ReadOnlyMemory<byte> utf8Event)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(utf8Event);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("replay-name", out var r) && r.ValueKind == JsonValueKind.String
+                ? r.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task<byte[]> ReadBoundedAsync(Stream input)

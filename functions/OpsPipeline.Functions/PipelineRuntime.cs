@@ -18,8 +18,9 @@ public sealed class PipelineRuntime
     /// <summary>How long Decide trusts its copy of the silences.</summary>
     public static readonly TimeSpan SilenceCacheTtl = TimeSpan.FromSeconds(30);
 
-    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, HttpDeliverySender sender, TimeProvider clock)
+    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, DrillReportStore drillReports, HttpDeliverySender sender, TimeProvider clock)
     {
+        DrillReports = drillReports;
         Config = config;
         Decider = new AlertDecider(config, new RouteTree(config.Route, config.Defaults));
         Ticker = new AlertTicker(Decider);
@@ -31,6 +32,8 @@ public sealed class PipelineRuntime
     }
 
     public AlertTicker Ticker { get; }
+
+    public DrillReportStore DrillReports { get; }
 
     public ISilenceStore SilenceStore { get; }
 
@@ -74,6 +77,6 @@ public sealed class PipelineRuntime
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new HttpDeliverySender(http, secrets, pagerDuty, TimeSpan.FromSeconds(10));
         var dynamo = new AmazonDynamoDBClient();
-        return new PipelineRuntime(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), sender, clock);
+        return new PipelineRuntime(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), sender, clock);
     }
 }

@@ -41,13 +41,20 @@ public sealed class AlertDecider
     /// <summary>Whether an alert with these labels is an inhibition source.</summary>
     public bool IsSource(IReadOnlyDictionary<string, string> labels) => Config.Inhibit.Any(r => r.SourceMatch.Matches(labels));
 
+    /// <summary>
+    /// Decides one event. A replayed event (drill) is decided exactly as production would decide it — against the
+    /// drill's own state, which the caller keeps apart per replay name — and then sent only to the drill receiver;
+    /// <see cref="Decision.WouldSend"/> keeps what production would have sent, for the drill report.
+    /// </summary>
     public Decision Decide(Alert alert, AlertState? stored, DecisionContext context, DateTimeOffset now, string? alertJson = null)
     {
+        var decision = DecideProduction(alert, stored, context, now, alertJson);
+        return alert.ReplayName is null ? decision : AsDrill(alert, decision);
+    }
+
+    private Decision DecideProduction(Alert alert, AlertState? stored, DecisionContext context, DateTimeOffset now, string? alertJson)
+    {
         var path = new List<string> { $"alert {alert.Name} {alert.State} at {Format(alert.StateTimestamp)} (key {alert.Key})" };
-        if (alert.ReplayName is not null)
-        {
-            return DecideDrill(alert, path);
-        }
 
         if (stored is not null && stored.RecentEventIds.Contains(alert.EventId, StringComparer.Ordinal))
         {
@@ -200,24 +207,21 @@ public sealed class AlertDecider
             : Done(DecisionKinds.Recorded, $"recorded: {alert.Name} resolved within its group wait; nothing had been sent", next, [], path);
     }
 
-    /// <summary>Replayed events go only to the drill receiver, marked as drills, and change no production state.</summary>
-    private Decision DecideDrill(Alert alert, List<string> path)
+    /// <summary>Replayed events go only to the drill receiver, marked as drills; real pages, sources and budgets are untouched.</summary>
+    private Decision AsDrill(Alert alert, Decision production)
     {
-        path.Add($"drill: replay {alert.ReplayName}");
-        var action = alert.Status switch
-        {
-            AlertStatus.Firing => DeliveryActions.Trigger,
-            AlertStatus.Resolved => DeliveryActions.Resolve,
-            _ => null,
-        };
-        if (action is null || Config.DrillReceiver is null || Config.FindReceiver(Config.DrillReceiver) is not { } receiver)
-        {
-            return Done(DecisionKinds.Drill, $"drill: {alert.State} in replay {alert.ReplayName}; nothing to send", null, [], path);
-        }
-
-        var delivery = DeliveryRenderer.Render(alert, action, receiver, drill: true);
-        return Done(DecisionKinds.Drill, $"drill: {action} to {receiver.Name} (replay {alert.ReplayName})", null, [delivery], path);
+        var receiver = Config.DrillReceiver is { } name ? Config.FindReceiver(name) : null;
+        var drills = receiver is null
+            ? []
+            : production.Deliveries.Select(d => d.Action).Distinct(StringComparer.Ordinal)
+                .Select(action => DeliveryRenderer.Render(alert, action, receiver, drill: true))
+                .ToList();
+        var path = production.Path.Append($"drill {alert.ReplayName}: production would send {Describe(production.Deliveries)}; sent {Describe(drills)}").ToList();
+        return production with { Deliveries = drills, WouldSend = production.Deliveries, SourceUpdate = null, Path = path };
     }
+
+    private static string Describe(IReadOnlyList<Delivery> deliveries) =>
+        deliveries.Count == 0 ? "nothing" : string.Join(", ", deliveries.Select(d => $"{d.Action} to {d.Receiver}"));
 
     /// <summary>The first active silence or firing inhibition source that mutes this alert, with an operator-readable reason.</summary>
     public (string Reason, DateTimeOffset RecheckAt)? Suppression(Alert alert, DecisionContext context, DateTimeOffset now)

@@ -36,6 +36,9 @@ public sealed record Decision(string Kind, string Reason, AlertState? NewState, 
 
     /// <summary>Set when this alert starts or stops firing as an inhibition source.</summary>
     public SourceUpdate? SourceUpdate { get; init; }
+
+    /// <summary>For a drill: what production would have sent (the drill itself sends only to the drill receiver).</summary>
+    public IReadOnlyList<Delivery> WouldSend { get; init; } = [];
 }
 
 /// <summary>A firing alert that matches an inhibit rule's sourceMatch.</summary>

@@ -12,13 +12,16 @@ namespace OpsPipeline.Functions.Adapters;
 /// (pk = INHIBIT, sk = SOURCES) so a target reads them in the same BatchGetItem as its own state.
 /// TTL (expiresAt) is garbage collection only.
 /// </summary>
-public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableName) : IAlertStateStore
+public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableName, string? drill = null) : IAlertStateStore
 {
     public const string DueIndex = "due";
     private const string StateSortKey = "STATE";
     private const string DueShard = "DUE";
 
-    public static string PartitionKey(string alertKey) => "ALERT#" + alertKey;
+    /// <summary>The same store for one recovery drill: its alert state lives apart (pk DRILL#{name}#ALERT#…) and never enters the due index.</summary>
+    public IAlertStateStore ForDrill(string replayName) => new DynamoAlertStateStore(dynamo, tableName, replayName);
+
+    private string PartitionKey(string alertKey) => (drill is null ? "ALERT#" : $"DRILL#{drill}#ALERT#") + alertKey;
 
     public async Task<(AlertState? State, IReadOnlyList<InhibitionSource> Sources)> GetAsync(string alertKey, bool withSources, CancellationToken ct)
     {
@@ -163,8 +166,12 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             var page = await dynamo.ScanAsync(new ScanRequest
             {
                 TableName = tableName,
-                FilterExpression = "sk = :state",
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":state"] = new() { S = StateSortKey } },
+                FilterExpression = "sk = :state AND begins_with(pk, :prefix)",
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":state"] = new() { S = StateSortKey },
+                    [":prefix"] = new() { S = PartitionKey(string.Empty) },
+                },
                 ExclusiveStartKey = start,
             }, ct).ConfigureAwait(false);
             states.AddRange((page.Items ?? []).Select(FromItem));
@@ -174,7 +181,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         return states;
     }
 
-    private static Dictionary<string, AttributeValue> KeyOf(string alertKey) => new()
+    private Dictionary<string, AttributeValue> KeyOf(string alertKey) => new()
     {
         ["pk"] = new() { S = PartitionKey(alertKey) },
         ["sk"] = new() { S = StateSortKey },
@@ -202,7 +209,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
     private static SortedDictionary<string, string> LabelsFrom(AttributeValue value) =>
         new((value.M ?? []).ToDictionary(l => l.Key, l => l.Value.S), StringComparer.Ordinal);
 
-    internal static Dictionary<string, AttributeValue> ToItem(AlertState s)
+    internal Dictionary<string, AttributeValue> ToItem(AlertState s)
     {
         var item = KeyOf(s.Key);
         item["alertKey"] = new() { S = s.Key };
@@ -253,7 +260,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             item["suppressed"] = new() { S = s.Suppressed };
         }
 
-        if (s.DueAt is { } due)
+        if (s.DueAt is { } due && drill is null)
         {
             // Sparse index: only items with time-based work left are in it.
             item["dueShard"] = new() { S = DueShard };

@@ -22,6 +22,9 @@ public interface IAlertStateStore
     /// <summary>Alerts whose next time-based work is due at or before <paramref name="until"/> (the Tick's candidates).</summary>
     Task<IReadOnlyList<AlertState>> DueAsync(DateTimeOffset until, CancellationToken ct);
 
+    /// <summary>The store of one recovery drill: state kept apart per replay name, never due for the Tick.</summary>
+    IAlertStateStore ForDrill(string replayName);
+
     /// <summary>Every stored alert state (operators' views; not on any hot path).</summary>
     Task<IReadOnlyList<AlertState>> AllAsync(CancellationToken ct);
 }

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace OpsPipeline.Functions.Adapters;
+
+/// <summary>One delivery in a drill report: who would have been (or was) notified, and how.</summary>
+public sealed record DrillDelivery(string Receiver, string Channel, string Action);
+
+/// <summary>One replayed event in a drill report: what the pipeline decided, what production would have sent, what the drill sent.</summary>
+public sealed record DrillReportRow
+{
+    public required string ReplayName { get; init; }
+
+    public required string EventId { get; init; }
+
+    public required DateTimeOffset EventTime { get; init; }
+
+    public string? AlertKey { get; init; }
+
+    public string? AlertName { get; init; }
+
+    public string? State { get; init; }
+
+    /// <summary>notify, duplicate, stale, … or "rejected" when the event failed.</summary>
+    public required string Decision { get; init; }
+
+    public required string Reason { get; init; }
+
+    public IReadOnlyList<DrillDelivery> WouldSend { get; init; } = [];
+
+    public IReadOnlyList<DrillDelivery> Sent { get; init; } = [];
+}
+
+/// <summary>Source-generated JSON for drill report rows (stored as one JSON attribute, printed by opsctl).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DrillReportRow))]
+[JsonSerializable(typeof(List<DrillReportRow>))]
+public sealed partial class DrillJsonContext : JsonSerializerContext;
+
+/// <summary>Drill reports in the pipeline table: pk = DRILLREPORT#{name}, sk = {event time}#{event id}; kept 30 days.</summary>
+public sealed class DrillReportStore(IAmazonDynamoDB dynamo, string tableName)
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    public Task AppendAsync(DrillReportRow row, DateTimeOffset now, CancellationToken ct) =>
+        dynamo.PutItemAsync(new PutItemRequest
+        {
+            TableName = tableName,
+            Item = new Dictionary<string, AttributeValue>
+            {
+                ["pk"] = new() { S = "DRILLREPORT#" + row.ReplayName },
+                ["sk"] = new() { S = DynamoAlertStateStore.SortableTime(row.EventTime) + "#" + row.EventId },
+                ["row"] = new() { S = JsonSerializer.Serialize(row, DrillJsonContext.Default.DrillReportRow) },
+                ["expiresAt"] = new() { N = (now + Retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+            },
+        }, ct);
+
+    public async Task<IReadOnlyList<DrillReportRow>> ListAsync(string replayName, CancellationToken ct)
+    {
+        var rows = new List<DrillReportRow>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = tableName,
+                KeyConditionExpression = "pk = :pk",
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = new() { S = "DRILLREPORT#" + replayName } },
+                ConsistentRead = true,
+                ExclusiveStartKey = start,
+            }, ct).ConfigureAwait(false);
+            rows.AddRange((page.Items ?? []).Select(i => JsonSerializer.Deserialize(i["row"].S, DrillJsonContext.Default.DrillReportRow)!));
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return rows;
+    }
+}

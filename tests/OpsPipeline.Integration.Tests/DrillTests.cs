@@ -1,0 +1,53 @@
+using OpsCtl.Local;
+using static OpsPipeline.Integration.Tests.AlarmEvents;
+
+namespace OpsPipeline.Integration.Tests;
+
+/// <summary>Recovery drills: replayed events (EventBridge "replay-name") run the production path but page no one.</summary>
+[Trait("Category", "Integration")]
+public class DrillTests
+{
+    [Fact]
+    public async Task Replay_WhenAnAlarmOkPairIsReplayed_ShouldSendDrillsOnlyLeaveProductionStateAloneAndReportBothEvents()
+    {
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = TestConfig.Sample(), Clock = new ManualClock(T0) });
+        // Production: the alarm is firing and was paged.
+        await stack.ExecuteAsync(StateChange("checkout-api-5xx", "ALARM", T0));
+        var key = Assert.Single(stack.Outbound).AlertKey;
+        var (before, _) = await stack.Runtime.AlertStates.GetAsync(key, withSources: false, default);
+
+        // The drill replays last week's ALARM and OK of the same alarm.
+        var alarm = await stack.ExecuteAsync(StateChange("checkout-api-5xx", "ALARM", T0.AddDays(-7), replayName: "drill-1"));
+        var ok = await stack.ExecuteAsync(StateChange("checkout-api-5xx", "OK", T0.AddDays(-7).AddMinutes(9), previous: "ALARM", replayName: "drill-1"));
+
+        Assert.Equal(["SUCCEEDED", "SUCCEEDED"], new[] { alarm.Status, ok.Status });
+        var drills = stack.Outbound.Skip(1).ToList();
+        Assert.Equal([("drills", "slack", "trigger", true), ("drills", "slack", "resolve", true)], drills.Select(d => (d.Receiver, d.Channel, d.Action, d.Drill)));
+        Assert.Contains("DRILL", drills[0].Payload.GetRawText());
+        var (after, _) = await stack.Runtime.AlertStates.GetAsync(key, withSources: false, default);
+        Assert.Equal(before!.Version, after!.Version);
+        Assert.Equal("ALARM", after.State);
+
+        var report = await stack.Runtime.DrillReports.ListAsync("drill-1", default);
+        Assert.Equal(["ALARM", "OK"], report.Select(r => r.State));
+        Assert.Equal(["notify", "notify"], report.Select(r => r.Decision));
+        Assert.Equal(("oncall", "pagerduty", "trigger"), (report[0].WouldSend.Single().Receiver, report[0].WouldSend.Single().Channel, report[0].WouldSend.Single().Action));
+        Assert.Equal("resolve", report[1].WouldSend.Single().Action);
+        Assert.All(report, r => Assert.Equal("drills", r.Sent.Single().Receiver));
+    }
+
+    [Fact]
+    public async Task Replay_WhenAReplayedEventIsInvalid_ShouldReportItAsRejectedInTheDrill()
+    {
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = TestConfig.Sample(), Clock = new ManualClock(T0) });
+        var broken = StateChange("checkout-api-5xx", "ALARM", T0, replayName: "drill-2").Replace("\"value\":\"ALARM\"", "\"value\":\"ON FIRE\"", StringComparison.Ordinal);
+
+        var outcome = await stack.ExecuteAsync(broken);
+
+        Assert.Equal("SUCCEEDED", outcome.Status); // parked, not failed
+        Assert.Empty(stack.Outbound);
+        var row = Assert.Single(await stack.Runtime.DrillReports.ListAsync("drill-2", default));
+        Assert.Equal("rejected", row.Decision);
+        Assert.Contains("detail.state.value", row.Reason);
+    }
+}
