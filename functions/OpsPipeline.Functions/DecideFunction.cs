@@ -37,14 +37,19 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         {
             alert = AlertNormalizer.Normalize(EventParser.Parse(utf8Event.Span), runtime.Config.Alarms);
         }
-        catch (InvalidEventException e) when (ReplayNameOf(utf8Event) is { } replay)
+        catch (InvalidEventException e)
         {
-            // A drill reports the events it could not replay, beside the ones it did.
-            await runtime.DrillReports.AppendAsync(new DrillReportRow
+            runtime.Metrics.Count("EventsDecided", ("Decision", "rejected"));
+            if (ReplayNameOf(utf8Event) is { } replay)
             {
-                ReplayName = replay, EventId = Guid.NewGuid().ToString(), EventTime = runtime.Clock.GetUtcNow(),
-                Decision = "rejected", Reason = e.Message,
-            }, runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+                // A drill reports the events it could not replay, beside the ones it did.
+                await runtime.DrillReports.AppendAsync(new DrillReportRow
+                {
+                    ReplayName = replay, EventId = Guid.NewGuid().ToString(), EventTime = runtime.Clock.GetUtcNow(),
+                    Decision = "rejected", Reason = e.Message,
+                }, runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+
             throw;
         }
 
@@ -69,6 +74,7 @@ public sealed class DecideFunction(PipelineRuntime runtime)
                     await runtime.DrillReports.AppendAsync(ReportRow(alert, decision), runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);
                 }
 
+                runtime.Metrics.Count("EventsDecided", ("Decision", alert.ReplayName is null ? decision.Kind : DecisionKinds.Drill));
                 return new DecideResult(alert.EventId, alert.Key, decision.Kind, decision.Reason, decision.Deliveries) { Path = decision.Path };
             }
         }

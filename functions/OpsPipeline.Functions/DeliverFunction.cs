@@ -29,7 +29,23 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
             throw new PermanentDeliveryException("delivery: null input");
         }
 
-        var status = await runtime.Sender.SendAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+        int status;
+        try
+        {
+            status = await runtime.Sender.SendAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TransientDeliveryException)
+        {
+            runtime.Metrics.Count("DeliveryFailures", ("Channel", delivery.Channel), ("Kind", "transient"));
+            throw;
+        }
+        catch (PermanentDeliveryException)
+        {
+            runtime.Metrics.Count("DeliveryFailures", ("Channel", delivery.Channel), ("Kind", "permanent"));
+            throw;
+        }
+
+        runtime.Metrics.Count("DeliveriesSent", ("Channel", delivery.Channel));
         var output = new MemoryStream();
         await JsonSerializer.SerializeAsync(output, new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, status), FunctionsJsonContext.Default.DeliverResult).ConfigureAwait(false);
         output.Position = 0;

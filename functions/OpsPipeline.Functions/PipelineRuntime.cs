@@ -4,6 +4,7 @@ using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.Routing;
 using OpsPipeline.Functions.Adapters;
+using OpsPipeline.Functions.Observability;
 
 namespace OpsPipeline.Functions;
 
@@ -21,6 +22,7 @@ public sealed class PipelineRuntime
     public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, DrillReportStore drillReports, HttpDeliverySender sender, TimeProvider clock)
     {
         DrillReports = drillReports;
+        Metrics = EmfMetrics.Silent(clock);
         Config = config;
         Decider = new AlertDecider(config, new RouteTree(config.Route, config.Defaults));
         Ticker = new AlertTicker(Decider);
@@ -34,6 +36,9 @@ public sealed class PipelineRuntime
     public AlertTicker Ticker { get; }
 
     public DrillReportStore DrillReports { get; }
+
+    /// <summary>EMF metrics; in Lambda they go to stdout (CloudWatch Logs), locally nowhere unless asked.</summary>
+    public EmfMetrics Metrics { get; init; }
 
     public ISilenceStore SilenceStore { get; }
 
@@ -77,6 +82,9 @@ public sealed class PipelineRuntime
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new HttpDeliverySender(http, secrets, pagerDuty, TimeSpan.FromSeconds(10));
         var dynamo = new AmazonDynamoDBClient();
-        return new PipelineRuntime(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), sender, clock);
+        return new PipelineRuntime(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), sender, clock)
+        {
+            Metrics = new EmfMetrics(Console.Out, clock),
+        };
     }
 }
