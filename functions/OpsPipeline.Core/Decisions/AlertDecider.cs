@@ -73,7 +73,10 @@ public sealed class AlertDecider
             return Done(DecisionKinds.Recorded, reason, Remember(stored, alert, now, DecisionKinds.Recorded, reason), [], path);
         }
 
-        var changed = stored is null || stored.State != alert.State;
+        // A flapping "change" is firing <-> resolved; INSUFFICIENT_DATA neither starts nor counts one, and a
+        // first-seen ALARM is a change from the OK it left.
+        var lastKnown = stored?.LastKnownStatus ?? AlertStatus.Resolved;
+        var changed = alert.Status != AlertStatus.Unknown && alert.Status != lastKnown;
         var window = Config.Defaults.Flapping.Window;
         var changes = (stored?.Changes ?? []).Where(t => t > alert.StateTimestamp - window).ToList();
         if (changed)
@@ -99,6 +102,7 @@ public sealed class AlertDecider
             LastNotifiedAt = stored?.LastNotifiedAt,
             Suppressed = stored?.Suppressed,
             Pending = stored?.Pending ?? [],
+            LastKnownStatus = alert.Status == AlertStatus.Unknown ? stored?.LastKnownStatus : alert.Status,
         };
         var sourceUpdate = SourceUpdateFor(alert, stored);
         var routes = Routes.Match(alert.Labels);
@@ -109,6 +113,12 @@ public sealed class AlertDecider
         {
             var reason = $"flapping: quiet until stable for {Duration(window)} (since the last change at {Format(alert.StateTimestamp)})";
             decision = Done(DecisionKinds.Flapping, reason, next, [], path);
+        }
+        else if (changed && changes.Count >= Config.Defaults.Flapping.Changes && alert.Status == AlertStatus.Firing && Suppression(alert, context, now) is { } muted)
+        {
+            // Flapping under a silence or an inhibition: remember it, send nothing.
+            var reason = $"flapping ({changes.Count} state changes within {Duration(window)}) while {muted.Reason}; nothing sent";
+            decision = Done(DecisionKinds.Flapping, reason, next with { Flapping = true, Pending = [] }, [], path);
         }
         else if (changed && changes.Count >= Config.Defaults.Flapping.Changes)
         {
@@ -143,7 +153,7 @@ public sealed class AlertDecider
 
         if (Suppression(alert, context, now) is { } suppression)
         {
-            return Done(DecisionKinds.Suppressed, suppression.Reason, next with { Suppressed = suppression.Reason, NotifiedStatus = null, DueAt = suppression.RecheckAt }, [], path);
+            return Done(DecisionKinds.Suppressed, suppression.Reason, next with { Suppressed = suppression.Reason, DueAt = suppression.RecheckAt }, [], path);
         }
 
         return Notify(alert, next with { Suppressed = null }, routes, now, path);

@@ -40,6 +40,9 @@ public sealed record AlertState
     /// <summary>Times of state changes inside the flapping window, oldest first.</summary>
     public IReadOnlyList<DateTimeOffset> Changes { get; init; } = [];
 
+    /// <summary>The last firing/resolved status seen (INSUFFICIENT_DATA leaves it as it was): what a flapping change is measured against.</summary>
+    public AlertStatus? LastKnownStatus { get; init; }
+
     /// <summary>Flapping: one notice was sent; quiet until stable for a window.</summary>
     public bool Flapping { get; init; }
 

@@ -41,7 +41,7 @@ public sealed class AlertTicker(AlertDecider decider)
             }
         }
 
-        FlushDueGroups(candidates, changes, now);
+        FlushDueGroups(candidates, changes, context, now);
 
         return [.. changes.Select(c =>
         {
@@ -94,6 +94,13 @@ public sealed class AlertTicker(AlertDecider decider)
         if (firing && s.NotifiedStatus == AlertStatus.Firing && s.Suppressed is null && s.Pending.Count == 0
             && s.LastNotifiedAt is { } last && last + decider.RepeatInterval(routes) <= now)
         {
+            // A silence or inhibition that began after the trigger mutes the reminders too. NotifiedStatus stays
+            // Firing: someone saw the page, so its resolve must still close it.
+            if (decider.Suppression(alert, context, now) is { } muted)
+            {
+                return (s with { Suppressed = muted.Reason, DueAt = muted.RecheckAt, LastDecision = DecisionKinds.Suppressed }, intents, muted.Reason);
+            }
+
             intents.AddRange(AlertDecider.DistinctReceivers(routes).Select(r => new TickIntent(DeliveryActions.Repeat, r)));
             return (s with { LastNotifiedAt = now, LastDecision = DecisionKinds.Notify }, intents, $"notify: repeat after {AlertDecider.Duration(decider.RepeatInterval(routes))} still firing");
         }
@@ -102,7 +109,7 @@ public sealed class AlertTicker(AlertDecider decider)
     }
 
     /// <summary>A group is due when its earliest held notification is; then every member goes out in one digest.</summary>
-    private void FlushDueGroups(IReadOnlyList<AlertState> candidates, Dictionary<string, (AlertState After, Alert Alert, List<TickIntent> Intents, IReadOnlyList<MatchedRoute> Routes)> changes, DateTimeOffset now)
+    private void FlushDueGroups(IReadOnlyList<AlertState> candidates, Dictionary<string, (AlertState After, Alert Alert, List<TickIntent> Intents, IReadOnlyList<MatchedRoute> Routes)> changes, DecisionContext context, DateTimeOffset now)
     {
         var members = candidates
             .SelectMany(c => (changes.TryGetValue(c.Key, out var ch) ? ch.After : c).Pending.Select(p => (Key: c.Key, Pending: p)))
@@ -120,6 +127,26 @@ public sealed class AlertTicker(AlertDecider decider)
                 var state = current.After ?? candidates.First(c => c.Key == key);
                 var alert = current.Alert ?? AlertCloudEvent.FromJson(state.AlertJson!);
                 var intents = current.Intents ?? [];
+                var routes = current.Routes ?? decider.Routes.Match(alert.Labels);
+                if (decider.Suppression(alert, context, now) is { } muted)
+                {
+                    // Muted since it joined the group — in an alarm storm the capability fires seconds after its
+                    // components: it leaves the digest and waits as Decide would have held it. A trigger already sent
+                    // on a route without group wait still counts as notified (its resolve must close it).
+                    var sentAtOnce = routes.Any(r => r.GroupWait <= TimeSpan.Zero);
+                    var held = state with
+                    {
+                        Pending = [.. state.Pending.Where(p => p != pending)],
+                        Suppressed = muted.Reason,
+                        NotifiedStatus = sentAtOnce ? state.NotifiedStatus : null,
+                        DueAt = muted.RecheckAt,
+                        LastDecision = DecisionKinds.Suppressed,
+                        LastReason = muted.Reason,
+                    };
+                    changes[key] = (held, alert, intents, routes);
+                    continue;
+                }
+
                 intents.Add(new TickIntent(DeliveryActions.Digest, route, pending.GroupKey));
                 var after = state with
                 {
@@ -128,7 +155,7 @@ public sealed class AlertTicker(AlertDecider decider)
                     LastDecision = DecisionKinds.Notify,
                     LastReason = $"notify: sent with group {pending.GroupKey} to {pending.Receiver}",
                 };
-                changes[key] = (after, alert, intents, current.Routes ?? decider.Routes.Match(alert.Labels));
+                changes[key] = (after, alert, intents, routes);
             }
         }
     }

@@ -30,5 +30,6 @@ public sealed class Silence
     public bool Mutes(IReadOnlyDictionary<string, string> labels, DateTimeOffset now) => IsActiveAt(now) && Compiled.Matches(labels);
 
     /// <summary>How an operator reads it: `{service=checkout, alarmName=~^checkout-} until 2026-03-02T10:00Z by alice`.</summary>
-    public string Describe() => $"{Compiled} until {EndsAt:yyyy-MM-ddTHH:mm}Z by {CreatedBy}";
+    public string Describe() =>
+        $"{Compiled} until {EndsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture)} by {CreatedBy}";
 }

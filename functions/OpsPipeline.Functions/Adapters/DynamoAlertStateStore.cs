@@ -245,6 +245,11 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             item["notified"] = new() { S = notified.ToString() };
         }
 
+        if (s.LastKnownStatus is { } lastKnown)
+        {
+            item["lastKnown"] = new() { S = lastKnown.ToString() };
+        }
+
         if (s.AlertJson is not null)
         {
             item["alert"] = new() { S = s.AlertJson };
@@ -280,6 +285,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             State = item["state"].S,
             StateTimestamp = Time(item["stateTimestamp"].S),
             NotifiedStatus = Text("notified") is { } n && Enum.TryParse<AlertStatus>(n, out var status) ? status : null,
+            LastKnownStatus = Text("lastKnown") is { } k && Enum.TryParse<AlertStatus>(k, out var known) ? known : null,
             RecentEventIds = item.TryGetValue("eventIds", out var ids) && ids.L is not null ? [.. ids.L.Select(v => v.S)] : [],
             LastDecision = item["lastDecision"].S,
             LastReason = item["lastReason"].S,

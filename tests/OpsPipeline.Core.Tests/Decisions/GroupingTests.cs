@@ -1,0 +1,124 @@
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Rendering;
+using static OpsPipeline.Core.Tests.Decisions.AlarmEvents;
+
+namespace OpsPipeline.Core.Tests.Decisions;
+
+/// <summary>groupWait: the first alert of a group waits; everything that joins goes out as one digest from the Tick.</summary>
+public class GroupingTests
+{
+    private const string CheckoutGroup = "root:{service=\"checkout\"}";
+
+    private static readonly string[] Storm = ["checkout-api-5xx", "checkout-db-errors", "checkout-queue-age", "checkout-cart-latency", "checkout-pay-timeouts"];
+
+    private static readonly DateTimeOffset FirstTick = new(2026, 3, 10, 9, 1, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Tick_WhenFiveAlarmsOfOneServiceFireWithinGroupWait_ShouldSendOneDigestOfFive()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Grouped());
+
+        var decisions = Storm.Select((name, i) => run.Apply(name, "ALARM", T0.AddSeconds(5 * i))).ToList();
+        run.AdvanceBy(TimeSpan.FromMinutes(10));
+
+        Assert.All(decisions, d => Assert.Equal(DecisionKinds.Grouped, d.Kind));
+        Assert.Equal("grouped: held for hook until 2026-03-10T09:00:35Z", decisions[0].Reason);
+        var digest = Assert.Single(run.Sent);
+        Assert.Equal(("tick", "hook", "digest", CheckoutGroup, FirstTick), (digest.By, digest.Delivery.Receiver, digest.Delivery.Action, digest.Delivery.AlertKey, digest.At));
+        Assert.Equal(5, digest.Delivery.Payload.GetProperty("count").GetInt32());
+        Assert.Equal(Storm.Order(StringComparer.Ordinal), digest.Delivery.Payload.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(Storm, name =>
+        {
+            var state = run.State(name)!;
+            Assert.Empty(state.Pending);
+            Assert.Equal((DecisionKinds.Notify, $"notify: sent with group {CheckoutGroup} to hook"), (state.LastDecision, state.LastReason));
+        });
+    }
+
+    [Fact]
+    public void Decide_WhenRouteHasNoGroupWait_ShouldSendAtOnce()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Grouped());
+
+        var decision = run.Apply("search-api-latency", "ALARM", T0);
+
+        Assert.Equal("notify: trigger to team", decision.Reason);
+        Assert.Equal([("decide", T0)], run.Sent.Select(s => (s.By, s.At)));
+        Assert.Equal([("team", "trigger", "search-api-latency")], run.Deliveries());
+    }
+
+    [Fact]
+    public void Decide_WhenAlertResolvesBeforeItsGroupFlushes_ShouldNeverSendItNorItsResolve()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Grouped());
+        run.Apply(Storm[0], "ALARM", T0);
+        run.Apply(Storm[1], "ALARM", T0.AddSeconds(5));
+        run.Apply(Storm[2], "ALARM", T0.AddSeconds(10));
+
+        var ok = run.Apply(Storm[0], "OK", T0.AddSeconds(20));
+        run.AdvanceBy(TimeSpan.FromMinutes(10));
+
+        Assert.Equal((DecisionKinds.Recorded, "recorded: checkout-api-5xx resolved within its group wait; nothing had been sent"), (ok.Kind, ok.Reason));
+        var digest = Assert.Single(run.Sent);
+        Assert.Equal(("hook", "digest", 2), (digest.Delivery.Receiver, digest.Delivery.Action, digest.Delivery.Payload.GetProperty("count").GetInt32()));
+        Assert.Equal([Storm[1], Storm[2]], digest.Delivery.Payload.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        Assert.Null(run.State(Storm[0])!.DueAt);
+    }
+
+    [Fact]
+    public void Tick_WhenGroupedReceiverIsPagerDuty_ShouldSendOneTriggerPerAlert()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Grouped());
+        string[] payments = ["payments-api-5xx", "payments-ledger-lag", "payments-webhook-errors"];
+
+        foreach (var (name, i) in payments.Select((n, i) => (n, i)))
+        {
+            run.Apply(name, "ALARM", T0.AddSeconds(3 * i));
+        }
+
+        run.AdvanceBy(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(payments.Select(p => ("oncall", "trigger", p)), run.Deliveries("tick"));
+        Assert.Equal(payments.Select(p => DedupKeys.For(KeyOf(p))), run.Sent.Select(s => s.Delivery.DedupKey));
+        Assert.All(run.Sent, s => Assert.Equal(FirstTick, s.At));
+    }
+
+    [Fact]
+    public void Tick_WhenAlertJoinsAfterTheGroupFlushed_ShouldSendItWithTheNextFlush()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Grouped());
+        run.Apply(Storm[0], "ALARM", T0);
+        run.Apply(Storm[1], "ALARM", T0.AddSeconds(5));
+        run.Apply(Storm[2], "ALARM", T0.AddSeconds(70));
+        run.AdvanceBy(TimeSpan.FromMinutes(5));
+
+        Assert.Equal([("hook", "digest", CheckoutGroup), ("hook", "trigger", Storm[2])], run.Deliveries("tick"));
+        Assert.Equal([FirstTick, FirstTick.AddMinutes(1)], run.Sent.Select(s => s.At));
+    }
+
+    [Fact]
+    public void Tick_WhenCapabilityJoinsItsComponentsWithinGroupWait_ShouldSendOnlyTheCapability()
+    {
+        // The alarm storm: components fire first, their capability a few seconds later, all inside one group wait.
+        var run = new InMemoryPipeline(DecisionConfigs.Grouped());
+        foreach (var (name, i) in Storm.Take(3).Select((n, i) => (n, i)))
+        {
+            run.Apply(name, "ALARM", T0.AddSeconds(5 * i));
+        }
+
+        run.Apply("checkout-capability", "ALARM", T0.AddSeconds(15));
+        run.AdvanceBy(TimeSpan.FromMinutes(5));
+
+        Assert.Equal([("hook", "trigger", "checkout-capability")], run.Deliveries());
+        Assert.All(Storm.Take(3), name => Assert.Equal(
+            (DecisionKinds.Suppressed, "suppressed: inhibited by checkout-capability"),
+            (run.State(name)!.LastDecision, run.State(name)!.LastReason)));
+
+        run.Apply("checkout-capability", "OK", T0.AddMinutes(10));
+        run.AdvanceBy(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(
+            [("hook", "trigger", "checkout-capability"), ("hook", "resolve", "checkout-capability"), ("hook", "trigger", Storm[0]), ("hook", "trigger", Storm[1]), ("hook", "trigger", Storm[2])],
+            run.Deliveries());
+    }
+}
