@@ -12,6 +12,8 @@ public static class Cli
         var root = new RootCommand("opsctl: operate ServerlessOpsPipeline — local runs, config checks.");
         root.Subcommands.Add(LocalCommand());
         root.Subcommands.Add(ConfigCommand());
+        root.Subcommands.Add(SilenceCommands.Build(TimeProvider.System));
+        root.Subcommands.Add(DrillCommands.Build());
         return root;
     }
 
@@ -25,10 +27,11 @@ public static class Cli
         var replayName = new Option<string?>("--replay-name") { Description = "Run the events as a recovery drill with this replay name" };
         var output = new Option<string?>("--out") { Description = "Write the delivery lines to this file instead of stdout" };
         var explain = new Option<bool>("--explain") { Description = "Print each event's decision and reason to stderr" };
+        var state = new Option<string?>("--state") { Description = "Keep the local state (alerts, silences, drill reports) in this directory across runs; default: in memory, fresh each run" };
         var paths = new Argument<string[]>("PATH") { Description = "JSON file (one event or an array), .jsonl file, or folder; default: events/", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("local", "Run the pipeline on the embedded local stack (dynalite, the real ASL on aws-local-stepfunctions, local receivers) and print every delivery as a JSON line.")
         {
-            config, clock, replayName, output, explain, paths,
+            config, clock, replayName, output, explain, state, paths,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -56,6 +59,8 @@ public static class Cli
             }
 
             var outFile = parse.GetValue(output);
+            var stdout = parse.InvocationConfiguration.Output;
+            var stderr = parse.InvocationConfiguration.Error;
             await using var writer = outFile is null ? null : new StreamWriter(outFile);
             var (summary, _, _) = await LocalRun.RunAsync(new LocalRunOptions
             {
@@ -63,9 +68,17 @@ public static class Cli
                 Inputs = inputs,
                 Clock = parse.GetValue(clock) == "wall" ? ClockMode.Wall : ClockMode.Event,
                 Explain = parse.GetValue(explain),
-                Out = (TextWriter?)writer ?? Console.Out,
+                Out = (TextWriter?)writer ?? stdout,
+                Err = stderr,
+                StateDir = parse.GetValue(state),
+                ReplayName = parse.GetValue(replayName),
             }, ct).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync(SummaryLine(summary)).ConfigureAwait(false);
+            if (parse.GetValue(replayName) is { } drill)
+            {
+                await stderr.WriteAsync(DrillCommands.Render(drill, summary.DrillReport)).ConfigureAwait(false);
+            }
+
+            await stderr.WriteLineAsync(SummaryLine(summary)).ConfigureAwait(false);
             return summary.ExecutionsFailed > 0 ? 1 : 0;
         });
         return command;

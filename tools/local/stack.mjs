@@ -1,6 +1,10 @@
 // Local stack for `opsctl local`: the real ASL on aws-local-stepfunctions, DynamoDB on dynalite.
 //
-// node tools/local/stack.mjs --definition FILE --substitutions FILE.json --sink http://127.0.0.1:PORT [--retry-interval-ms N]
+// node tools/local/stack.mjs --definition FILE --substitutions FILE.json --sink http://127.0.0.1:PORT [--retry-interval-ms N] [--dynamo-path DIR]
+// node tools/local/stack.mjs [--dynamo-path DIR]      DynamoDB only (opsctl commands that just read or write state)
+//
+// --dynamo-path keeps dynalite's data on disk (LevelDB) in DIR, so local state outlives one command;
+// without it the data lives in memory and is gone at exit.
 //
 // Protocol (stdout carries only these JSON lines; diagnostics go to stderr):
 //   out  {"type":"ready","dynamodbEndpoint":"http://127.0.0.1:PORT"}           once, when dynalite listens
@@ -43,14 +47,14 @@ function readOptions() {
         substitutions: { type: 'string' },
         sink: { type: 'string' },
         'retry-interval-ms': { type: 'string' },
+        'dynamo-path': { type: 'string' },
       },
       strict: true,
     }).values;
   } catch (error) {
     fail(error.message);
   }
-  if (!parsed.definition) fail('--definition FILE is required');
-  if (!parsed.sink) fail('--sink URL is required (service-integration tasks are sent there)');
+  if (parsed.definition && !parsed.sink) fail('--sink URL is required (service-integration tasks are sent there)');
   let retryIntervalMs;
   if (parsed['retry-interval-ms'] !== undefined) {
     retryIntervalMs = Number(parsed['retry-interval-ms']);
@@ -61,8 +65,9 @@ function readOptions() {
   return {
     definitionFile: parsed.definition,
     substitutionsFile: parsed.substitutions,
-    sink: parsed.sink.replace(/\/+$/, ''),
+    sink: parsed.sink?.replace(/\/+$/, ''),
     retryIntervalMs,
+    dynamoPath: parsed['dynamo-path'],
   };
 }
 
@@ -212,12 +217,28 @@ function close(server) {
   });
 }
 
+function startDynalite(path) {
+  return dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+}
+
 async function main() {
   const options = readOptions();
   // Local runs need no real credentials; the SDK still insists on having some.
   process.env.AWS_REGION ??= 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  if (!options.definitionFile) {
+    // DynamoDB only: serve until stdin closes.
+    const dynamo = startDynalite(options.dynamoPath);
+    const port = await listen(dynamo);
+    emit({ type: 'ready', dynamodbEndpoint: `http://127.0.0.1:${port}` });
+    for await (const _ of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+      // nothing is read in this mode; EOF ends it
+    }
+    await close(dynamo);
+    process.exit(0);
+  }
+
   if (!process.env.AWS_ENDPOINT_URL_LAMBDA) {
     console.error('stack.mjs: AWS_ENDPOINT_URL_LAMBDA is not set: Lambda tasks would call real AWS');
   }
@@ -245,7 +266,7 @@ async function main() {
     fail(error.message);
   }
 
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamo = startDynalite(options.dynamoPath);
   const port = await listen(dynamo);
   emit({ type: 'ready', dynamodbEndpoint: `http://127.0.0.1:${port}` });
 

@@ -25,6 +25,12 @@ public sealed record LocalRunOptions
 
     public TextWriter Err { get; init; } = Console.Error;
 
+    /// <summary>Keep the local state here across runs (see LocalStackOptions.StateDir).</summary>
+    public string? StateDir { get; init; }
+
+    /// <summary>When the inputs are a drill: the replay name whose report the run returns.</summary>
+    public string? ReplayName { get; init; }
+
     /// <summary>Lets a caller (tests) script receiver faults before the first event.</summary>
     public Action<LocalStack>? Prepare { get; init; }
 }
@@ -54,6 +60,9 @@ public sealed record RunSummary
     public long StateTransitions { get; init; }
 
     public int Ticks { get; init; }
+
+    /// <summary>The drill report rows of <see cref="LocalRunOptions.ReplayName"/>, when the run was a drill.</summary>
+    public IReadOnlyList<OpsPipeline.Functions.Adapters.DrillReportRow> DrillReport { get; init; } = [];
 }
 
 /// <summary>Runs events through the local stack one at a time and prints each outbound notification as a JSON line.</summary>
@@ -64,7 +73,7 @@ public static class LocalRun
         var first = options.Inputs.Select(i => i.Time()).FirstOrDefault(t => t is not null) ?? DateTimeOffset.UnixEpoch;
         var clock = new ManualClock(first);
         TimeProvider time = options.Clock == ClockMode.Event ? clock : TimeProvider.System;
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = options.Config, Clock = time, Log = options.Err }, ct).ConfigureAwait(false);
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = options.Config, Clock = time, Log = options.Err, StateDir = options.StateDir }, ct).ConfigureAwait(false);
         options.Prepare?.Invoke(stack);
 
         var decisions = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -170,6 +179,7 @@ public static class LocalRun
             InvocationsByFunction = new Dictionary<string, long>(stack.InvocationsByFunction, StringComparer.Ordinal),
             StateTransitions = transitions,
             Ticks = ticks,
+            DrillReport = options.ReplayName is { } replay ? await stack.Runtime.DrillReports.ListAsync(replay, ct).ConfigureAwait(false) : [],
         };
         return (summary, stack.Outbound, parked);
     }

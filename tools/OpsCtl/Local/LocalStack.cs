@@ -34,6 +34,9 @@ public sealed record LocalStackOptions
     public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     public TextWriter Log { get; init; } = TextWriter.Null;
+
+    /// <summary>Keep the local DynamoDB on disk here (alert state, silences, drill reports survive the run); null: in memory.</summary>
+    public string? StateDir { get; init; }
 }
 
 /// <summary>
@@ -56,6 +59,7 @@ public sealed class LocalStack : IAsyncDisposable
     private readonly SemaphoreSlim _stdinGate = new(1, 1);
     private readonly LocalStackOptions _options;
     private WebApplication? _host;
+    private FileStream? _stateLock;
     private Process? _node;
     private Task? _stdoutPump;
     private Task? _stderrPump;
@@ -95,6 +99,7 @@ public sealed class LocalStack : IAsyncDisposable
         var stack = new LocalStack(options);
         try
         {
+            stack._stateLock = LocalState.Lock(options.StateDir);
             await stack.StartHostAsync(ct).ConfigureAwait(false);
             var dynamoEndpoint = await stack.StartNodeAsync(ct).ConfigureAwait(false);
             await stack.StartRuntimeAsync(dynamoEndpoint, ct).ConfigureAwait(false);
@@ -179,6 +184,11 @@ public sealed class LocalStack : IAsyncDisposable
         await File.WriteAllTextAsync(substitutions, values.ToJsonString(), ct).ConfigureAwait(false);
 
         var args = new List<string> { Path.Combine(RepoPaths.LocalTools, "stack.mjs"), "--definition", RepoPaths.Asl, "--substitutions", substitutions, "--sink", BaseUrl };
+        if (_options.StateDir is { } stateDir)
+        {
+            args.AddRange(["--dynamo-path", Path.Combine(Path.GetFullPath(stateDir), "dynamodb")]);
+        }
+
         if (_options.RetryIntervalMs is { } retryMs)
         {
             args.AddRange(["--retry-interval-ms", retryMs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
@@ -254,6 +264,12 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The table as template.yaml declares it (pk/sk strings, on-demand).</summary>
     public static async Task CreateTableAsync(IAmazonDynamoDB dynamo, CancellationToken ct)
     {
+        var existing = await dynamo.ListTablesAsync(new ListTablesRequest(), ct).ConfigureAwait(false);
+        if (existing.TableNames?.Contains(TableName) == true)
+        {
+            return; // a kept --state directory already has it
+        }
+
         await dynamo.CreateTableAsync(new CreateTableRequest
         {
             TableName = TableName,
@@ -270,6 +286,20 @@ public sealed class LocalStack : IAsyncDisposable
                 },
             ],
         }, ct).ConfigureAwait(false);
+
+        // dynalite flips a new table to ACTIVE asynchronously (later still on its on-disk store): wait for it.
+        for (var i = 0; i < 100; i++)
+        {
+            var table = await dynamo.DescribeTableAsync(TableName, ct).ConfigureAwait(false);
+            if (table.Table.TableStatus == TableStatus.ACTIVE && table.Table.GlobalSecondaryIndexes?.All(g => g.IndexStatus == IndexStatus.ACTIVE) != false)
+            {
+                return;
+            }
+
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+
+        throw new InvalidOperationException($"local table {TableName} did not become ACTIVE");
     }
 
     private async Task InvokeAsync(HttpContext http, string name)
@@ -468,6 +498,7 @@ public sealed class LocalStack : IAsyncDisposable
 
         Dynamo?.Dispose();
         _stdinGate.Dispose();
+        _stateLock?.Dispose();
     }
 
     /// <summary>Records what Deliver sent, with the delivery it belongs to, once the receiver accepted it.</summary>

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using static OpsPipeline.Integration.Tests.AlarmEvents;
+using static OpsPipeline.Integration.Tests.CliRunner;
+
+namespace OpsPipeline.Integration.Tests;
+
+/// <summary>`opsctl silence add|list|expire` and a silence window replayed through `opsctl local --state`.</summary>
+[Trait("Category", "Integration")]
+public sealed class SilenceCommandTests : IDisposable
+{
+    private readonly string _state = Path.Combine(Path.GetTempPath(), "opsctl-silence-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_state))
+        {
+            Directory.Delete(_state, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SilenceCommands_WhenAddedListedAndExpired_ShouldShowEachStateWithAuthorAndComment()
+    {
+        var (exit, added, _) = await Opsctl("silence", "add", "--match", "service=checkout", "--match", "alarmName=~^checkout-api", "--duration", "2h",
+            "--author", "alice", "--comment", "INC-42 deploy", "--state", _state);
+        Assert.Equal(0, exit);
+        var id = added.Split(' ')[1];
+        Assert.Matches("^[0-9a-f]{8}$", id);
+
+        var (_, listed, _) = await Opsctl("silence", "list", "--json", "--state", _state);
+        using (var doc = JsonDocument.Parse(listed.Trim()))
+        {
+            var s = doc.RootElement;
+            Assert.Equal(id, s.GetProperty("id").GetString());
+            Assert.Equal("checkout", s.GetProperty("matchers").GetProperty("service").GetString());
+            Assert.Equal("~^checkout-api", s.GetProperty("matchers").GetProperty("alarmName").GetString());
+            Assert.Equal("alice", s.GetProperty("createdBy").GetString());
+            Assert.Equal("INC-42 deploy", s.GetProperty("comment").GetString());
+            Assert.Equal("active", s.GetProperty("status").GetString());
+        }
+
+        Assert.Equal(0, (await Opsctl("silence", "expire", id, "--state", _state)).Exit);
+        Assert.Equal(string.Empty, (await Opsctl("silence", "list", "--json", "--state", _state)).Out);
+        var (_, all, _) = await Opsctl("silence", "list", "--all", "--state", _state);
+        Assert.Contains(id, all);
+        Assert.Contains("expired", all);
+        Assert.Equal(2, (await Opsctl("silence", "expire", "deadbeef", "--state", _state)).Exit);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--match", "service", "--duration", "1h", "--author", "a", "--comment", "c" }, "--match: 'service' is not label=value or label=~regex")]
+    [InlineData(new[] { "--match", "service=~(", "--duration", "1h", "--author", "a", "--comment", "c" }, "not a valid regex")]
+    [InlineData(new[] { "--match", "service=x", "--author", "a", "--comment", "c" }, "--ends: give --ends or --duration")]
+    [InlineData(new[] { "--match", "service=x", "--duration", "soon", "--author", "a", "--comment", "c" }, "--duration: 'soon' is not a duration")]
+    [InlineData(new[] { "--match", "service=x", "--starts", "2026-03-02T10:00:00Z", "--ends", "2026-03-02T09:00:00Z", "--author", "a", "--comment", "c" }, "--ends: must be after --starts")]
+    [InlineData(new[] { "--match", "service=x", "--starts", "yesterday", "--duration", "1h", "--author", "a", "--comment", "c" }, "--starts: 'yesterday' is not an ISO-8601 time")]
+    [InlineData(new[] { "--match", "service=x", "--duration", "1h", "--comment", "c" }, "--author is required")]
+    [InlineData(new[] { "--match", "service=x", "--duration", "1h", "--author", "a" }, "--comment is required")]
+    public async Task SilenceAdd_WhenAFlagIsWrong_ShouldNameItAndExit2(string[] flags, string expected)
+    {
+        var (exit, _, err) = await Opsctl(["silence", "add", .. flags, "--state", _state]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, err);
+    }
+
+    [Fact]
+    public async Task SilenceWindow_WhenAlarmFiresInsideIt_ShouldRecordItAndPageOnceWhenTheSilenceEnds()
+    {
+        var add = await Opsctl("silence", "add", "--match", "service=checkout", "--starts", "2026-03-02T09:00:00Z", "--ends", "2026-03-02T09:30:00Z",
+            "--author", "bob", "--comment", "planned failover", "--state", _state);
+        Assert.True(add.Exit == 0, add.Err);
+        var events = Path.Combine(_state, "incident.jsonl");
+        await File.WriteAllLinesAsync(events,
+        [
+            StateChange("checkout-api-5xx", "ALARM", T0.AddMinutes(5)),                           // still firing when the silence ends
+            StateChange("checkout-db-latency", "ALARM", T0.AddMinutes(6)),                        // resolves inside the window
+            StateChange("checkout-db-latency", "OK", T0.AddMinutes(12), previous: "ALARM"),
+            StateChange("billing-export-lag", "OK", T0.AddMinutes(40)),                           // moves the clock on
+        ]);
+        var outFile = Path.Combine(_state, "deliveries.jsonl");
+
+        var (exit, _, err) = await Opsctl("local", "--state", _state, "--out", outFile, "--explain", events);
+
+        Assert.True(exit == 0, err);
+        var deliveries = (await File.ReadAllLinesAsync(outFile)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var page = Assert.Single(deliveries);
+        Assert.Equal("oncall", page.GetProperty("receiver").GetString());
+        Assert.Equal("trigger", page.GetProperty("action").GetString());
+        Assert.EndsWith("checkout-api-5xx", page.GetProperty("alertKey").GetString());
+        Assert.Contains("suppressed: silenced by", err);
+        Assert.Contains("tick 2026-03-02T09:30Z", err);
+        Assert.Contains("checkout-db-latency resolved while suppressed; it was never sent", err);
+    }
+}

@@ -1,0 +1,254 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Silences;
+using OpsPipeline.Functions.Adapters;
+
+namespace OpsCtl;
+
+/// <summary>`opsctl silence add|list|expire`: Alertmanager-style silences, with an author and a comment.</summary>
+public static class SilenceCommands
+{
+    public static Command Build(TimeProvider clock)
+    {
+        var command = new Command("silence", "Mute alerts matching labels for a time, with an author and a comment.");
+        command.Subcommands.Add(Add(clock));
+        command.Subcommands.Add(List(clock));
+        command.Subcommands.Add(Expire(clock));
+        return command;
+    }
+
+    private static Command Add(TimeProvider clock)
+    {
+        var match = new Option<string[]>("--match") { Description = "label=value or label=~regex (anchored); repeat for more; all must match", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var duration = new Option<string?>("--duration") { Description = "How long from now, e.g. 2h, 30m, 1d" };
+        var starts = new Option<string?>("--starts") { Description = "Start (ISO-8601, e.g. 2026-03-02T09:00:00Z); default now" };
+        var ends = new Option<string?>("--ends") { Description = "End (ISO-8601)" };
+        var author = new Option<string?>("--author") { Description = "Who is silencing (required)" };
+        var comment = new Option<string?>("--comment") { Description = "Why (required): the incident, the ticket" };
+        var state = StateTarget.StateOption();
+        var table = StateTarget.TableOption();
+        var command = new Command("add", "Add a silence.") { match, duration, starts, ends, author, comment, state, table };
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var errors = new List<string>();
+            var matchers = ParseMatchers(parse.GetValue(match) ?? [], errors);
+            var now = clock.GetUtcNow();
+            var startsAt = ParseTime(parse.GetValue(starts), "--starts", errors) ?? now;
+            DateTimeOffset? endsAt = ParseTime(parse.GetValue(ends), "--ends", errors);
+            if (parse.GetValue(duration) is { } d)
+            {
+                if (endsAt is not null)
+                {
+                    errors.Add("--duration: give --duration or --ends, not both");
+                }
+                else if (!ConfigDuration.TryParse(d, out var span) || span <= TimeSpan.Zero)
+                {
+                    errors.Add($"--duration: '{d}' is not a duration like 30m, 2h or 1d");
+                }
+                else
+                {
+                    endsAt = startsAt + span;
+                }
+            }
+
+            if (endsAt is null && !errors.Any(e => e.StartsWith("--duration", StringComparison.Ordinal) || e.StartsWith("--ends", StringComparison.Ordinal)))
+            {
+                errors.Add("--ends: give --ends or --duration");
+            }
+            else if (endsAt is { } e && e <= startsAt)
+            {
+                errors.Add("--ends: must be after --starts");
+            }
+
+            var who = parse.GetValue(author);
+            var why = parse.GetValue(comment);
+            if (string.IsNullOrWhiteSpace(who))
+            {
+                errors.Add("--author is required");
+            }
+
+            if (string.IsNullOrWhiteSpace(why))
+            {
+                errors.Add("--comment is required");
+            }
+
+            if (errors.Count > 0)
+            {
+                foreach (var message in errors)
+                {
+                    await error.WriteLineAsync("opsctl silence add: " + message).ConfigureAwait(false);
+                }
+
+                return 2;
+            }
+
+            var silence = new Silence
+            {
+                Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
+                Matchers = matchers,
+                StartsAt = startsAt,
+                EndsAt = endsAt!.Value,
+                CreatedBy = who!.Trim(),
+                Comment = why!.Trim(),
+            };
+            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            await new DynamoSilenceStore(target.Dynamo, target.Table).PutAsync(silence, ct).ConfigureAwait(false);
+            await output.WriteLineAsync($"silence {silence.Id} added: {silence.Describe()} ({Time(silence.StartsAt)} to {Time(silence.EndsAt)}): {silence.Comment}").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List(TimeProvider clock)
+    {
+        var all = new Option<bool>("--all") { Description = "Include expired silences" };
+        var json = new Option<bool>("--json") { Description = "JSON lines, for scripts" };
+        var state = StateTarget.StateOption();
+        var table = StateTarget.TableOption();
+        var command = new Command("list", "List active (and pending) silences.") { all, json, state, table };
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            var silences = (await new DynamoSilenceStore(target.Dynamo, target.Table).ListAsync(ct).ConfigureAwait(false))
+                .Where(s => parse.GetValue(all) || s.EndsAt > now)
+                .OrderBy(s => s.EndsAt)
+                .ToList();
+            if (parse.GetValue(json))
+            {
+                foreach (var s in silences)
+                {
+                    await output.WriteLineAsync(ToJson(s, now)).ConfigureAwait(false);
+                }
+
+                return 0;
+            }
+
+            var rows = silences.Select(s => new[] { s.Id, Matchers(s), Time(s.StartsAt), Time(s.EndsAt), s.CreatedBy, Status(s, now), s.Comment }).ToList();
+            await output.WriteAsync(Table(["ID", "MATCHERS", "STARTS", "ENDS", "AUTHOR", "STATUS", "COMMENT"], rows)).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Expire(TimeProvider clock)
+    {
+        var id = new Argument<string>("ID") { Description = "The silence id (from add or list)" };
+        var state = StateTarget.StateOption();
+        var table = StateTarget.TableOption();
+        var command = new Command("expire", "End a silence now; alerts it held that still fire are sent at the next tick.") { id, state, table };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            var silenceId = parse.GetValue(id)!;
+            if (!await new DynamoSilenceStore(target.Dynamo, target.Table).ExpireAsync(silenceId, clock.GetUtcNow(), ct).ConfigureAwait(false))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"opsctl silence expire: no silence {silenceId}").ConfigureAwait(false);
+                return 2;
+            }
+
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"silence {silenceId} expired").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Dictionary<string, string> ParseMatchers(IEnumerable<string> values, List<string> errors)
+    {
+        var matchers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var eq = value.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                errors.Add($"--match: '{value}' is not label=value or label=~regex");
+                continue;
+            }
+
+            var (label, pattern) = (value[..eq].Trim(), value[(eq + 1)..]);
+            try
+            {
+                _ = new LabelMatcher(label, pattern);
+                matchers[label] = pattern;
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"--match: '{value}': not a valid regex ({e.Message})");
+            }
+        }
+
+        if (matchers.Count == 0 && errors.Count == 0)
+        {
+            errors.Add("--match: at least one label=value is required");
+        }
+
+        return matchers;
+    }
+
+    private static DateTimeOffset? ParseTime(string? value, string flag, List<string> errors)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+        {
+            return t;
+        }
+
+        errors.Add($"{flag}: '{value}' is not an ISO-8601 time like 2026-03-02T09:00:00Z");
+        return null;
+    }
+
+    private static string Matchers(Silence s) => string.Join(",", s.Matchers.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}"));
+
+    private static string Status(Silence s, DateTimeOffset now) => s.EndsAt <= now ? "expired" : s.StartsAt > now ? "pending" : "active";
+
+    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string ToJson(Silence s, DateTimeOffset now)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", s.Id);
+            w.WritePropertyName("matchers");
+            w.WriteStartObject();
+            foreach (var (label, pattern) in s.Matchers.OrderBy(m => m.Key, StringComparer.Ordinal))
+            {
+                w.WriteString(label, pattern);
+            }
+
+            w.WriteEndObject();
+            w.WriteString("startsAt", Time(s.StartsAt));
+            w.WriteString("endsAt", Time(s.EndsAt));
+            w.WriteString("createdBy", s.CreatedBy);
+            w.WriteString("comment", s.Comment);
+            w.WriteString("status", Status(s, now));
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>A plain aligned text table (no colours: it is read in terminals, logs and chat alike).</summary>
+    internal static string Table(string[] header, IReadOnlyList<string[]> rows)
+    {
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        var text = new System.Text.StringBuilder();
+        foreach (var row in rows.Prepend(header))
+        {
+            text.AppendLine(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+        }
+
+        return text.ToString();
+    }
+}
