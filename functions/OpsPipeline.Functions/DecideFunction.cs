@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.ErrorBudgets;
 using OpsPipeline.Core.Events;
 using OpsPipeline.Functions.Adapters;
 
@@ -73,6 +74,10 @@ public sealed class DecideFunction(PipelineRuntime runtime)
                 {
                     await runtime.DrillReports.AppendAsync(ReportRow(alert, decision), runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);
                 }
+                else if (decision.NewState is not null)
+                {
+                    await RecordBudgetTimeAsync(alert, ct).ConfigureAwait(false);
+                }
 
                 runtime.Metrics.Count("EventsDecided", ("Decision", alert.ReplayName is null ? decision.Kind : DecisionKinds.Drill));
                 return new DecideResult(alert.EventId, alert.Key, decision.Kind, decision.Reason, decision.Deliveries) { Path = decision.Path };
@@ -80,6 +85,18 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         }
 
         throw new StateConflictException($"alert {alert.Key}: state changed under {WriteAttempts} consecutive writes");
+    }
+
+    /// <summary>An SLO alarm's transition opens or closes bad time (drills never reach here: they never touch budgets).</summary>
+    private async Task RecordBudgetTimeAsync(Alert alert, CancellationToken ct)
+    {
+        foreach (var slo in runtime.Config.Slos)
+        {
+            if (alert.Source == "cloudwatch" && alert.Status != AlertStatus.Unknown && slo.Alarms.Contains(alert.Name, StringComparer.Ordinal))
+            {
+                await runtime.Budgets.UpdateAsync(slo.Name, s => BudgetLedger.Apply(s, alert.Name, alert.Status == AlertStatus.Firing, alert.StateTimestamp, slo), ct).ConfigureAwait(false);
+            }
+        }
     }
 
     private static DrillReportRow ReportRow(Alert alert, Decision decision) => new()

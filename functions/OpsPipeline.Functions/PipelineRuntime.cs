@@ -19,9 +19,10 @@ public sealed class PipelineRuntime
     /// <summary>How long Decide trusts its copy of the silences.</summary>
     public static readonly TimeSpan SilenceCacheTtl = TimeSpan.FromSeconds(30);
 
-    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, DrillReportStore drillReports, HttpDeliverySender sender, TimeProvider clock)
+    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, DrillReportStore drillReports, BudgetStore budgets, HttpDeliverySender sender, TimeProvider clock)
     {
         DrillReports = drillReports;
+        Budgets = budgets;
         Metrics = EmfMetrics.Silent(clock);
         Config = config;
         Decider = new AlertDecider(config, new RouteTree(config.Route, config.Defaults));
@@ -36,6 +37,9 @@ public sealed class PipelineRuntime
     public AlertTicker Ticker { get; }
 
     public DrillReportStore DrillReports { get; }
+
+    /// <summary>Error-budget state per SLO (same table).</summary>
+    public BudgetStore Budgets { get; }
 
     /// <summary>EMF metrics; in Lambda they go to stdout (CloudWatch Logs), locally nowhere unless asked.</summary>
     public EmfMetrics Metrics { get; init; }
@@ -82,7 +86,7 @@ public sealed class PipelineRuntime
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new HttpDeliverySender(http, secrets, pagerDuty, TimeSpan.FromSeconds(10));
         var dynamo = new AmazonDynamoDBClient();
-        return new PipelineRuntime(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), sender, clock)
+        return new PipelineRuntime(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), new BudgetStore(dynamo, table), sender, clock)
         {
             Metrics = new EmfMetrics(Console.Out, clock),
         };

@@ -1,5 +1,8 @@
 using System.Text.Json;
+using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.ErrorBudgets;
+using OpsPipeline.Core.Rendering;
 
 namespace OpsPipeline.Functions;
 
@@ -28,10 +31,22 @@ public sealed class TickFunction(PipelineRuntime runtime)
     public async Task<DecideResult> TickAsync(CancellationToken ct)
     {
         var now = runtime.Clock.GetUtcNow();
+        var id = $"tick-{now:yyyyMMddTHHmmss}";
+        var (alertDeliveries, path) = await AlertWorkAsync(now, ct).ConfigureAwait(false);
+        var (budgetDeliveries, budgetPath) = await BudgetWorkAsync(now, ct).ConfigureAwait(false);
+        path.AddRange(budgetPath);
+        var deliveries = alertDeliveries.Concat(budgetDeliveries).ToList();
+        return path.Count == 0
+            ? new DecideResult(id, null, "tick", "tick: nothing due", [])
+            : new DecideResult(id, null, "tick", $"tick: {path.Count} change(s), {deliveries.Count} deliveries", deliveries) { Path = path };
+    }
+
+    private async Task<(IReadOnlyList<Delivery> Deliveries, List<string> Path)> AlertWorkAsync(DateTimeOffset now, CancellationToken ct)
+    {
         var candidates = await runtime.AlertStates.DueAsync(now + runtime.Ticker.Lookahead, ct).ConfigureAwait(false);
         if (candidates.Count == 0)
         {
-            return new DecideResult($"tick-{now:yyyyMMddTHHmmss}", null, "tick", "tick: nothing due", []);
+            return ([], []);
         }
 
         var context = new DecisionContext(
@@ -47,13 +62,44 @@ public sealed class TickFunction(PipelineRuntime runtime)
             }
         }
 
-        if (written.Count == 0)
+        return (runtime.Ticker.Render(written), [.. written.Select(c => $"{c.Alert.Name}: {c.After.LastReason}")]);
+    }
+
+    /// <summary>Every SLO, every minute: burn-rate alerts fire or resolve, exhaustion is told once, metrics are emitted.</summary>
+    private async Task<(IReadOnlyList<Delivery> Deliveries, List<string> Path)> BudgetWorkAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var deliveries = new List<Delivery>();
+        var path = new List<string>();
+        foreach (var slo in runtime.Config.Slos)
         {
-            return new DecideResult($"tick-{now:yyyyMMddTHHmmss}", null, "tick", $"tick: {candidates.Count} alert(s) checked, nothing due", []);
+            var state = await runtime.Budgets.GetAsync(slo.Name, ct).ConfigureAwait(false);
+            var (next, notices) = BudgetEvaluator.Evaluate(state, slo, now);
+            EmitBudgetMetrics(state, slo, now);
+            if (notices.Count == 0 || !await runtime.Budgets.TryWriteAsync(next, ct).ConfigureAwait(false))
+            {
+                continue; // nothing to tell, or a Decide wrote meanwhile: the next tick evaluates again
+            }
+
+            foreach (var notice in notices)
+            {
+                if (runtime.Config.FindReceiver(notice.Receiver) is { } receiver)
+                {
+                    var delivery = BudgetMessage.Render(notice, receiver, drill: false);
+                    deliveries.Add(delivery);
+                    path.Add($"{slo.Name}: {notice.Kind} to {receiver.Name}: {BudgetMessage.Text(notice, drill: false)}");
+                }
+            }
         }
 
-        var deliveries = runtime.Ticker.Render(written);
-        var path = written.Select(c => $"{c.Alert.Name}: {c.After.LastReason}").ToList();
-        return new DecideResult($"tick-{now:yyyyMMddTHHmmss}", null, "tick", $"tick: {written.Count} alert(s) changed, {deliveries.Count} deliveries", deliveries) { Path = path };
+        return (deliveries, path);
+    }
+
+    private void EmitBudgetMetrics(BudgetState state, SloConfig slo, DateTimeOffset now)
+    {
+        runtime.Metrics.Emit("ErrorBudgetRemainingPercent", (1 - BudgetLedger.Consumed(state, slo, now)) * 100, "Percent", ("Slo", slo.Name));
+        foreach (var window in slo.BurnAlerts.SelectMany(a => new[] { a.Long, a.Short }).Distinct())
+        {
+            runtime.Metrics.Emit("BurnRate", BudgetLedger.BurnRate(state, slo, window, now), "None", ("Slo", slo.Name), ("Window", BudgetEvaluator.Span(window)));
+        }
     }
 }

@@ -1,0 +1,73 @@
+using System.Globalization;
+using OpsPipeline.Core.Configuration;
+
+namespace OpsPipeline.Core.ErrorBudgets;
+
+/// <summary>What a budget notification says: a burn-rate alert firing or resolving, or the budget exhausted.</summary>
+public sealed record BudgetNotice(string Kind, SloConfig Slo, BurnAlertConfig? Alert, double LongRate, double ShortRate, double Consumed, string Receiver)
+{
+    public const string BurnFiring = "burnFiring";
+    public const string BurnResolved = "burnResolved";
+    public const string Exhausted = "exhausted";
+
+    /// <summary>Stable per SLO and burn alert, so a resolve pairs with its trigger (PagerDuty dedup_key).</summary>
+    public string Key => Alert is null ? $"slo:{Slo.Name}:exhausted" : $"slo:{Slo.Name}:{BudgetEvaluator.Id(Alert)}";
+}
+
+/// <summary>Multi-window, multi-burn-rate alerting (Google SRE workbook): fire when both windows burn at or above the rate.</summary>
+public static class BudgetEvaluator
+{
+    /// <summary>Below this fraction consumed, an exhausted budget may be notified again (no flapping at 100%).</summary>
+    public const double ExhaustedRearm = 0.9;
+
+    public static string Id(BurnAlertConfig a) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Span(a.Long)}/{Span(a.Short)}@{a.BurnRate}x");
+
+    /// <summary>A window as SLO people write it: 30d, 6h, 5m (one unit when it divides evenly).</summary>
+    public static string Span(TimeSpan t) =>
+        t.Ticks % TimeSpan.TicksPerDay == 0 ? $"{t.Days}d"
+        : t.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)t.TotalHours}h"
+        : t.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{(long)t.TotalMinutes}m"
+        : ConfigDuration.Format(t);
+
+    public static (BudgetState State, IReadOnlyList<BudgetNotice> Notices) Evaluate(BudgetState s, SloConfig slo, DateTimeOffset now)
+    {
+        var notices = new List<BudgetNotice>();
+        var consumed = BudgetLedger.Consumed(s, slo, now);
+        var episodes = new List<BurnEpisode>();
+        foreach (var alert in slo.BurnAlerts)
+        {
+            var id = Id(alert);
+            var episode = s.Episodes.FirstOrDefault(e => e.Id == id) ?? new BurnEpisode(id, null);
+            var longRate = BudgetLedger.BurnRate(s, slo, alert.Long, now);
+            var shortRate = BudgetLedger.BurnRate(s, slo, alert.Short, now);
+            if (episode.FiringSince is null && longRate >= alert.BurnRate && shortRate >= alert.BurnRate)
+            {
+                episode = episode with { FiringSince = now };
+                notices.Add(new BudgetNotice(BudgetNotice.BurnFiring, slo, alert, longRate, shortRate, consumed, alert.Receiver));
+            }
+            else if (episode.FiringSince is not null && shortRate < alert.BurnRate)
+            {
+                episode = episode with { FiringSince = null };
+                notices.Add(new BudgetNotice(BudgetNotice.BurnResolved, slo, alert, longRate, shortRate, consumed, alert.Receiver));
+            }
+
+            episodes.Add(episode);
+        }
+
+        var exhausted = s.ExhaustedNotified;
+        if (!exhausted && consumed >= 1 && slo.BurnAlerts.Count > 0)
+        {
+            exhausted = true;
+            // The most urgent burn alert's receiver: exhaustion is at least as urgent as the fastest burn.
+            var first = slo.BurnAlerts[0];
+            notices.Add(new BudgetNotice(BudgetNotice.Exhausted, slo, null, 0, 0, consumed, first.Receiver));
+        }
+        else if (exhausted && consumed < ExhaustedRearm)
+        {
+            exhausted = false;
+        }
+
+        return (s with { Episodes = episodes, ExhaustedNotified = exhausted }, notices);
+    }
+}
