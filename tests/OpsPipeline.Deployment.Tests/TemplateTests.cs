@@ -314,4 +314,25 @@ public sealed class TemplateTests
             .OfType<YamlSequenceNode>()
             .SelectMany(s => s.Children.Cast<YamlMappingNode>())
             .Select(s => (where, s));
+
+    [Fact]
+    public void ErrorBudgets_WhenDeployed_ShouldHaveADashboardWidgetAndAnExhaustionAlarmOnTheAlarmTopic()
+    {
+        var alarm = _template.Properties("ErrorBudgetExhaustedAlarm");
+        var query = Scalar((YamlMappingNode)((YamlSequenceNode)Find(alarm, "Metrics")!).Children[0], "Expression");
+        Assert.Contains("ErrorBudgetRemainingPercent", query);
+        Assert.Contains("ServerlessOpsPipeline", query);
+        Assert.Equal("LessThanOrEqualToThreshold", Scalar(alarm, "ComparisonOperator"));
+        Assert.Equal("0", Scalar(alarm, "Threshold"));
+        Assert.Equal("AlarmTopic", OneOrMany(Find(alarm, "AlarmActions")).Single().ToString());
+
+        var body = Find(_template.Properties("OpsDashboard"), "DashboardBody")!.ToString()
+            .Replace("${AWS::Region}", "us-east-1", StringComparison.Ordinal)
+            .Replace("${AWS::StackName}", "stack", StringComparison.Ordinal);
+        using var dashboard = System.Text.Json.JsonDocument.Parse(body);
+        var metrics = dashboard.RootElement.GetProperty("widgets").EnumerateArray().Select(w => w.GetProperty("properties").GetProperty("metrics").GetRawText()).ToList();
+        Assert.Contains(metrics, m => m.Contains("ErrorBudgetRemainingPercent", StringComparison.Ordinal));
+        Assert.Contains(metrics, m => m.Contains("BurnRate", StringComparison.Ordinal));
+        Assert.NotNull(Find(Map(_template.Root, "Outputs"), "DashboardUrl"));
+    }
 }

@@ -14,6 +14,7 @@ public static class Cli
         root.Subcommands.Add(ConfigCommand());
         root.Subcommands.Add(SilenceCommands.Build(TimeProvider.System));
         root.Subcommands.Add(DrillCommands.Build());
+        root.Subcommands.Add(BudgetCommand.Build(TimeProvider.System));
         return root;
     }
 
@@ -35,7 +36,7 @@ public static class Cli
         };
         command.SetAction(async (parse, ct) =>
         {
-            var pipelineConfig = LoadConfig(parse.GetValue(config));
+            var pipelineConfig = LoadConfig(parse.GetValue(config), parse.InvocationConfiguration.Error);
             if (pipelineConfig is null)
             {
                 return 2;
@@ -90,7 +91,7 @@ public static class Cli
         var validate = new Command("validate", "Check a pipeline config file; errors name the line and the field.") { config };
         validate.SetAction(parse =>
         {
-            var loaded = LoadConfig(parse.GetValue(config));
+            var loaded = LoadConfig(parse.GetValue(config), parse.InvocationConfiguration.Error);
             if (loaded is null)
             {
                 return 2;
@@ -103,7 +104,7 @@ public static class Cli
     }
 
     /// <summary>Loads the config or prints its line-numbered errors; ${Name} substitutions come from the environment.</summary>
-    public static PipelineConfig? LoadConfig(string? path)
+    public static PipelineConfig? LoadConfig(string? path, TextWriter? error = null)
     {
         path ??= RepoPaths.SampleConfig;
         var substitutions = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -122,12 +123,12 @@ public static class Cli
         }
         catch (ConfigException e)
         {
-            Console.Error.WriteLine(e.Message);
+            (error ?? Console.Error).WriteLine(e.Message);
             return null;
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"opsctl: cannot read config {path}: {e.Message}");
+            (error ?? Console.Error).WriteLine($"opsctl: cannot read config {path}: {e.Message}");
             return null;
         }
     }
