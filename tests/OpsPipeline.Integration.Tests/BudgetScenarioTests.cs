@@ -19,7 +19,7 @@ public class BudgetScenarioTests
             StateChange("checkout-api-5xx", "ALARM", T0),
             StateChange("checkout-api-5xx", "OK", T0.AddMinutes(30), previous: "ALARM"),
             StateChange("billing-export-lag", "OK", T0.AddMinutes(70)), // moves the clock past the short windows
-        ]);
+        ], TestConfig.Sample());
 
         var fastBurn = outbound.Where(o => o.Action == "budget" && o.AlertKey == FastBurnKey).ToList();
         Assert.True(fastBurn.Count == 2, err);
@@ -45,7 +45,7 @@ public class BudgetScenarioTests
             StateChange("checkout-api-5xx", "ALARM", T0, replayName: "game-day"),
             StateChange("checkout-api-5xx", "OK", T0.AddMinutes(30), previous: "ALARM", replayName: "game-day"),
             StateChange("billing-export-lag", "OK", T0.AddMinutes(40)),
-        ]);
+        ], TestConfig.Sample());
 
         Assert.DoesNotContain(outbound, o => o.Action == "budget");
         Assert.All(outbound, o => Assert.Equal("drills", o.Receiver));
