@@ -36,7 +36,7 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         Alert alert;
         try
         {
-            alert = AlertNormalizer.Normalize(EventParser.Parse(utf8Event.Span), runtime.Config.Alarms);
+            alert = AlertNormalizer.Normalize(EventParser.Parse(utf8Event.Span), runtime.Config);
         }
         catch (InvalidEventException e)
         {

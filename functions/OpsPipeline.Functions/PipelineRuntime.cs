@@ -19,8 +19,9 @@ public sealed class PipelineRuntime
     /// <summary>How long Decide trusts its copy of the silences.</summary>
     public static readonly TimeSpan SilenceCacheTtl = TimeSpan.FromSeconds(30);
 
-    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, DrillReportStore drillReports, BudgetStore budgets, HttpDeliverySender sender, TimeProvider clock)
+    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, DrillReportStore drillReports, BudgetStore budgets, ParkedBodyStore parkedBodies, HttpDeliverySender sender, TimeProvider clock)
     {
+        ParkedBodies = parkedBodies;
         DrillReports = drillReports;
         Budgets = budgets;
         Metrics = EmfMetrics.Silent(clock);
@@ -40,6 +41,13 @@ public sealed class PipelineRuntime
 
     /// <summary>Error-budget state per SLO (same table).</summary>
     public BudgetStore Budgets { get; }
+
+    /// <summary>DLQ bodies too large to travel in an event.</summary>
+    public ParkedBodyStore ParkedBodies { get; }
+
+    /// <summary>How long parked DLQ bodies are kept: as long as the archive keeps the events that reference them.</summary>
+    public static TimeSpan ParkedBodyRetention =>
+        TimeSpan.FromDays(int.TryParse(Environment.GetEnvironmentVariable("ARCHIVE_RETENTION_DAYS"), out var days) && days > 0 ? days : 30);
 
     /// <summary>EMF metrics; in Lambda they go to stdout (CloudWatch Logs), locally nowhere unless asked.</summary>
     public EmfMetrics Metrics { get; init; }
@@ -86,7 +94,7 @@ public sealed class PipelineRuntime
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new HttpDeliverySender(http, secrets, pagerDuty, TimeSpan.FromSeconds(10));
         var dynamo = new AmazonDynamoDBClient();
-        return new PipelineRuntime(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), new BudgetStore(dynamo, table), sender, clock)
+        return new PipelineRuntime(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), new BudgetStore(dynamo, table), new ParkedBodyStore(dynamo, table, ParkedBodyRetention), sender, clock)
         {
             Metrics = new EmfMetrics(Console.Out, clock),
         };

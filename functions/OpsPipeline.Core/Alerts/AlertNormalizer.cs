@@ -24,6 +24,74 @@ public static partial class AlertNormalizer
         };
     }
 
+    /// <summary>Any event the pipeline accepts: CloudWatch alarms with the config's label rules, DLQ arrivals keyed by dlq.groupBy.</summary>
+    public static Alert Normalize(ParsedEvent e, PipelineConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return e is DlqArrivalEvent dlq ? FromDlq(dlq, config) : Normalize(e, config.Alarms);
+    }
+
+    /// <summary>
+    /// A dead-lettered message as an alert: one alert per queue and dlq.groupBy labels (default: the queue), so a
+    /// flood of one failure is one alert with a count, and a second error code is a second alert.
+    /// </summary>
+    private static Alert FromDlq(DlqArrivalEvent e, PipelineConfig config)
+    {
+        var a = e.Arrival;
+        var errorCode = string.IsNullOrWhiteSpace(a.Failure.ErrorCode) ? "unknown" : a.Failure.ErrorCode;
+        var builtIn = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["account"] = a.Account,
+            ["alarmName"] = a.QueueName,
+            ["errorCode"] = errorCode,
+            ["failureKind"] = a.Failure.Kind,
+            ["queue"] = a.QueueName,
+            ["queueArn"] = a.QueueArn,
+            ["region"] = a.Region,
+            ["source"] = "dlq",
+            ["state"] = AlarmStateValues.Alarm,
+        };
+        var labels = new SortedDictionary<string, string>(builtIn, StringComparer.Ordinal);
+        foreach (var rule in config.Alarms)
+        {
+            if (rule.Match.Matches(builtIn))
+            {
+                foreach (var (k, v) in rule.Labels)
+                {
+                    labels[k] = v;
+                }
+            }
+        }
+
+        var groupBy = config.Dlq?.GroupBy is { Count: > 0 } g ? g : ["queue"];
+        var group = string.Join(",", groupBy.Select(l => $"{l}={(labels.TryGetValue(l, out var v) ? v : string.Empty)}"));
+        var reason = a.Failure.ErrorMessage is { Length: > 0 } m ? m : null;
+        var summary = $"{a.QueueName}: message dead-lettered ({errorCode})" + (reason is null ? string.Empty : ": " + reason);
+        var queueUrl = $"https://sqs.{a.Region}.amazonaws.com/{a.Account}/{a.QueueName}";
+        return new Alert
+        {
+            Key = $"{a.Account}:{a.Region}:{a.QueueArn}#{group}",
+            Source = "dlq",
+            Status = AlertStatus.Firing,
+            State = AlarmStateValues.Alarm,
+            StateTimestamp = a.SentTime ?? e.Time,
+            EventId = e.Id,
+            EventTime = e.Time,
+            Name = groupBy.Any(l => l != "queue")
+                ? $"{a.QueueName} ({string.Join(", ", groupBy.Where(l => l != "queue").Select(l => $"{l}={(labels.TryGetValue(l, out var v) ? v : string.Empty)}"))})"
+                : a.QueueName,
+            Arn = a.QueueArn,
+            Account = a.Account,
+            Region = a.Region,
+            Labels = labels,
+            Summary = summary.Length <= MaxSummaryLength ? summary : summary[..MaxSummaryLength],
+            Description = $"message {a.MessageId}, {a.BodySize} bytes (sha256 {a.BodySha256}), received {a.ReceiveCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} times; body: {a.BodyPreview}",
+            Reason = reason,
+            Links = [new AlertLink("Queue", $"https://{a.Region}.console.aws.amazon.com/sqs/v3/home?region={a.Region}#/queues/{Uri.EscapeDataString(queueUrl)}")],
+            ReplayName = e.ReplayName,
+        };
+    }
+
     /// <summary>ALARM fires, OK resolves, INSUFFICIENT_DATA is neither.</summary>
     public static AlertStatus StatusOf(string state) => state switch
     {

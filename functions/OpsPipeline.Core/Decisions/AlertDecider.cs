@@ -55,6 +55,11 @@ public sealed class AlertDecider
     private Decision DecideProduction(Alert alert, AlertState? stored, DecisionContext context, DateTimeOffset now, string? alertJson)
     {
         var path = new List<string> { $"alert {alert.Name} {alert.State} at {Format(alert.StateTimestamp)} (key {alert.Key})" };
+        if (alert.Source == "dlq")
+        {
+            return DecideDlq(alert, stored, context, now, alertJson, path);
+        }
+
 
         if (stored is not null && stored.RecentEventIds.Contains(alert.EventId, StringComparer.Ordinal))
         {
@@ -217,6 +222,71 @@ public sealed class AlertDecider
             : Done(DecisionKinds.Recorded, $"recorded: {alert.Name} resolved within its group wait; nothing had been sent", next, [], path);
     }
 
+    /// <summary>How often a DLQ alert that keeps receiving messages is re-notified, as one count (the group wait, at least a minute).</summary>
+    public TimeSpan DlqDigestInterval => Config.Defaults.GroupWait > TimeSpan.FromMinutes(1) ? Config.Defaults.GroupWait : TimeSpan.FromMinutes(1);
+
+    /// <summary>The receiver of DLQ alerts: dlq.receiver, else the root route's.</summary>
+    public string DlqReceiver => Config.Dlq?.Receiver ?? Routes.Root.Receiver;
+
+    /// <summary>
+    /// A dead-lettered message counts toward its group's alert: the first one notifies at once, later ones wait for
+    /// the Tick's digest (one notice with the running count), so a flood of one failure is one or two notices.
+    /// </summary>
+    private Decision DecideDlq(Alert alert, AlertState? stored, DecisionContext context, DateTimeOffset now, string? alertJson, List<string> path)
+    {
+        if (stored is not null && stored.RecentEventIds.Contains(alert.EventId, StringComparer.Ordinal))
+        {
+            return Done(DecisionKinds.Duplicate, $"duplicate: event {alert.EventId} was already applied", null, [], path);
+        }
+
+        var seen = alert.StateTimestamp;
+        var tally = stored?.Dlq is { } t
+            ? new DlqTally(t.Count + 1, seen < t.FirstSeen ? seen : t.FirstSeen, seen > t.LastSeen ? seen : t.LastSeen, t.Unreported + 1)
+            : new DlqTally(1, seen, seen, 1);
+        var next = new AlertState
+        {
+            Key = alert.Key,
+            State = alert.State,
+            StateTimestamp = seen > (stored?.StateTimestamp ?? seen) ? seen : stored?.StateTimestamp ?? seen,
+            NotifiedStatus = stored?.NotifiedStatus,
+            RecentEventIds = AppendId(stored?.RecentEventIds ?? [], alert.EventId),
+            LastDecision = string.Empty,
+            LastReason = string.Empty,
+            AlertJson = alertJson ?? stored?.AlertJson,
+            Version = (stored?.Version ?? 0) + 1,
+            UpdatedAt = now,
+            LastNotifiedAt = stored?.LastNotifiedAt,
+            Dlq = tally,
+        };
+        if (Suppression(alert, context, now) is { } muted)
+        {
+            return Done(DecisionKinds.Suppressed, muted.Reason, next with { Suppressed = muted.Reason, DueAt = muted.RecheckAt }, [], path);
+        }
+
+        if (next.LastNotifiedAt is null)
+        {
+            var delivery = RenderDlq(alert, tally, DlqReceiver);
+            next = next with { NotifiedStatus = AlertStatus.Firing, LastNotifiedAt = now, Dlq = tally with { Unreported = 0 }, Suppressed = null };
+            return Done(DecisionKinds.Notify, $"notify: dlq to {DlqReceiver} (first message of {alert.Name})", next, [delivery], path);
+        }
+
+        var due = next.LastNotifiedAt.Value + DlqDigestInterval;
+        return Done(DecisionKinds.Grouped, $"grouped: {tally.Count} message(s) in {alert.Name}, {tally.Unreported} since the last notice; digest at {Format(due > now ? due : now)}", next with { DueAt = due > now ? due : now }, [], path);
+    }
+
+    /// <summary>A DLQ notice states the running count; the alert as normalized describes the latest message.</summary>
+    internal Delivery RenderDlq(Alert alert, DlqTally tally, string receiverName)
+    {
+        var receiver = Config.FindReceiver(receiverName) ?? throw new InvalidOperationException($"dlq receiver {receiverName} is not configured");
+        var counted = alert with
+        {
+            Summary = tally.Count == 1
+                ? alert.Summary
+                : $"{alert.Name}: {tally.Count} messages dead-lettered since {Format(tally.FirstSeen)} ({tally.Unreported} new, last {Format(tally.LastSeen)}); latest: {alert.Summary}",
+        };
+        return DeliveryRenderer.Render(counted, DeliveryActions.Dlq, receiver, drill: false);
+    }
+
     /// <summary>Replayed events go only to the drill receiver, marked as drills; real pages, sources and budgets are untouched.</summary>
     private Decision AsDrill(Alert alert, Decision production)
     {
@@ -279,6 +349,12 @@ public sealed class AlertDecider
     /// <summary>When the Tick next needs this alert: group flush, end of flapping, suppression re-check, or repeat.</summary>
     public AlertState WithDueAt(AlertState s, IReadOnlyList<MatchedRoute> routes)
     {
+        if (s.Dlq is { } tally)
+        {
+            // DLQ alerts need the Tick only for a pending digest (or a suppression to re-check); no repeats.
+            return s with { DueAt = s.Suppressed is not null ? s.DueAt : tally.Unreported > 0 ? s.DueAt ?? (s.LastNotifiedAt ?? s.UpdatedAt) + DlqDigestInterval : null };
+        }
+
         DateTimeOffset? due = null;
         void Consider(DateTimeOffset t) => due = due is null || t < due ? t : due;
         foreach (var p in s.Pending)

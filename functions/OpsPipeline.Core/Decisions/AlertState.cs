@@ -55,9 +55,15 @@ public sealed record AlertState
     /// <summary>Notifications waiting for their group to flush (one per grouped route).</summary>
     public IReadOnlyList<PendingNotification> Pending { get; init; } = [];
 
+    /// <summary>DLQ alerts: messages counted so far, first and last seen, and how many arrived since the last notice.</summary>
+    public DlqTally? Dlq { get; init; }
+
     /// <summary>The next time the Tick must look at this alert (group flush, repeat, flapping, suppression); null: never.</summary>
     public DateTimeOffset? DueAt { get; init; }
 }
+
+/// <summary>A DLQ alert's running count: one alert per queue group, not one notification per message.</summary>
+public sealed record DlqTally(long Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, long Unreported);
 
 /// <summary>A notification held for a group: it goes out with the group's digest when the first member's wait ends.</summary>
 public sealed record PendingNotification(string RouteId, string GroupKey, string Receiver, DateTimeOffset DueAt);

@@ -53,6 +53,11 @@ public sealed class AlertTicker(AlertDecider decider)
     private (AlertState After, List<TickIntent> Intents, string? Reason) PlanOne(AlertState s, Alert alert, IReadOnlyList<MatchedRoute> routes, DecisionContext context, DateTimeOffset now)
     {
         var intents = new List<TickIntent>();
+        if (s.Dlq is { } tally)
+        {
+            return PlanDlq(s, alert, tally, context, now);
+        }
+
         var window = decider.Config.Defaults.Flapping.Window;
         var firing = s.State == "ALARM";
         if (s.Flapping)
@@ -106,6 +111,29 @@ public sealed class AlertTicker(AlertDecider decider)
         }
 
         return (s, intents, null);
+    }
+
+    /// <summary>A DLQ alert's digest: the running count, once per interval, when messages arrived since the last notice.</summary>
+    private (AlertState After, List<TickIntent> Intents, string? Reason) PlanDlq(AlertState s, Alert alert, DlqTally tally, DecisionContext context, DateTimeOffset now)
+    {
+        if (s.DueAt is not { } due || due > now)
+        {
+            return (s, [], null);
+        }
+
+        if (decider.Suppression(alert, context, now) is { } muted)
+        {
+            return muted.Reason == s.Suppressed ? (s, [], null) : (s with { Suppressed = muted.Reason, DueAt = muted.RecheckAt }, [], muted.Reason);
+        }
+
+        if (tally.Unreported == 0 && s.LastNotifiedAt is not null)
+        {
+            return (s with { DueAt = null, Suppressed = null }, [], null);
+        }
+
+        var route = decider.Routes.Root with { Receiver = decider.DlqReceiver, Id = "dlq" };
+        var after = s with { Suppressed = null, NotifiedStatus = AlertStatus.Firing, LastNotifiedAt = now, Dlq = tally with { Unreported = 0 }, LastDecision = DecisionKinds.Notify };
+        return (after, [new TickIntent(DeliveryActions.Dlq, route)], $"notify: dlq digest to {decider.DlqReceiver}: {tally.Count} message(s), {tally.Unreported} new");
     }
 
     /// <summary>A group is due when its earliest held notification is; then every member goes out in one digest.</summary>
@@ -168,6 +196,13 @@ public sealed class AlertTicker(AlertDecider decider)
         {
             foreach (var intent in change.Intents.Where(i => i.GroupKey is null))
             {
+                if (intent.Action == DeliveryActions.Dlq && change.Before.Dlq is { } before)
+                {
+                    // The tally as it was before this notice: its Unreported is what the notice reports as new.
+                    deliveries.Add(decider.RenderDlq(change.Alert, before, intent.Route.Receiver));
+                    continue;
+                }
+
                 deliveries.AddRange(decider.Render(change.Alert, intent.Action, [intent.Route]));
             }
         }

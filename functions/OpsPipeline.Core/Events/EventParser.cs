@@ -56,6 +56,11 @@ public static class EventParser
             }
         }
 
+        if (source == Dlq.DlqEnricher.Source && detailType == Dlq.DlqEnricher.DetailType)
+        {
+            return ParseDlqArrival(utf8Json);
+        }
+
         throw InvalidEventException.For("detail-type", $"unsupported detail-type '{JsonKinds.Quote(detailType)}' from source '{JsonKinds.Quote(source)}'");
     }
 
@@ -78,6 +83,34 @@ public static class EventParser
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static DlqArrivalEvent ParseDlqArrival(ReadOnlySpan<byte> utf8Json)
+    {
+        var typeInfo = Dlq.DlqJsonContext.Default.EventBridgeEventDlqArrival;
+        EventBridgeEvent<Dlq.DlqArrival>? wire;
+        try
+        {
+            wire = JsonSerializer.Deserialize(utf8Json, typeInfo);
+        }
+        catch (JsonException ex)
+        {
+            throw JsonErrorPath.ToInvalidEvent(ex, typeInfo, utf8Json);
+        }
+
+        var detail = wire!.Detail ?? throw InvalidEventException.Missing("detail");
+        return new DlqArrivalEvent
+        {
+            Id = Required(wire.Id, "id"),
+            DetailType = Dlq.DlqEnricher.DetailType,
+            Source = Dlq.DlqEnricher.Source,
+            Account = Required(wire.Account, "account"),
+            Region = Required(wire.Region, "region"),
+            Time = wire.Time ?? throw InvalidEventException.Missing("time"),
+            Resources = Resources(wire.Resources),
+            ReplayName = wire.ReplayName,
+            Arrival = detail,
+        };
     }
 
     private static InvalidEventException TooLarge(int bytes) =>

@@ -82,3 +82,9 @@ public sealed record AlarmContributorStateChangeEvent : CloudWatchAlarmEvent
 
     public string ContributorId => Contributor.Id!;
 }
+
+/// <summary>A "DLQ Message Arrived" event (source ops-pipeline.dlq): a message that landed in a watched dead-letter queue.</summary>
+public sealed record DlqArrivalEvent : ParsedEvent
+{
+    public required Dlq.DlqArrival Arrival { get; init; }
+}

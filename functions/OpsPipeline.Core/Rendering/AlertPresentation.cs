@@ -17,6 +17,7 @@ internal sealed record AlertPresentation(string Headline, string SlackEmoji, str
         DeliveryActions.Resolve => new("RESOLVED", ":white_check_mark:", "resolve", null),
         DeliveryActions.Repeat => new("STILL FIRING", ":repeat:", "trigger", null),
         DeliveryActions.Flapping => new("FLAPPING", ":twisted_rightwards_arrows:", "trigger", "[FLAPPING]"),
+        DeliveryActions.Dlq => new("DEAD-LETTERED", ":inbox_tray:", "trigger", "[DLQ]"),
         _ => throw new ArgumentOutOfRangeException(
             nameof(action),
             action,
@@ -36,6 +37,7 @@ internal sealed record AlertPresentation(string Headline, string SlackEmoji, str
     {
         DeliveryActions.Repeat => "[REMINDER] [" + UntrustedText.OneLine(alert.State) + "]",
         DeliveryActions.Flapping => "[FLAPPING]",
+        DeliveryActions.Dlq => "[DLQ]",
         _ => "[" + UntrustedText.OneLine(alert.State) + "]",
     };
 

@@ -265,6 +265,14 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             item["suppressed"] = new() { S = s.Suppressed };
         }
 
+        if (s.Dlq is { } tally)
+        {
+            item["dlqCount"] = Number(tally.Count);
+            item["dlqFirstSeen"] = new() { S = SortableTime(tally.FirstSeen) };
+            item["dlqLastSeen"] = new() { S = SortableTime(tally.LastSeen) };
+            item["dlqUnreported"] = Number(tally.Unreported);
+        }
+
         if (s.DueAt is { } due && drill is null)
         {
             // Sparse index: only items with time-based work left are in it.
@@ -300,6 +308,9 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
                 ? [.. p.L.Select(v => new PendingNotification(v.M["routeId"].S, v.M["groupKey"].S, v.M["receiver"].S, Time(v.M["dueAt"].S)))]
                 : [],
             DueAt = Text("dueAt") is { } d ? Time(d) : null,
+            Dlq = item.TryGetValue("dlqCount", out var dc)
+                ? new DlqTally(long.Parse(dc.N, CultureInfo.InvariantCulture), Time(item["dlqFirstSeen"].S), Time(item["dlqLastSeen"].S), long.Parse(item["dlqUnreported"].N, CultureInfo.InvariantCulture))
+                : null,
         };
     }
 }

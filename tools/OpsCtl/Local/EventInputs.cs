@@ -5,13 +5,20 @@ using System.Text.Json.Nodes;
 namespace OpsCtl.Local;
 
 /// <summary>One input to a local run: the raw text of an event and where it came from.</summary>
-public sealed record EventInput(string Origin, string Json)
+public sealed record EventInput(string Origin, string Json, bool IsSqsRecord = false)
 {
-    /// <summary>The event's own time (EventBridge `time`), used as "now" by --clock event; null if it has none.</summary>
+    /// <summary>The event's own time (EventBridge `time`; SQS records: SentTimestamp), used as "now" by --clock event; null if it has none.</summary>
     public DateTimeOffset? Time()
     {
         try
         {
+            if (IsSqsRecord)
+            {
+                return long.TryParse((string?)JsonNode.Parse(Json)?["attributes"]?["SentTimestamp"], NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+                    ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                    : null;
+            }
+
             var t = (string?)JsonNode.Parse(Json)?["time"];
             return t is not null && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
         }
@@ -81,6 +88,18 @@ public static class EventInputs
         {
             // Not JSON at all: it still goes through Decide, which rejects it by name and parks it.
             node = null;
+        }
+
+        if (node is not null && OpsPipeline.Core.Dlq.DlqEnricher.LooksLikeSqsRecords(System.Text.Encoding.UTF8.GetBytes(text)))
+        {
+            // SQS records (a Pipes batch or {"Records": [...]}): enriched by the DLQ enrichment code at run time.
+            var records = node as JsonArray ?? node["Records"]!.AsArray();
+            for (var i = 0; i < records.Count; i++)
+            {
+                yield return new EventInput($"{name}[Records {i}]", records[i]?.ToJsonString() ?? "null", IsSqsRecord: true);
+            }
+
+            yield break;
         }
 
         if (node is JsonArray array)

@@ -125,7 +125,21 @@ public static class LocalRun
                 clock.Now = t;
             }
 
-            var outcome = await stack.ExecuteAsync(input.Json, ct).ConfigureAwait(false);
+            string eventJson;
+            try
+            {
+                eventJson = input.IsSqsRecord ? await EnrichAsync(stack, input.Json, clock.Now, ct).ConfigureAwait(false) : input.Json;
+            }
+            catch (OpsPipeline.Core.Events.InvalidEventException e)
+            {
+                // Reported by field, and still sent through the pipeline so the raw record is parked, not lost.
+                rejected++;
+                await options.Err.WriteLineAsync($"rejected {input.Origin}: {e.Message}").ConfigureAwait(false);
+                transitions += (await stack.ExecuteAsync(input.Json, ct).ConfigureAwait(false)).Transitions;
+                continue;
+            }
+
+            var outcome = await stack.ExecuteAsync(eventJson, ct).ConfigureAwait(false);
             transitions += outcome.Transitions;
             var (kind, reason) = Describe(outcome);
             if (kind == "rejected")
@@ -204,6 +218,14 @@ public static class LocalRun
         return outcome.Error == "InvalidEventException"
             ? ("rejected", CauseMessage(outcome.Cause))
             : (outcome.Status.ToLowerInvariant(), $"{outcome.Error}: {outcome.Cause}");
+    }
+
+    /// <summary>What the Pipe does in AWS: the DLQ enrichment handler turns the record into a "DLQ Message Arrived" event.</summary>
+    private static async Task<string> EnrichAsync(LocalStack stack, string recordJson, DateTimeOffset now, CancellationToken ct)
+    {
+        var records = OpsPipeline.Core.Dlq.DlqEnricher.ParseRecords(System.Text.Encoding.UTF8.GetBytes("[" + recordJson + "]"));
+        var arrivals = await new OpsPipeline.Functions.DlqEnrichFunction(stack.Runtime).EnrichAsync(records, ct).ConfigureAwait(false);
+        return OpsPipeline.Core.Dlq.DlqEnricher.Envelope(arrivals.Single(), now);
     }
 
     private static DateTimeOffset MinuteAfter(DateTimeOffset t)

@@ -255,7 +255,7 @@ public sealed class LocalStack : IAsyncDisposable
 
         var http = new HttpClient(new RecordingHandler(_outbound) { InnerHandler = new SocketsHttpHandler() }) { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new HttpDeliverySender(http, new InMemorySecretStore(secrets), new Uri($"{BaseUrl}/local/receivers/pagerduty/events"), _options.DeliveryTimeout);
-        Runtime = new PipelineRuntime(_options.Config, new DynamoAlertStateStore(Dynamo, TableName), new DynamoSilenceStore(Dynamo, TableName), new DrillReportStore(Dynamo, TableName), new BudgetStore(Dynamo, TableName), sender, _options.Clock);
+        Runtime = new PipelineRuntime(_options.Config, new DynamoAlertStateStore(Dynamo, TableName), new DynamoSilenceStore(Dynamo, TableName), new DrillReportStore(Dynamo, TableName), new BudgetStore(Dynamo, TableName), new ParkedBodyStore(Dynamo, TableName, PipelineRuntime.ParkedBodyRetention), sender, _options.Clock);
     }
 
     /// <summary>The local stand-in for a PagerDuty integration key; not a secret, it only names the receiver.</summary>

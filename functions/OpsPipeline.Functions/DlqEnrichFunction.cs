@@ -1,0 +1,47 @@
+using System.Text.Json;
+using OpsPipeline.Core.Dlq;
+
+namespace OpsPipeline.Functions;
+
+/// <summary>
+/// DLQ enrichment λ of the EventBridge Pipe (source: a watched DLQ, target: the ops bus): SQS records in, one
+/// "DLQ Message Arrived" detail per record out. Bodies too large to travel are parked in the table first, so
+/// nothing is lost. opsctl local runs SQS record files through this same code.
+/// </summary>
+public sealed class DlqEnrichFunction(PipelineRuntime runtime)
+{
+    public DlqEnrichFunction()
+        : this(PipelineRuntime.FromEnvironment)
+    {
+    }
+
+    /// <summary>Lambda entry point (Stream in, Stream out): the Pipe's batch in, the details out, in order.</summary>
+    public async Task<Stream> Handle(Stream input)
+    {
+        using var buffer = new MemoryStream();
+        await input.CopyToAsync(buffer).ConfigureAwait(false);
+        var arrivals = await EnrichAsync(DlqEnricher.ParseRecords(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), CancellationToken.None).ConfigureAwait(false);
+        var output = new MemoryStream();
+        await JsonSerializer.SerializeAsync(output, arrivals, DlqJsonContext.Default.ListDlqArrival).ConfigureAwait(false);
+        output.Position = 0;
+        return output;
+    }
+
+    public async Task<List<DlqArrival>> EnrichAsync(IReadOnlyList<SqsRecord> records, CancellationToken ct)
+    {
+        var arrivals = new List<DlqArrival>(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var (arrival, parked) = DlqEnricher.Enrich(records[i], i);
+            if (parked is { } body)
+            {
+                await runtime.ParkedBodies.PutAsync(arrival.BodySha256, body, runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+
+            runtime.Metrics.Count("DlqMessagesEnriched", ("Queue", arrival.QueueName));
+            arrivals.Add(arrival);
+        }
+
+        return arrivals;
+    }
+}
