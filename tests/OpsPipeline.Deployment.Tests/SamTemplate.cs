@@ -26,15 +26,29 @@ internal sealed class SamTemplate
         return new SamTemplate((YamlMappingNode)stream.Documents[0].RootNode);
     }
 
-    public IEnumerable<(string LogicalId, YamlMappingNode Properties)> ResourcesOfType(string type)
+    public IEnumerable<(string LogicalId, YamlMappingNode Properties)> ResourcesOfType(string type) =>
+        AllResources().Where(r => Scalar(r.Resource, "Type") == type).Select(r => (r.LogicalId, Map(r.Resource, "Properties")));
+
+    /// <summary>
+    /// Every resource, with those inside an Fn::ForEach (AWS::LanguageExtensions) given by their logical-id template
+    /// (e.g. DlqPipe&amp;{DlqArn}): [identifier, collection, {template: resource}].
+    /// </summary>
+    public IEnumerable<(string LogicalId, YamlMappingNode Resource)> AllResources()
     {
         foreach (var (key, value) in Resources.Children)
         {
-            var resource = (YamlMappingNode)value;
-            if (Scalar(resource, "Type") == type)
+            var name = ((YamlScalarNode)key).Value!;
+            if (name.StartsWith("Fn::ForEach::", StringComparison.Ordinal))
             {
-                yield return (((YamlScalarNode)key).Value!, Map(resource, "Properties"));
+                foreach (var (innerKey, inner) in (YamlMappingNode)((YamlSequenceNode)value).Children[2])
+                {
+                    yield return (((YamlScalarNode)innerKey).Value!, (YamlMappingNode)inner);
+                }
+
+                continue;
             }
+
+            yield return (name, (YamlMappingNode)value);
         }
     }
 

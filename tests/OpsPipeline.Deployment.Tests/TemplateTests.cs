@@ -24,15 +24,16 @@ public sealed class TemplateTests
         Assert.Contains("!Ref", tags);
         Assert.Contains("!GetAtt", tags);
         Assert.All(tags, tag => Assert.Contains(tag, ShortFormTags));
-        Assert.Equal("AWS::Serverless-2016-10-31", Scalar(_template.Root, "Transform"));
+        // LanguageExtensions (Fn::ForEach for the DLQ Pipes) must run before the SAM transform.
+        Assert.Equal(["AWS::LanguageExtensions", "AWS::Serverless-2016-10-31"], OneOrMany(Find(_template.Root, "Transform")).Select(n => n.ToString()));
     }
 
     [Fact]
     public void Refs_WhenNamingALogicalId_ShouldNameAParameterOrResource()
     {
         var known = Map(_template.Root, "Parameters").Children.Keys
-            .Concat(_template.Resources.Children.Keys)
             .Select(k => ((YamlScalarNode)k).Value!)
+            .Concat(_template.AllResources().Select(r => r.LogicalId))
             .Concat(["AWS::StackName", "AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue"])
             .ToHashSet(StringComparer.Ordinal);
         var references = _template.Root.AllNodes
@@ -63,7 +64,7 @@ public sealed class TemplateTests
     public void Handlers_WhenResolvedByReflection_ShouldBePublicStreamInStreamOutMethods()
     {
         var functions = _template.ResourcesOfType("AWS::Serverless::Function").ToList();
-        Assert.Equal(3, functions.Count);
+        Assert.Equal(["DecideFunction", "DeliverFunction", "DlqEnrichFunction", "TickFunction"], functions.Select(f => f.LogicalId).Order(StringComparer.Ordinal));
 
         foreach (var (logicalId, properties) in functions)
         {
@@ -334,5 +335,22 @@ public sealed class TemplateTests
         Assert.Contains(metrics, m => m.Contains("ErrorBudgetRemainingPercent", StringComparison.Ordinal));
         Assert.Contains(metrics, m => m.Contains("BurnRate", StringComparison.Ordinal));
         Assert.NotNull(Find(Map(_template.Root, "Outputs"), "DashboardUrl"));
+    }
+
+    [Fact]
+    public void DlqPipes_WhenQueuesAreWatched_ShouldEnrichEachIntoTheOpsBusAndCreateNoneByDefault()
+    {
+        Assert.Equal("none", Scalar(Map(Map(_template.Root, "Parameters"), "DlqArns"), "Default"));
+        var pipe = _template.AllResources().Single(r => Scalar(r.Resource, "Type") == "AWS::Pipes::Pipe");
+        Assert.Equal("DlqPipe&{DlqArn}", pipe.LogicalId);
+        Assert.Equal("WatchDlq&{DlqArn}", Scalar(pipe.Resource, "Condition"));
+        var properties = Map(pipe.Resource, "Properties");
+        Assert.Equal("${DlqArn}", Scalar(properties, "Source"));
+        Assert.Equal("DlqEnrichFunction.Arn", Find(properties, "Enrichment")!.ToString());
+        Assert.Equal("OpsBus.Arn", Find(properties, "Target")!.ToString());
+        var bus = Map(Map(properties, "TargetParameters"), "EventBridgeEventBusParameters");
+        Assert.Equal(("DLQ Message Arrived", "ops-pipeline.dlq"), (Scalar(bus, "DetailType"), Scalar(bus, "Source")));
+        var forEach = (YamlSequenceNode)Find(Map(_template.Root, "Conditions"), "Fn::ForEach::WatchedDlqs")!;
+        Assert.Equal("DlqArns", forEach.Children[1].ToString());
     }
 }
