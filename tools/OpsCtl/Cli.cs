@@ -15,6 +15,7 @@ public static class Cli
         root.Subcommands.Add(SilenceCommands.Build(TimeProvider.System));
         root.Subcommands.Add(DrillCommands.Build());
         root.Subcommands.Add(BudgetCommand.Build(TimeProvider.System));
+        root.Subcommands.Add(DlqCommands.Build());
         return root;
     }
 

@@ -76,6 +76,8 @@ public static class LocalRun
         await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = options.Config, Clock = time, Log = options.Err, StateDir = options.StateDir }, ct).ConfigureAwait(false);
         options.Prepare?.Invoke(stack);
 
+        // With --state, every event that reached the bus is kept, like the ops-bus archive: replays and redrives read it.
+        await using var archive = options.StateDir is { } dir ? new StreamWriter(Path.Combine(dir, "archive.jsonl"), append: true) : null;
         var decisions = new Dictionary<string, int>(StringComparer.Ordinal);
         int rejected = 0, failed = 0, printed = 0, ticks = 0;
         long transitions = 0;
@@ -137,6 +139,11 @@ public static class LocalRun
                 await options.Err.WriteLineAsync($"rejected {input.Origin}: {e.Message}").ConfigureAwait(false);
                 transitions += (await stack.ExecuteAsync(input.Json, ct).ConfigureAwait(false)).Transitions;
                 continue;
+            }
+
+            if (archive is not null)
+            {
+                await archive.WriteLineAsync(eventJson).ConfigureAwait(false);
             }
 
             var outcome = await stack.ExecuteAsync(eventJson, ct).ConfigureAwait(false);
