@@ -57,7 +57,6 @@ public class DeliveryRendererTests
     [Theory]
     [InlineData("digest")]
     [InlineData("budget")]
-    [InlineData("dlq")]
     [InlineData("TRIGGER")]
     [InlineData("")]
     public void Render_WhenActionIsNotSingleAlert_ShouldThrowNamingTheAction(string action)
@@ -65,6 +64,19 @@ public class DeliveryRendererTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => DeliveryRenderer.Render(SampleAlerts.Firing(), action, SampleAlerts.Team, drill: false));
 
         Assert.Contains($"Action '{action}' cannot be rendered for a single alert", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_WhenActionIsDlq_ShouldTagTheMessageAsDeadLetteredOnEveryChannel()
+    {
+        var alert = SampleAlerts.Firing();
+
+        var slack = DeliveryRenderer.Render(alert, "dlq", SampleAlerts.Team, drill: false);
+        var pagerDuty = DeliveryRenderer.Render(alert, "dlq", SampleAlerts.OnCall, drill: false);
+
+        Assert.Contains("DEAD-LETTERED", slack.Payload.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("trigger", pagerDuty.Payload.GetProperty("event_action").GetString());
+        Assert.StartsWith("[DLQ]", pagerDuty.Payload.GetProperty("payload").GetProperty("summary").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
