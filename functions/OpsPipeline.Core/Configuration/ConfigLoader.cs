@@ -17,13 +17,14 @@ namespace OpsPipeline.Core.Configuration;
 public static class ConfigLoader
 {
     /// <summary>
-    /// The Google SRE workbook's paging pair, used when an SLO has no <c>burnAlerts</c>: 14.4× over 1h (checked over 5m)
-    /// and 6× over 6h (checked over 30m).
+    /// The Google SRE workbook's defaults, used when an SLO has no <c>burnAlerts</c>: pages at 14.4× over 1h (checked
+    /// over 5m) and 6× over 6h (checked over 30m), and a ticket at 1× over 3d (checked over 6h).
     /// </summary>
     public static IReadOnlyList<BurnAlertConfig> DefaultBurnAlerts(string receiver) =>
     [
         new(TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), 14.4, receiver),
         new(TimeSpan.FromHours(6), TimeSpan.FromMinutes(30), 6, receiver),
+        new(TimeSpan.FromDays(3), TimeSpan.FromHours(6), 1, receiver),
     ];
 
     /// <summary>Parses and validates <paramref name="yamlText"/>; throws <see cref="ConfigException"/> listing every error.</summary>

@@ -117,7 +117,7 @@ public class ConfigLoaderTests
     [Theory]
     [InlineData("", "team")]
     [InlineData("    receiver: pager\n", "pager")]
-    public void Load_WhenSloHasNoBurnAlerts_ShouldUseWorkbookPairToSloOrRootReceiver(string sloReceiver, string expectedReceiver)
+    public void Load_WhenSloHasNoBurnAlerts_ShouldUseWorkbookDefaultsToSloOrRootReceiver(string sloReceiver, string expectedReceiver)
     {
         var yaml = """
             receivers:
@@ -141,6 +141,7 @@ public class ConfigLoaderTests
             [
                 new BurnAlertConfig(TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), 14.4, expectedReceiver),
                 new BurnAlertConfig(TimeSpan.FromHours(6), TimeSpan.FromMinutes(30), 6, expectedReceiver),
+                new BurnAlertConfig(TimeSpan.FromDays(3), TimeSpan.FromHours(6), 1, expectedReceiver),
             ],
             slo.BurnAlerts);
     }
