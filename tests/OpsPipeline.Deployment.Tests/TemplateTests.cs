@@ -233,9 +233,11 @@ public sealed class TemplateTests
     public void IamStatements_WhenResourceIsStar_ShouldOnlyGrantActionsWithoutResourceLevelPermissions()
     {
         // Log delivery and X-Ray writes cannot be scoped to a resource; everything else must name one.
+        // A KMS key policy is the exception by definition: its "*" is the key it is attached to.
         string[] unscopable = ["logs:", "xray:"];
+        var keys = _template.ResourcesOfType("AWS::KMS::Key").Select(k => k.LogicalId).ToList();
 
-        foreach (var (where, statement) in Statements())
+        foreach (var (where, statement) in Statements().Where(s => !keys.Any(k => s.Where.StartsWith(k, StringComparison.Ordinal))))
         {
             if (OneOrMany(Find(statement, "Resource")).Any(r => r.ToString() == "*"))
             {
@@ -352,5 +354,53 @@ public sealed class TemplateTests
         Assert.Equal(("DLQ Message Arrived", "ops-pipeline.dlq"), (Scalar(bus, "DetailType"), Scalar(bus, "Source")));
         var forEach = (YamlSequenceNode)Find(Map(_template.Root, "Conditions"), "Fn::ForEach::WatchedDlqs")!;
         Assert.Equal("DlqArns", forEach.Children[1].ToString());
+    }
+
+    [Fact]
+    public void Topics_WhenCreated_ShouldAllBeEncryptedAndTheAlarmTopicUnderAKeyCloudWatchMayUse()
+    {
+        foreach (var (logicalId, properties) in _template.ResourcesOfType("AWS::SNS::Topic"))
+        {
+            Assert.True(Find(properties, "KmsMasterKeyId") is not null, $"{logicalId} is not encrypted");
+        }
+
+        Assert.Equal("AlarmTopicKey", Find(_template.Properties("AlarmTopic"), "KmsMasterKeyId")!.ToString());
+        var key = _template.Properties("AlarmTopicKey");
+        Assert.Equal("true", Scalar(key, "EnableKeyRotation"));
+        var statements = (YamlSequenceNode)Find(Map(key, "KeyPolicy"), "Statement")!;
+        Assert.Contains(statements.Children.Cast<YamlMappingNode>(), s =>
+            Find(Map(s, "Principal"), "Service")?.ToString() == "cloudwatch.amazonaws.com"
+            && OneOrMany(Find(s, "Action")).Select(a => a.ToString()).Order(StringComparer.Ordinal).SequenceEqual(["kms:Decrypt", "kms:GenerateDataKey"]));
+    }
+
+    [Fact]
+    public void Alarms_WhenTheyFire_ShouldPageTheAlarmTopicDirectly()
+    {
+        var alarms = _template.ResourcesOfType("AWS::CloudWatch::Alarm").ToList();
+        Assert.True(alarms.Count >= 8, $"expected the pipeline's own alarms, found {alarms.Count}");
+        Assert.All(alarms, a => Assert.Equal(["AlarmTopic"], OneOrMany(Find(a.Properties, "AlarmActions")).Select(n => n.ToString())));
+    }
+
+    [Fact]
+    public void Dashboard_WhenOpened_ShouldShowTheRedViewDlqDepthsThrottlesAndBudgets()
+    {
+        var body = Find(_template.Properties("OpsDashboard"), "DashboardBody")!.ToString();
+
+        foreach (var metric in new[] { "ExecutionsStarted", "ExecutionsFailed", "Errors", "Throttles", "ExecutionThrottled", "ThrottledRequests", "Duration", "ApproximateNumberOfMessagesVisible", "EventsDecided", "DeliveriesSent", "DeliveryFailures", "ErrorBudgetRemainingPercent", "BurnRate" })
+        {
+            Assert.Contains(metric, body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ReservedConcurrency_WhenZero_ShouldLeaveFunctionsUnreservedSoSmallAccountsCanDeploy()
+    {
+        Assert.Equal("0", Scalar(Map(Map(_template.Root, "Parameters"), "ReservedConcurrency"), "Default"));
+        foreach (var name in new[] { "DecideFunction", "DeliverFunction" })
+        {
+            var reserved = (YamlSequenceNode)Find(_template.Properties(name), "ReservedConcurrentExecutions")!;
+            Assert.Equal("!If", Tag(reserved));
+            Assert.Equal("HasReservedConcurrency", reserved.Children[0].ToString());
+        }
     }
 }
