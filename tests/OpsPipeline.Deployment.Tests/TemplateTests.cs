@@ -295,7 +295,8 @@ public sealed class TemplateTests
         var config = File.ReadAllText(RepoFiles.SamConfig);
 
         Assert.Contains("stack_name = \"serverless-ops-pipeline\"", config, StringComparison.Ordinal);
-        Assert.Contains("capabilities = \"CAPABILITY_IAM\"", config, StringComparison.Ordinal);
+        // AUTO_EXPAND because the template uses AWS::LanguageExtensions (Fn::ForEach).
+        Assert.Contains("capabilities = \"CAPABILITY_IAM CAPABILITY_AUTO_EXPAND\"", config, StringComparison.Ordinal);
         Assert.Contains("confirm_changeset = true", config, StringComparison.Ordinal);
         Assert.Contains("resolve_s3 = true", config, StringComparison.Ordinal);
     }
