@@ -404,4 +404,14 @@ public sealed class TemplateTests
             Assert.Equal("HasReservedConcurrency", reserved.Children[0].ToString());
         }
     }
+
+    [Fact]
+    public void FunctionsProject_WhenPublishedForLambda_ShouldBeReadyToRunForTheTargetRuntime()
+    {
+        // sam build packages for linux-arm64 (the Architectures above), which sets a RuntimeIdentifier:
+        // ReadyToRun then precompiles the handlers, cutting JIT time from every cold start.
+        var project = File.ReadAllText(Path.Combine(RepoFiles.Root, "functions", "OpsPipeline.Functions", "OpsPipeline.Functions.csproj"));
+
+        Assert.Contains("<PublishReadyToRun Condition=\"'$(RuntimeIdentifier)' != ''\">true</PublishReadyToRun>", project, StringComparison.Ordinal);
+    }
 }
