@@ -60,7 +60,7 @@ public sealed record SqsBatch
 }
 
 /// <summary>Source-generated JSON for SQS records and DLQ arrivals.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(AllowDuplicateProperties = false, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<SqsRecord>))]
 [JsonSerializable(typeof(SqsBatch))]
 [JsonSerializable(typeof(DlqArrival))]

@@ -7,6 +7,7 @@ namespace OpsPipeline.Core.Events;
 /// AWS timestamps, nesting capped at <see cref="EventParser.MaxDepth"/>.
 /// </summary>
 [JsonSourceGenerationOptions(
+    AllowDuplicateProperties = false,
     MaxDepth = EventParser.MaxDepth,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = [typeof(AwsTimestampConverter)])]

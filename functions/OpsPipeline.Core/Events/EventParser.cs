@@ -135,13 +135,14 @@ public static class EventParser
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.PropertyName when reader.CurrentDepth == 1:
+                        // A duplicated key is ambiguous (which one did the sender mean?): reject it, never pick one.
                         if (reader.ValueTextEquals("source"u8))
                         {
-                            source = ReadTopLevelString(ref reader, "source");
+                            source = source is null ? ReadTopLevelString(ref reader, "source") : throw InvalidEventException.For("source", "duplicated key");
                         }
                         else if (reader.ValueTextEquals("detail-type"u8))
                         {
-                            detailType = ReadTopLevelString(ref reader, "detail-type");
+                            detailType = detailType is null ? ReadTopLevelString(ref reader, "detail-type") : throw InvalidEventException.For("detail-type", "duplicated key");
                         }
 
                         break;
@@ -253,6 +254,12 @@ public static class EventParser
         if (string.IsNullOrWhiteSpace(value))
         {
             throw InvalidEventException.For(field, "must not be empty");
+        }
+
+        if (value.Any(char.IsControl))
+        {
+            // Ids, accounts, regions and names end up in keys, logs and messages: no control characters.
+            throw InvalidEventException.For(field, "contains control characters");
         }
 
         return value;

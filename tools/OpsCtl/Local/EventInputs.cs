@@ -7,6 +7,9 @@ namespace OpsCtl.Local;
 /// <summary>One input to a local run: the raw text of an event and where it came from.</summary>
 public sealed record EventInput(string Origin, string Json, bool IsSqsRecord = false)
 {
+    /// <summary>Set when opsctl itself rejects the input before the pipeline (e.g. invalid UTF-8): the reason, naming where.</summary>
+    public string? Rejection { get; init; }
+
     /// <summary>The event's own time (EventBridge `time`; SQS records: SentTimestamp), used as "now" by --clock event; null if it has none.</summary>
     public DateTimeOffset? Time()
     {
@@ -22,7 +25,7 @@ public sealed record EventInput(string Origin, string Json, bool IsSqsRecord = f
             var t = (string?)JsonNode.Parse(Json)?["time"];
             return t is not null && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
             return null;
         }
@@ -32,6 +35,20 @@ public sealed record EventInput(string Origin, string Json, bool IsSqsRecord = f
 /// <summary>Reads the PATHs of `opsctl local`: a JSON file (one event or an array), a .jsonl file, or a folder (files in name order).</summary>
 public static class EventInputs
 {
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static (string Text, int? InvalidAt) DecodeStrict(byte[] bytes)
+    {
+        try
+        {
+            return (StrictUtf8.GetString(bytes), null);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            return (string.Empty, e.Index);
+        }
+    }
+
     public static IReadOnlyList<EventInput> Read(IEnumerable<string> paths)
     {
         var inputs = new List<EventInput>();
@@ -63,7 +80,19 @@ public static class EventInputs
     private static IEnumerable<EventInput> ReadFile(string file)
     {
         var name = Path.GetFileName(file);
-        var text = File.ReadAllText(file);
+        var bytes = File.ReadAllBytes(file);
+        var (text, invalidAt) = DecodeStrict(bytes);
+        if (invalidAt is { } at)
+        {
+            // Never repaired silently: rejected by opsctl, and its raw bytes still go through to be parked.
+            yield return new EventInput(name, Convert.ToBase64String(bytes)) { Rejection = $"(root): not valid UTF-8 at byte {at}" };
+            yield break;
+        }
+
+        if (text.StartsWith('\uFEFF'))
+        {
+            text = text[1..];
+        }
         if (file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
             var lineNo = 0;

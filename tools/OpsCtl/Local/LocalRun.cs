@@ -99,6 +99,17 @@ public static class LocalRun
             var next = MinuteAfter(clock.Now);
             while (next <= until)
             {
+                // A tick with nothing due changes nothing: jump to the first minute something is due (an open
+                // budget interval or a firing burn alert needs every minute), so days between events cost no time.
+                if (await NextWorkAsync(stack, until, ct).ConfigureAwait(false) is { } work && work > next)
+                {
+                    next = work;
+                    if (next > until)
+                    {
+                        break;
+                    }
+                }
+
                 clock.Now = next;
                 var tick = await stack.ExecuteAsync(LocalStack.TickInput(next), ct).ConfigureAwait(false);
                 ticks++;
@@ -125,6 +136,14 @@ public static class LocalRun
             {
                 await TickUntilAsync(t).ConfigureAwait(false);
                 clock.Now = t;
+            }
+
+            if (input.Rejection is { } why)
+            {
+                rejected++;
+                await options.Err.WriteLineAsync($"rejected {input.Origin}: {why}").ConfigureAwait(false);
+                transitions += (await stack.ExecuteAsync(input.Json, ct).ConfigureAwait(false)).Transitions; // parked, base64
+                continue;
             }
 
             string eventJson;
@@ -234,6 +253,26 @@ public static class LocalRun
         var arrivals = await new OpsPipeline.Functions.DlqEnrichFunction(stack.Runtime).EnrichAsync(records, ct).ConfigureAwait(false);
         return OpsPipeline.Core.Dlq.DlqEnricher.Envelope(arrivals.Single(), now);
     }
+
+    /// <summary>The first minute boundary at which a tick could do something, or null when every minute counts.</summary>
+    private static async Task<DateTimeOffset?> NextWorkAsync(LocalStack stack, DateTimeOffset until, CancellationToken ct)
+    {
+        foreach (var slo in stack.Runtime.Config.Slos)
+        {
+            var budget = await stack.Runtime.Budgets.GetAsync(slo.Name, ct).ConfigureAwait(false);
+            if (budget.Intervals.Any(i => i.End is null) || budget.Episodes.Any(e => e.FiringSince is not null))
+            {
+                return null;
+            }
+        }
+
+        var due = await stack.Runtime.AlertStates.DueAsync(until, ct).ConfigureAwait(false);
+        var first = due.Select(d => d.DueAt).Where(d => d is not null).Min();
+        return first is { } f ? MinuteCeiling(f) : until.AddMinutes(1);
+    }
+
+    private static DateTimeOffset MinuteCeiling(DateTimeOffset t) =>
+        t.UtcTicks % TimeSpan.TicksPerMinute == 0 ? t : MinuteAfter(t);
 
     private static DateTimeOffset MinuteAfter(DateTimeOffset t)
     {

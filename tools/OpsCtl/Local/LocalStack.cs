@@ -122,7 +122,10 @@ public sealed class LocalStack : IAsyncDisposable
         var id = "exec-" + Interlocked.Increment(ref _nextExecution).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var done = new TaskCompletionSource<ExecutionOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         _executions[id] = done;
-        var line = new JsonObject { ["type"] = "start", ["id"] = id, ["input"] = ParseInput(inputJson) }.ToJsonString();
+        // Valid JSON goes through as it is (no re-serialisation that could change it); anything else as a JSON string.
+        var line = IsJson(inputJson)
+            ? $"{{\"type\":\"start\",\"id\":\"{id}\",\"input\":{inputJson.ReplaceLineEndings(" ")}}}"
+            : new JsonObject { ["type"] = "start", ["id"] = id, ["input"] = JsonValue.Create(inputJson) }.ToJsonString();
         await _stdinGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -139,15 +142,25 @@ public sealed class LocalStack : IAsyncDisposable
     }
 
     /// <summary>Raw text that is not JSON still reaches Decide (as a JSON string), so it is rejected and parked, not lost.</summary>
-    private static JsonNode? ParseInput(string inputJson)
+    private static bool IsJson(string text)
     {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), new JsonReaderOptions { MaxDepth = 1000 });
         try
         {
-            return JsonNode.Parse(inputJson, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+            while (reader.Read())
+            {
+            }
+
+            return true;
         }
         catch (JsonException)
         {
-            return JsonValue.Create(inputJson);
+            return false;
         }
     }
 
@@ -333,7 +346,8 @@ public sealed class LocalStack : IAsyncDisposable
 
     private async Task TaskSinkAsync(HttpContext http, string service, string action)
     {
-        var input = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false) ?? new JsonObject();
+        // A parked copy of a hostile event may nest deeply: the sink must take whatever SQS would.
+        var input = await JsonNode.ParseAsync(http.Request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = 1024 }, cancellationToken: http.RequestAborted).ConfigureAwait(false) ?? new JsonObject();
         JsonObject response;
         switch ($"{service}:{action}")
         {
