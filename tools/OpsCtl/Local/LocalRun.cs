@@ -31,6 +31,12 @@ public sealed record LocalRunOptions
     /// <summary>When the inputs are a drill: the replay name whose report the run returns.</summary>
     public string? ReplayName { get; init; }
 
+    /// <summary>Stack settings for tests (delivery timeout, planted secret); Config, Clock, Log and StateDir come from these options.</summary>
+    public LocalStackOptions? Stack { get; init; }
+
+    /// <summary>Lets a caller (tests) look at the stack (table, logs) after the last event, before it stops.</summary>
+    public Func<LocalStack, Task>? InspectAsync { get; init; }
+
     /// <summary>Lets a caller (tests) script receiver faults before the first event.</summary>
     public Action<LocalStack>? Prepare { get; init; }
 }
@@ -73,7 +79,7 @@ public static class LocalRun
         var first = options.Inputs.Select(i => i.Time()).FirstOrDefault(t => t is not null) ?? DateTimeOffset.UnixEpoch;
         var clock = new ManualClock(first);
         TimeProvider time = options.Clock == ClockMode.Event ? clock : TimeProvider.System;
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = options.Config, Clock = time, Log = options.Err, StateDir = options.StateDir }, ct).ConfigureAwait(false);
+        await using var stack = await LocalStack.StartAsync((options.Stack ?? new LocalStackOptions { Config = options.Config, Clock = time }) with { Config = options.Config, Clock = time, Log = options.Err, StateDir = options.StateDir }, ct).ConfigureAwait(false);
         options.Prepare?.Invoke(stack);
 
         // With --state, every event that reached the bus is kept, like the ops-bus archive: replays and redrives read it.
@@ -221,6 +227,11 @@ public static class LocalRun
             Ticks = ticks,
             DrillReport = options.ReplayName is { } replay ? await stack.Runtime.DrillReports.ListAsync(replay, ct).ConfigureAwait(false) : [],
         };
+        if (options.InspectAsync is { } inspect)
+        {
+            await inspect(stack).ConfigureAwait(false);
+        }
+
         return (summary, stack.Outbound, parked);
     }
 

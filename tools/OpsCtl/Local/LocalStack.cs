@@ -35,6 +35,12 @@ public sealed record LocalStackOptions
 
     public TextWriter Log { get; init; } = TextWriter.Null;
 
+    /// <summary>
+    /// For tests: a value planted in every local secret (webhook URLs get ?token=, routing keys a suffix), so a test can
+    /// scan everything the pipeline writes and prove the secret never leaks.
+    /// </summary>
+    public string? PlantedSecret { get; init; }
+
     /// <summary>Keep the local DynamoDB on disk here (alert state, silences, drill reports survive the run); null: in memory.</summary>
     public string? StateDir { get; init; }
 }
@@ -56,6 +62,7 @@ public sealed class LocalStack : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ExecutionOutcome>> _executions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<OutboundRecord> _outbound = new();
     private readonly ConcurrentQueue<ParkedRecord> _parked = new();
+    private readonly ConcurrentQueue<string> _executionLog = new();
     private readonly SemaphoreSlim _stdinGate = new(1, 1);
     private readonly LocalStackOptions _options;
     private WebApplication? _host;
@@ -254,15 +261,15 @@ public sealed class LocalStack : IAsyncDisposable
         {
             if (r.Slack is { } s)
             {
-                secrets[s.WebhookUrlParameter] = $"{BaseUrl}/local/receivers/slack/{Uri.EscapeDataString(r.Name)}";
+                secrets[s.WebhookUrlParameter] = $"{BaseUrl}/local/receivers/slack/{Uri.EscapeDataString(r.Name)}{Token}";
             }
             else if (r.Webhook is { } w)
             {
-                secrets[w.UrlParameter] = $"{BaseUrl}/local/receivers/webhook/{Uri.EscapeDataString(r.Name)}";
+                secrets[w.UrlParameter] = $"{BaseUrl}/local/receivers/webhook/{Uri.EscapeDataString(r.Name)}{Token}";
             }
             else if (r.PagerDuty is { } p)
             {
-                secrets[p.RoutingKeyParameter] = LocalRoutingKey(r.Name);
+                secrets[p.RoutingKeyParameter] = LocalRoutingKey(r.Name) + (_options.PlantedSecret is { } planted ? "." + planted : string.Empty);
             }
         }
 
@@ -270,6 +277,11 @@ public sealed class LocalStack : IAsyncDisposable
         var sender = new HttpDeliverySender(http, new InMemorySecretStore(secrets), new Uri($"{BaseUrl}/local/receivers/pagerduty/events"), _options.DeliveryTimeout);
         Runtime = new PipelineRuntime(_options.Config, new DynamoAlertStateStore(Dynamo, TableName), new DynamoSilenceStore(Dynamo, TableName), new DrillReportStore(Dynamo, TableName), new BudgetStore(Dynamo, TableName), new ParkedBodyStore(Dynamo, TableName, PipelineRuntime.ParkedBodyRetention), sender, _options.Clock);
     }
+
+    private string Token => _options.PlantedSecret is { } planted ? "?token=" + Uri.EscapeDataString(planted) : string.Empty;
+
+    /// <summary>Every result line the local Step Functions reported (outputs, errors, causes), for tests that scan what the pipeline wrote.</summary>
+    public IReadOnlyList<string> ExecutionLog => [.. _executionLog];
 
     /// <summary>The local stand-in for a PagerDuty integration key; not a secret, it only names the receiver.</summary>
     public static string LocalRoutingKey(string receiver) => "local-routing-key-" + receiver;
@@ -394,7 +406,7 @@ public sealed class LocalStack : IAsyncDisposable
         {
             // PagerDuty has one endpoint; the routing key says which receiver (integration) it is for.
             var key = (string?)JsonNode.Parse(body)?["routing_key"] ?? string.Empty;
-            receiver = key.StartsWith("local-routing-key-", StringComparison.Ordinal) ? key["local-routing-key-".Length..] : "(unknown routing key)";
+            receiver = key.StartsWith("local-routing-key-", StringComparison.Ordinal) ? key["local-routing-key-".Length..].Split('.')[0] : "(unknown routing key)";
         }
 
         var answer = Faults.Next(receiver);
@@ -430,6 +442,7 @@ public sealed class LocalStack : IAsyncDisposable
     {
         while (await stdout.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
+            _executionLog.Enqueue(line);
             JsonDocument doc;
             try
             {

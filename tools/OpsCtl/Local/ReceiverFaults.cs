@@ -24,10 +24,30 @@ public sealed class ReceiverFaults
     public void Always(string receiver, ReceiverAnswer answer) =>
         _plans[receiver] = new Plan(new ConcurrentQueue<ReceiverAnswer>(), answer);
 
-    public void Clear() => _plans.Clear();
+    /// <summary>A random share of requests to <paramref name="receiver"/> gets one of <paramref name="faults"/> (seeded: reproducible).</summary>
+    public void Random(string receiver, double rate, int seed, params ReceiverAnswer[] faults)
+    {
+        var random = new System.Random(seed);
+        _random[receiver] = () =>
+        {
+            lock (random)
+            {
+                return random.NextDouble() < rate ? faults[random.Next(faults.Length)] : ReceiverAnswer.Ok;
+            }
+        };
+    }
+
+    private readonly ConcurrentDictionary<string, Func<ReceiverAnswer>> _random = new(StringComparer.Ordinal);
+
+    public void Clear()
+    {
+        _plans.Clear();
+        _random.Clear();
+    }
 
     public ReceiverAnswer Next(string receiver) =>
-        _plans.TryGetValue(receiver, out var plan)
+        _random.TryGetValue(receiver, out var draw) ? draw()
+        : _plans.TryGetValue(receiver, out var plan)
             ? plan.Answers.TryDequeue(out var answer) ? answer : plan.Fallback
             : ReceiverAnswer.Ok;
 

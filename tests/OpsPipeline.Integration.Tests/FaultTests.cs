@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Amazon.DynamoDBv2.Model;
+using OpsCtl.Local;
+using static OpsPipeline.Integration.Tests.AlarmEvents;
+
+namespace OpsPipeline.Integration.Tests;
+
+/// <summary>Deliveries under faults: nothing lost, nothing sent twice, nothing leaked, every failure explained.</summary>
+[Trait("Category", "Integration")]
+public class FaultTests
+{
+    private const string StormConfig = """
+        alarms:
+          - match: { alarmName: "~^checkout-" }
+            labels: { service: checkout, severity: critical }
+        receivers:
+          - name: oncall
+            pagerduty: { routingKeyParameter: /ops/pagerduty/routing-key }
+          - name: team
+            slack: { webhookUrlParameter: /ops/slack/team }
+          - name: hook
+            webhook: { urlParameter: /ops/webhooks/billing }
+        route:
+          receiver: team
+          groupWait: 0s
+          routes:
+            - match: { severity: critical }
+              receiver: oncall
+            - match: { alarmName: "~^billing-" }
+              receiver: hook
+        """;
+
+    private static readonly ReceiverAnswer[] Faults =
+    [
+        new(500),
+        new(503),
+        new(429, RetryAfter: TimeSpan.FromSeconds(1)),
+        new(200, Delay: TimeSpan.FromSeconds(1)),   // slower than the attempt timeout: a timeout
+        new(0, ResetConnection: true),
+    ];
+
+    [Fact]
+    public async Task Storm_When200AlertsMeet30PercentFaultsAndAReceiverIsDown_ShouldDeliverOrParkEachOnceAndReconcile()
+    {
+        var names = Enumerable.Range(0, 200).Select(i => i switch
+        {
+            < 80 => $"checkout-step-{i}",
+            < 160 => $"orders-step-{i}",
+            _ => $"billing-step-{i}",
+        }).ToList();
+        var events = names.Select((n, i) => new EventInput(n, StateChange(n, "ALARM", T0.AddSeconds(i)))).ToList();
+        var err = new StringWriter();
+
+        var (summary, outbound, parked) = await LocalRun.RunAsync(new LocalRunOptions
+        {
+            Config = TestConfig.Inline(StormConfig),
+            Inputs = events,
+            Out = TextWriter.Null,
+            Err = err,
+            Stack = new LocalStackOptions { Config = TestConfig.Inline(StormConfig), Clock = TimeProvider.System, DeliveryTimeout = TimeSpan.FromMilliseconds(300), RetryIntervalMs = 5 },
+            Prepare = stack =>
+            {
+                stack.Faults.Random("oncall", 0.3, seed: 7, Faults);
+                stack.Faults.Random("team", 0.3, seed: 11, Faults);
+                stack.Faults.Always("hook", new ReceiverAnswer(503)); // down for the whole run
+            },
+        });
+
+        var failed = parked.Where(p => p.Queue == LocalStack.FailedDeliveryQueueUrl).Select(p => JsonDocument.Parse(p.Body).RootElement).ToList();
+        // Every alert accounted for: one delivery each, delivered or parked, never both, never twice.
+        Assert.Equal(200, summary.Decisions["notify"]);
+        Assert.Equal(200, outbound.Count + failed.Count);
+        Assert.Equal(200, outbound.Select(o => o.AlertKey).Concat(failed.Select(f => f.GetProperty("alertKey").GetString()!)).Distinct().Count());
+        Assert.Equal(outbound.Count(o => o.Channel == "pagerduty"), outbound.Where(o => o.Channel == "pagerduty").Select(o => o.DedupKey).Distinct().Count());
+        // The receiver that was down: all 40 parked with the reason; the flaky ones: delivered after retries (seeded).
+        Assert.Equal(40, failed.Count(f => f.GetProperty("receiver").GetString() == "hook"));
+        Assert.All(failed, f => Assert.Contains("HTTP 503", f.GetProperty("error").GetProperty("Cause").GetString()));
+        Assert.Equal(160, outbound.Count(o => o.Receiver is "oncall" or "team"));
+        Assert.True(summary.InvocationsByFunction["ops-deliver"] > 200 + 40, "retries happened");
+        Assert.True(summary.ExecutionsFailed == 0, err.ToString());
+    }
+
+    [Fact]
+    public async Task Secrets_WhenDeliveriesFailAndSucceed_ShouldNeverAppearInAnythingThePipelineWrites()
+    {
+        const string planted = "PLANTED-SECRET-5f0c2b";
+        var config = TestConfig.Inline(StormConfig);
+        var written = new List<string>();
+        var err = new StringWriter();
+
+        var (_, outbound, parked) = await LocalRun.RunAsync(new LocalRunOptions
+        {
+            Config = config,
+            Inputs =
+            [
+                new("page", StateChange("checkout-api-5xx", "ALARM", T0)),
+                new("chat", StateChange("orders-queue-age", "ALARM", T0.AddSeconds(1))),
+                new("hook", StateChange("billing-export-lag", "ALARM", T0.AddSeconds(2))),
+                new("reset", StateChange("orders-db-cpu", "ALARM", T0.AddSeconds(3))),
+            ],
+            Out = TextWriter.Null,
+            Err = err,
+            Explain = true,
+            Stack = new LocalStackOptions { Config = config, Clock = TimeProvider.System, PlantedSecret = planted, DeliveryTimeout = TimeSpan.FromMilliseconds(300) },
+            Prepare = stack =>
+            {
+                stack.Faults.Always("team", new ReceiverAnswer(0, ResetConnection: true)); // connection errors
+                stack.Faults.Always("hook", new ReceiverAnswer(400));                       // permanent rejection
+            },
+            InspectAsync = async stack =>
+            {
+                written.AddRange(stack.ExecutionLog);
+                written.AddRange(stack.Parked.Select(p => p.Body));
+                written.AddRange(stack.Runtime.Metrics.Recent.Select(m => JsonSerializer.Serialize(m.Dimensions)));
+                var table = await stack.Dynamo.ScanAsync(new ScanRequest { TableName = LocalStack.TableName });
+                written.AddRange(table.Items.SelectMany(i => i.Values).Select(v => v.S ?? v.N ?? string.Empty));
+            },
+        });
+
+        written.Add(err.ToString());
+        Assert.Contains(outbound, o => o.Receiver == "oncall");          // the page went out, with its key, to PagerDuty only
+        Assert.Equal(3, parked.Count(p => p.Queue == LocalStack.FailedDeliveryQueueUrl)); // team x2 (resets), hook (400)
+        Assert.True(written.Count > 20, "the scan saw what the pipeline wrote");
+        Assert.All(written, text => Assert.DoesNotContain(planted, text, StringComparison.Ordinal));
+        Assert.All(written, text => Assert.DoesNotContain("/local/receivers/", text, StringComparison.Ordinal)); // no webhook URL either
+    }
+}
