@@ -11,6 +11,28 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
     {
     }
 
+    /// <summary>A receiver's Retry-After up to this long is waited out inside the invocation (Lambda timeout 20 s); longer ones go back to the state machine's backoff.</summary>
+    public static readonly TimeSpan MaxInlineRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Sends once; when the receiver says 429/503 with a short Retry-After, waits exactly that long and sends once more,
+    /// so a rate-limited receiver (Slack, PagerDuty) is retried when it asked, not on our backoff's schedule.
+    /// </summary>
+    private async Task<int> SendHonouringRetryAfterAsync(Delivery delivery)
+    {
+        try
+        {
+            return await runtime.Sender.SendAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TransientDeliveryException e) when (e.RetryAfter is { } wait && wait > TimeSpan.Zero && wait <= MaxInlineRetryAfter)
+        {
+            runtime.Metrics.Count("DeliveryFailures", ("Channel", delivery.Channel), ("Kind", "rate-limited"));
+            // Real time, not the pipeline's clock: this is waiting on the receiver, not deciding anything.
+            await Task.Delay(wait).ConfigureAwait(false);
+            return await runtime.Sender.SendAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Lambda entry point (Stream in, Stream out).</summary>
     public async Task<Stream> Handle(Stream input)
     {
@@ -32,7 +54,7 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
         int status;
         try
         {
-            status = await runtime.Sender.SendAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+            status = await SendHonouringRetryAfterAsync(delivery).ConfigureAwait(false);
         }
         catch (TransientDeliveryException)
         {

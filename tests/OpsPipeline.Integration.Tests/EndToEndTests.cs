@@ -113,4 +113,19 @@ public class EndToEndTests
         Assert.Contains("CloudWatch Alarm State Change", parkedEvent.Body);
         Assert.Single(outbound, o => o.Receiver == "oncall" && o.Action == "trigger");
     }
+
+    [Fact]
+    public async Task Receiver_WhenRateLimitedWithAShortRetryAfter_ShouldWaitWhatItAskedAndDeliverInTheSameAttempt()
+    {
+        var started = DateTimeOffset.UtcNow;
+        var (summary, outbound, parked, err) = await TestConfig.RunAsync(
+            [StateChange("checkout-api-5xx", "ALARM", T0)],
+            prepare: stack => stack.Faults.Script("oncall", new ReceiverAnswer(429, RetryAfter: TimeSpan.FromSeconds(1))));
+
+        Assert.Single(outbound, o => o.Receiver == "oncall");
+        Assert.True(parked.Count == 0, err);
+        // One Deliver invocation: the wait happened inside it, as the receiver asked, not on the state machine's backoff.
+        Assert.Equal(1, summary.InvocationsByFunction["ops-deliver"]);
+        Assert.True(DateTimeOffset.UtcNow - started >= TimeSpan.FromSeconds(1));
+    }
 }
