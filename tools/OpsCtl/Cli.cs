@@ -16,6 +16,7 @@ public static class Cli
         root.Subcommands.Add(DrillCommands.Build());
         root.Subcommands.Add(BudgetCommand.Build(TimeProvider.System));
         root.Subcommands.Add(DlqCommands.Build());
+        root.Subcommands.Add(FailedCommands.Build());
         return root;
     }
 

@@ -227,6 +227,15 @@ public static class LocalRun
             Ticks = ticks,
             DrillReport = options.ReplayName is { } replay ? await stack.Runtime.DrillReports.ListAsync(replay, ct).ConfigureAwait(false) : [],
         };
+        if (options.StateDir is { } keep)
+        {
+            // The local stand-ins for the two parking queues, kept with the state: opsctl failed list|redrive reads them.
+            foreach (var p in parked)
+            {
+                await new OpsCtl.LocalQueueSender(keep).SendAsync(p.Queue[(p.Queue.LastIndexOf('/') + 1)..], "000000000000", "us-east-1", p.Body, ct).ConfigureAwait(false);
+            }
+        }
+
         if (options.InspectAsync is { } inspect)
         {
             await inspect(stack).ConfigureAwait(false);

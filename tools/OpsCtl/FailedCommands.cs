@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpsCtl.Local;
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Functions;
+
+namespace OpsCtl;
+
+/// <summary>`opsctl failed list|redrive`: the failed-delivery queue, where deliveries that exhausted their retries wait with their reason.</summary>
+public static class FailedCommands
+{
+    public const string QueueName = "ops-failed-deliveries";
+
+    public static Command Build()
+    {
+        var command = new Command("failed", "Deliveries that could not be made (the failed-delivery queue), with their reasons.");
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Redrive());
+        return command;
+    }
+
+    private static Option<string?> State() => new("--state") { Description = "Local state directory (default .local/state): its queues/ops-failed-deliveries folder" };
+
+    private static Command List()
+    {
+        var state = State();
+        var json = new Option<bool>("--json") { Description = "One JSON object per failed delivery" };
+        var command = new Command("list", "Show each failed delivery: receiver, channel, action, alert, and why it failed.") { state, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var messages = Read(parse.GetValue(state) ?? StateTarget.DefaultStateDir);
+            if (parse.GetValue(json))
+            {
+                foreach (var (_, body) in messages)
+                {
+                    await output.WriteLineAsync(JsonNode.Parse(body)!.ToJsonString()).ConfigureAwait(false);
+                }
+
+                return 0;
+            }
+
+            var rows = messages.Select(m => Row(m.Body)).ToList();
+            await output.WriteAsync(SilenceCommands.Table(["RECEIVER", "CHANNEL", "ACTION", "ALERT", "ERROR", "CAUSE"], rows)).ConfigureAwait(false);
+            await output.WriteLineAsync($"{rows.Count} failed deliveries").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Redrive()
+    {
+        var state = State();
+        var config = new Option<string?>("--config") { Description = "Pipeline config (default: the repo's sample)" };
+        var command = new Command("redrive", "Send each failed delivery again through Deliver; sent ones leave the queue, failed ones stay with the new reason.") { state, config };
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var pipeline = Cli.LoadConfig(parse.GetValue(config), error);
+            if (pipeline is null)
+            {
+                return 2;
+            }
+
+            var dir = parse.GetValue(state) ?? StateTarget.DefaultStateDir;
+            var messages = Read(dir);
+            int read = 0, sent = 0, failed = 0;
+            // Locally the receivers are the local stack's; in AWS, redrive the queue from the console or with
+            // `aws sqs start-message-move-task` back into a state machine execution (see README).
+            await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = pipeline, Clock = TimeProvider.System, StateDir = null }, ct).ConfigureAwait(false);
+            foreach (var (file, body) in messages)
+            {
+                read++;
+                var delivery = JsonNode.Parse(body)!.AsObject();
+                delivery.Remove("error");
+                try
+                {
+                    if ((string?)delivery["channel"] == Channels.Sns)
+                    {
+                        throw new InvalidOperationException("SNS deliveries are re-sent by redriving the execution, not by Deliver");
+                    }
+
+                    using var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(delivery.ToJsonString()));
+                    await new DeliverFunction(stack.Runtime).Handle(input).ConfigureAwait(false);
+                    File.Delete(file);
+                    sent++;
+                }
+                catch (Exception e) when (e is TransientDeliveryException or PermanentDeliveryException or InvalidOperationException or JsonException)
+                {
+                    failed++;
+                    await error.WriteLineAsync($"failed {Path.GetFileName(file)}: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+                }
+            }
+
+            foreach (var record in stack.Outbound)
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(record, OpsCtlJsonContext.Default.OutboundRecord)).ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync($"failed redrive: read {read}, sent {sent}, failed {failed}").ConfigureAwait(false);
+            return failed == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static List<(string File, string Body)> Read(string stateDir)
+    {
+        var folder = LocalQueueSender.QueueFolder(stateDir, QueueName);
+        return Directory.Exists(folder)
+            ? [.. Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Select(f => (f, File.ReadAllText(f)))]
+            : [];
+    }
+
+    private static string[] Row(string body)
+    {
+        var d = JsonNode.Parse(body)!;
+        var alert = (string?)d["alertKey"] ?? "-";
+        return
+        [
+            (string?)d["receiver"] ?? "-",
+            (string?)d["channel"] ?? "-",
+            (string?)d["action"] ?? "-",
+            alert.Length > 60 ? "…" + alert[^59..] : alert,
+            (string?)d["error"]?["Error"] ?? "-",
+            ((string?)d["error"]?["Cause"] ?? "-").ReplaceLineEndings(" "),
+        ];
+    }
+}
