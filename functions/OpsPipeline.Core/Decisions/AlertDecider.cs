@@ -90,18 +90,8 @@ public sealed class AlertDecider
         }
 
         path.Add($"{changes.Count} state change(s) within {Duration(window)}");
-        var next = new AlertState
+        var next = NextState(alert, stored, now, alertJson) with
         {
-            Key = alert.Key,
-            State = alert.State,
-            StateTimestamp = alert.StateTimestamp,
-            NotifiedStatus = stored?.NotifiedStatus,
-            RecentEventIds = AppendId(stored?.RecentEventIds ?? [], alert.EventId),
-            LastDecision = string.Empty,
-            LastReason = string.Empty,
-            AlertJson = alertJson ?? stored?.AlertJson,
-            Version = (stored?.Version ?? 0) + 1,
-            UpdatedAt = now,
             Changes = changes,
             Flapping = stored?.Flapping ?? false,
             LastNotifiedAt = stored?.LastNotifiedAt,
@@ -243,18 +233,9 @@ public sealed class AlertDecider
         var tally = stored?.Dlq is { } t
             ? new DlqTally(t.Count + 1, seen < t.FirstSeen ? seen : t.FirstSeen, seen > t.LastSeen ? seen : t.LastSeen, t.Unreported + 1)
             : new DlqTally(1, seen, seen, 1);
-        var next = new AlertState
+        var next = NextState(alert, stored, now, alertJson) with
         {
-            Key = alert.Key,
-            State = alert.State,
             StateTimestamp = seen > (stored?.StateTimestamp ?? seen) ? seen : stored?.StateTimestamp ?? seen,
-            NotifiedStatus = stored?.NotifiedStatus,
-            RecentEventIds = AppendId(stored?.RecentEventIds ?? [], alert.EventId),
-            LastDecision = string.Empty,
-            LastReason = string.Empty,
-            AlertJson = alertJson ?? stored?.AlertJson,
-            Version = (stored?.Version ?? 0) + 1,
-            UpdatedAt = now,
             LastNotifiedAt = stored?.LastNotifiedAt,
             Dlq = tally,
         };
@@ -406,6 +387,21 @@ public sealed class AlertDecider
         path.Add(reason);
         return new Decision(kind, reason, next is null ? null : next with { LastDecision = kind, LastReason = reason }, deliveries) { Path = path };
     }
+
+    /// <summary>The stored state moved on by this event: its state and id, the next version; everything else as stored.</summary>
+    private static AlertState NextState(Alert alert, AlertState? stored, DateTimeOffset now, string? alertJson) => new()
+    {
+        Key = alert.Key,
+        State = alert.State,
+        StateTimestamp = alert.StateTimestamp,
+        NotifiedStatus = stored?.NotifiedStatus,
+        RecentEventIds = AppendId(stored?.RecentEventIds ?? [], alert.EventId),
+        LastDecision = string.Empty,
+        LastReason = string.Empty,
+        AlertJson = alertJson ?? stored?.AlertJson,
+        Version = (stored?.Version ?? 0) + 1,
+        UpdatedAt = now,
+    };
 
     private static AlertState Remember(AlertState stored, Alert alert, DateTimeOffset now, string kind, string reason) => stored with
     {

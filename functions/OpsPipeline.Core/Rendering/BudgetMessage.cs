@@ -23,14 +23,7 @@ public static class BudgetMessage
             AlertKey = notice.Key,
             DedupKey = DedupKeys.For(notice.Key),
             Drill = drill,
-            Target = receiver switch
-            {
-                { PagerDuty: { } p } => new DeliveryTarget { Parameter = p.RoutingKeyParameter },
-                { Slack: { } s } => new DeliveryTarget { Parameter = s.WebhookUrlParameter },
-                { Sns: { } s } => new DeliveryTarget { TopicArn = s.TopicArn },
-                { Webhook: { } w } => new DeliveryTarget { Parameter = w.UrlParameter },
-                _ => throw new ArgumentException($"Receiver '{receiver.Name}' has no channel configured.", nameof(receiver)),
-            },
+            Target = DeliveryRenderer.Target(receiver),
             Payload = default,
         };
         return receiver.Channel switch

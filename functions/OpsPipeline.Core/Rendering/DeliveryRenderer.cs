@@ -77,7 +77,7 @@ public static class DeliveryRenderer
         Payload = default,
     };
 
-    private static DeliveryTarget Target(ReceiverConfig receiver) => receiver switch
+    internal static DeliveryTarget Target(ReceiverConfig receiver) => receiver switch
     {
         { PagerDuty: { } pagerDuty } => new DeliveryTarget { Parameter = pagerDuty.RoutingKeyParameter },
         { Slack: { } slack } => new DeliveryTarget { Parameter = slack.WebhookUrlParameter },
