@@ -33,6 +33,25 @@ public sealed class DecideFunction(PipelineRuntime runtime)
 
     public async Task<DecideResult> DecideAsync(ReadOnlyMemory<byte> utf8Event, CancellationToken ct)
     {
+        try
+        {
+            return await DecideOnceAsync(utf8Event, ct).ConfigureAwait(false);
+        }
+        catch (Amazon.DynamoDBv2.AmazonDynamoDBException e) when (IsTransient(e))
+        {
+            // Throttled or briefly unavailable: transient, so the state machine retries the whole decision (it is
+            // idempotent: a write that did land makes the retry a duplicate).
+            throw new StateConflictException($"DynamoDB {e.ErrorCode}: retry the decision");
+        }
+    }
+
+    internal static bool IsTransient(Amazon.DynamoDBv2.AmazonDynamoDBException e) =>
+        e is Amazon.DynamoDBv2.Model.ProvisionedThroughputExceededException or Amazon.DynamoDBv2.Model.RequestLimitExceededException
+            or Amazon.DynamoDBv2.Model.InternalServerErrorException
+        || e.ErrorCode is "ThrottlingException" or "ServiceUnavailable";
+
+    private async Task<DecideResult> DecideOnceAsync(ReadOnlyMemory<byte> utf8Event, CancellationToken ct)
+    {
         Alert alert;
         try
         {
@@ -74,8 +93,10 @@ public sealed class DecideFunction(PipelineRuntime runtime)
                 {
                     await runtime.DrillReports.AppendAsync(ReportRow(alert, decision), runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);
                 }
-                else if (decision.NewState is not null)
+                else if (decision.NewState is not null || decision.Kind == DecisionKinds.Duplicate)
                 {
+                    // Also for a duplicate: if an earlier attempt wrote the state and then failed here, this is where
+                    // the bad time gets recorded. Applying the same transition twice changes nothing.
                     await RecordBudgetTimeAsync(alert, ct).ConfigureAwait(false);
                 }
 

@@ -3,7 +3,7 @@ namespace OpsPipeline.Functions;
 // The type names below are Step Functions error names (the managed runtime reports an unhandled
 // exception's type name as errorType), matched by ErrorEquals in statemachines/alert-pipeline.asl.json.
 
-/// <summary>Too much write contention on one alert's state: transient, retried by the state machine.</summary>
+/// <summary>Write contention on one alert's state, or DynamoDB throttling: transient, retried by the state machine.</summary>
 public sealed class StateConflictException(string message) : Exception(message);
 
 /// <summary>A delivery failed in a way that may succeed later (timeout, 5xx, 429): retried with backoff and jitter.</summary>

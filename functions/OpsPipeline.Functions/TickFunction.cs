@@ -30,6 +30,19 @@ public sealed class TickFunction(PipelineRuntime runtime)
 
     public async Task<DecideResult> TickAsync(CancellationToken ct)
     {
+        try
+        {
+            return await TickOnceAsync(ct).ConfigureAwait(false);
+        }
+        catch (Amazon.DynamoDBv2.AmazonDynamoDBException e) when (DecideFunction.IsTransient(e))
+        {
+            // Every change a tick makes is a conditional write: running it again is safe.
+            throw new StateConflictException($"DynamoDB {e.ErrorCode}: retry the tick");
+        }
+    }
+
+    private async Task<DecideResult> TickOnceAsync(CancellationToken ct)
+    {
         var now = runtime.Clock.GetUtcNow();
         var id = $"tick-{now:yyyyMMddTHHmmss}";
         var (alertDeliveries, path) = await AlertWorkAsync(now, ct).ConfigureAwait(false);

@@ -124,4 +124,38 @@ public class FaultTests
         Assert.All(written, text => Assert.DoesNotContain(planted, text, StringComparison.Ordinal));
         Assert.All(written, text => Assert.DoesNotContain("/local/receivers/", text, StringComparison.Ordinal)); // no webhook URL either
     }
+
+    [Fact]
+    public async Task DynamoDb_WhenRequestsAreThrottled_ShouldStillDecideEveryEventOnceAndLoseNone()
+    {
+        // The sample config: checkout-api-5xx pages and backs the SLO (budget writes); orders-* go to team in digests.
+        var events = Enumerable.Range(0, 24)
+            .Select(i => new EventInput($"e{i}", StateChange(i % 4 == 0 ? "checkout-api-5xx" : $"orders-step-{i}", i % 8 == 4 ? "OK" : "ALARM", T0.AddSeconds(10 * i), previous: i % 8 == 4 ? "ALARM" : "OK")))
+            .ToList();
+        var err = new StringWriter();
+
+        var (summary, outbound, parked) = await LocalRun.RunAsync(new LocalRunOptions
+        {
+            Config = TestConfig.Sample(),
+            Inputs = events,
+            Out = TextWriter.Null,
+            Err = err,
+            Stack = new LocalStackOptions { Config = TestConfig.Sample(), Clock = TimeProvider.System, DynamoThrottleRate = 0.15 },
+            InspectAsync = stack =>
+            {
+                Assert.True(stack.DynamoCounter.ByOperation.GetValueOrDefault("Throttled") >= 10, "throttling was injected");
+                return Task.CompletedTask;
+            },
+        });
+
+        Assert.True(summary.ExecutionsFailed == 0, err.ToString());
+        Assert.Equal(24, summary.Decisions.Values.Sum());
+        var team = string.Concat(outbound.Where(o => o.Receiver == "team").Select(o => o.Payload.GetRawText()));
+        Assert.All(Enumerable.Range(0, 24).Where(i => i % 4 != 0), i => Assert.Contains($"orders-step-{i}", team));
+        // Six changes in 200 s: the fourth is the flapping notice, then quiet — as without throttling.
+        Assert.Equal(["trigger", "resolve", "trigger", "flapping"],
+            outbound.Where(o => o.Receiver == "oncall" && o.Action != "budget").Select(o => o.Action));
+        Assert.Equal(outbound.Count, outbound.Select(o => (o.AlertKey, o.Action, o.Payload.GetRawText())).Distinct().Count());
+        Assert.Empty(parked);
+    }
 }

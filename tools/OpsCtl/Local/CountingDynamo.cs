@@ -17,21 +17,38 @@ public sealed class CountingDynamoHandler
 }
 
 /// <summary>Gives the AWS SDK an HttpClient whose handler counts each request.</summary>
-internal sealed class CountingHttpClientFactory(CountingDynamoHandler counter) : HttpClientFactory
+internal sealed class CountingHttpClientFactory(CountingDynamoHandler counter, double throttleRate = 0, int seed = 0) : HttpClientFactory
 {
     public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
-        new(new Handler(counter) { InnerHandler = new SocketsHttpHandler() });
+        new(new Handler(counter, throttleRate, new Random(seed)) { InnerHandler = new SocketsHttpHandler() });
 
     public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => true;
 
     public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
 
-    private sealed class Handler(CountingDynamoHandler counter) : DelegatingHandler
+    /// <summary>Counts each request; with a throttle rate, answers that share as DynamoDB does when throttling (fault injection).</summary>
+    private sealed class Handler(CountingDynamoHandler counter, double throttleRate, Random random) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var target = request.Headers.TryGetValues("X-Amz-Target", out var v) ? v.First() : "unknown";
-            counter.Count(target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..]);
+            var operation = target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..];
+            counter.Count(operation);
+            bool throttle;
+            lock (random)
+            {
+                throttle = throttleRate > 0 && operation != "CreateTable" && operation != "DescribeTable" && operation != "ListTables" && random.NextDouble() < throttleRate;
+            }
+
+            if (throttle)
+            {
+                counter.Count("Throttled");
+                return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest)
+                {
+                    Content = new StringContent("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\",\"message\":\"injected throttle\"}", System.Text.Encoding.UTF8, "application/x-amz-json-1.0"),
+                });
+            }
+
             return base.SendAsync(request, cancellationToken);
         }
     }

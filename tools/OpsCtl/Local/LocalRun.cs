@@ -277,6 +277,18 @@ public static class LocalRun
     /// <summary>The first minute boundary at which a tick could do something, or null when every minute counts.</summary>
     private static async Task<DateTimeOffset?> NextWorkAsync(LocalStack stack, DateTimeOffset until, CancellationToken ct)
     {
+        try
+        {
+            return await FirstDueAsync(stack, until, ct).ConfigureAwait(false);
+        }
+        catch (Amazon.DynamoDBv2.AmazonDynamoDBException)
+        {
+            return null; // could not look (injected throttling): tick every minute, which is always correct
+        }
+    }
+
+    private static async Task<DateTimeOffset?> FirstDueAsync(LocalStack stack, DateTimeOffset until, CancellationToken ct)
+    {
         foreach (var slo in stack.Runtime.Config.Slos)
         {
             var budget = await stack.Runtime.Budgets.GetAsync(slo.Name, ct).ConfigureAwait(false);

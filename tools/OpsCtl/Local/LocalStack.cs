@@ -41,6 +41,9 @@ public sealed record LocalStackOptions
     /// </summary>
     public string? PlantedSecret { get; init; }
 
+    /// <summary>For fault tests: the share of DynamoDB requests answered as throttled.</summary>
+    public double DynamoThrottleRate { get; init; }
+
     /// <summary>Keep the local DynamoDB on disk here (alert state, silences, drill reports survive the run); null: in memory.</summary>
     public string? StateDir { get; init; }
 }
@@ -249,7 +252,8 @@ public sealed class LocalStack : IAsyncDisposable
         {
             ServiceURL = dynamoEndpoint,
             AuthenticationRegion = "us-east-1",
-            HttpClientFactory = new CountingHttpClientFactory(DynamoCounter),
+            HttpClientFactory = new CountingHttpClientFactory(DynamoCounter, _options.DynamoThrottleRate, seed: 3),
+            // As in Lambda: the SDK retries throttles first; what still fails is retried by the state machine.
             MaxErrorRetry = 3,
         };
         Dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), dynamoConfig);
