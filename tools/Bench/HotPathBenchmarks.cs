@@ -1,0 +1,74 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Dlq;
+using OpsPipeline.Core.Events;
+using OpsPipeline.Core.Rendering;
+using OpsPipeline.Core.Routing;
+
+BenchmarkSwitcher.FromAssembly(typeof(HotPath).Assembly).Run(args, DefaultConfig.Instance
+    .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10).WithId("short"))
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator));
+
+/// <summary>
+/// Parse + normalize + route + render of one alarm event per alarm kind (the Decide hot path without I/O), DLQ
+/// enrichment, and the floor: a plain JsonDocument parse of the same bytes.
+/// </summary>
+[MemoryDiagnoser]
+public class HotPath
+{
+    private byte[] _event = [];
+    private PipelineConfig _config = null!;
+    private RouteTree _routes = null!;
+    private SqsRecord _record = null!;
+
+    [Params("cloudwatch-alarm-single-metric.json", "cloudwatch-alarm-metric-math.json", "cloudwatch-alarm-anomaly-detection.json", "cloudwatch-alarm-composite.json", "cloudwatch-alarm-contributor.json")]
+    public string Sample { get; set; } = string.Empty;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var root = Root();
+        _event = File.ReadAllBytes(Path.Combine(root, "events", Sample));
+        _config = ConfigLoader.LoadFile(Path.Combine(root, "functions", "OpsPipeline.Functions", "ops-pipeline.yaml"),
+            new Dictionary<string, string> { ["OpsEmailTopicArn"] = "arn:aws:sns:us-east-1:123456789012:ops-email" });
+        _routes = RouteTree.From(_config);
+        _record = DlqEnricher.ParseRecords(File.ReadAllBytes(Path.Combine(root, "events", "sqs-lambda-async-dlq.json")))[0];
+    }
+
+    [Benchmark(Baseline = true, Description = "JsonDocument.Parse (floor)")]
+    public int JsonDocumentFloor()
+    {
+        using var doc = JsonDocument.Parse(_event);
+        return doc.RootElement.GetPropertyCount();
+    }
+
+    [Benchmark(Description = "parse+normalize+route+render")]
+    public Delivery DecidePath()
+    {
+        var alert = AlertNormalizer.Normalize(EventParser.Parse(_event), _config);
+        var route = _routes.Match(alert.Labels)[0];
+        return DeliveryRenderer.Render(alert, DeliveryActions.Trigger, _config.FindReceiver(route.Receiver)!, drill: false);
+    }
+
+    [Benchmark(Description = "DLQ enrichment (one record)")]
+    public DlqArrival DlqEnrich() => DlqEnricher.Enrich(_record).Arrival;
+
+    private static string Root()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ServerlessOpsPipeline.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("run from inside the repository");
+    }
+}
