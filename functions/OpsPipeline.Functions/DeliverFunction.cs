@@ -11,7 +11,7 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
     {
     }
 
-    /// <summary>A receiver's Retry-After up to this long is waited out inside the invocation (Lambda timeout 20 s); longer ones go back to the state machine's backoff.</summary>
+    /// <summary>A receiver's Retry-After up to this long is waited out inside the invocation (Lambda timeout 20 s); longer ones by the state machine.</summary>
     public static readonly TimeSpan MaxInlineRetryAfter = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -33,13 +33,21 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
         }
     }
 
+    /// <summary>Longer waits a receiver asks for are waited by the state machine (a Wait state, no Lambda running), this many times at most.</summary>
+    public const int MaxRateLimitedWaits = 5;
+
     /// <summary>Lambda entry point (Stream in, Stream out).</summary>
     public async Task<Stream> Handle(Stream input)
     {
+        using var buffer = new MemoryStream();
+        await input.CopyToAsync(buffer).ConfigureAwait(false);
+        var bytes = buffer.ToArray();
         Delivery? delivery;
+        DeliveryAttempt? attempt;
         try
         {
-            delivery = await JsonSerializer.DeserializeAsync(input, FunctionsJsonContext.Default.Delivery).ConfigureAwait(false);
+            delivery = JsonSerializer.Deserialize(bytes, FunctionsJsonContext.Default.Delivery);
+            attempt = JsonSerializer.Deserialize(bytes, FunctionsJsonContext.Default.DeliveryAttempt);
         }
         catch (JsonException e)
         {
@@ -52,9 +60,20 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
         }
 
         int status;
+        var waits = attempt?.Outcome?.RateLimitedCount ?? 0;
         try
         {
             status = await SendHonouringRetryAfterAsync(delivery).ConfigureAwait(false);
+        }
+        catch (TransientDeliveryException e) when (e.RetryAfter is { } wait && wait > MaxInlineRetryAfter && wait <= TimeSpan.FromMinutes(15) && waits < MaxRateLimitedWaits)
+        {
+            // Too long to wait here: hand the wait to the state machine, which sends again exactly when asked.
+            runtime.Metrics.Count("DeliveryFailures", ("Channel", delivery.Channel), ("Kind", "rate-limited"));
+            return Serialize(new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, 429)
+            {
+                RetryAfterSeconds = (int)Math.Ceiling(wait.TotalSeconds),
+                RateLimitedCount = waits + 1,
+            });
         }
         catch (TransientDeliveryException)
         {
@@ -68,8 +87,13 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
         }
 
         runtime.Metrics.Count("DeliveriesSent", ("Channel", delivery.Channel));
+        return Serialize(new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, status) { RateLimitedCount = waits });
+    }
+
+    private static MemoryStream Serialize(DeliverResult result)
+    {
         var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, status), FunctionsJsonContext.Default.DeliverResult).ConfigureAwait(false);
+        JsonSerializer.Serialize(output, result, FunctionsJsonContext.Default.DeliverResult);
         output.Position = 0;
         return output;
     }

@@ -128,4 +128,19 @@ public class EndToEndTests
         Assert.Equal(1, summary.InvocationsByFunction["ops-deliver"]);
         Assert.True(DateTimeOffset.UtcNow - started >= TimeSpan.FromSeconds(1));
     }
+
+    [Fact]
+    public async Task Receiver_WhenRateLimitedWithALongRetryAfter_ShouldBeSentAgainByTheStateMachineAfterExactlyThatWait()
+    {
+        var started = DateTimeOffset.UtcNow;
+        var (summary, outbound, parked, err) = await TestConfig.RunAsync(
+            [StateChange("checkout-api-5xx", "ALARM", T0)],
+            prepare: stack => stack.Faults.Script("oncall", new ReceiverAnswer(429, RetryAfter: TimeSpan.FromSeconds(6))));
+
+        Assert.Single(outbound, o => o.Receiver == "oncall");
+        Assert.True(parked.Count == 0, err);
+        // Two Deliver invocations: the first handed the 6 s wait to the state machine's Wait state, the second sent.
+        Assert.Equal(2, summary.InvocationsByFunction["ops-deliver"]);
+        Assert.True(DateTimeOffset.UtcNow - started >= TimeSpan.FromSeconds(6));
+    }
 }
