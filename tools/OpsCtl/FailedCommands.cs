@@ -22,15 +22,38 @@ public static class FailedCommands
 
     private static Option<string?> State() => new("--state") { Description = "Local state directory (default .local/state): its queues/ops-failed-deliveries folder" };
 
+    private static Option<string?> QueueUrl() => new("--queue-url") { Description = "The deployed failed-delivery queue (stack output FailedDeliveryQueueUrl); uses your AWS credentials" };
+
+    /// <summary>Reads up to 100 messages from the deployed queue; with a visibility timeout of 0 it only peeks.</summary>
+    private static async Task<List<Amazon.SQS.Model.Message>> ReceiveAsync(Amazon.SQS.IAmazonSQS sqs, string url, int visibility, CancellationToken ct)
+    {
+        var messages = new List<Amazon.SQS.Model.Message>();
+        for (var i = 0; i < 10; i++)
+        {
+            var page = await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10, VisibilityTimeout = visibility, WaitTimeSeconds = 1 }, ct).ConfigureAwait(false);
+            if (page.Messages is not { Count: > 0 })
+            {
+                break;
+            }
+
+            messages.AddRange(page.Messages);
+        }
+
+        return messages;
+    }
+
     private static Command List()
     {
         var state = State();
         var json = new Option<bool>("--json") { Description = "One JSON object per failed delivery" };
-        var command = new Command("list", "Show each failed delivery: receiver, channel, action, alert, and why it failed.") { state, json };
+        var queueUrl = QueueUrl();
+        var command = new Command("list", "Show each failed delivery: receiver, channel, action, alert, and why it failed.") { state, json, queueUrl };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var messages = Read(parse.GetValue(state) ?? StateTarget.DefaultStateDir);
+            var messages = parse.GetValue(queueUrl) is { } url
+                ? [.. (await ReceiveAsync(new Amazon.SQS.AmazonSQSClient(), url, visibility: 0, ct).ConfigureAwait(false)).Select(m => (m.ReceiptHandle, m.Body))]
+                : Read(parse.GetValue(state) ?? StateTarget.DefaultStateDir);
             if (parse.GetValue(json))
             {
                 foreach (var (_, body) in messages)
@@ -53,7 +76,8 @@ public static class FailedCommands
     {
         var state = State();
         var config = new Option<string?>("--config") { Description = "Pipeline config (default: the repo's sample)" };
-        var command = new Command("redrive", "Send each failed delivery again through Deliver; sent ones leave the queue, failed ones stay with the new reason.") { state, config };
+        var queueUrl = QueueUrl();
+        var command = new Command("redrive", "Send each failed delivery again through Deliver; sent ones leave the queue, failed ones stay with the new reason.") { state, config, queueUrl };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -64,11 +88,15 @@ public static class FailedCommands
                 return 2;
             }
 
+            if (parse.GetValue(queueUrl) is { } url)
+            {
+                return await RedriveDeployedAsync(url, output, error, ct).ConfigureAwait(false);
+            }
+
             var dir = parse.GetValue(state) ?? StateTarget.DefaultStateDir;
             var messages = Read(dir);
             int read = 0, sent = 0, failed = 0;
-            // Locally the receivers are the local stack's; in AWS, redrive the queue from the console or with
-            // `aws sqs start-message-move-task` back into a state machine execution (see README).
+            // Locally the receivers are the local stack's own.
             await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = pipeline, Clock = TimeProvider.System, StateDir = null }, ct).ConfigureAwait(false);
             foreach (var (file, body) in messages)
             {
@@ -103,6 +131,45 @@ public static class FailedCommands
             return failed == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Against the deployed queue: each message re-sent with Deliver's own sender (secrets from SSM, as the function
+    /// reads them) and deleted once accepted; one that fails again becomes visible again after a minute, untouched.
+    /// </summary>
+    private static async Task<int> RedriveDeployedAsync(string url, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var sqs = new Amazon.SQS.AmazonSQSClient();
+        var secrets = new OpsPipeline.Functions.Adapters.SsmSecretStore(new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(), TimeProvider.System, TimeSpan.FromMinutes(5));
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var sender = new OpsPipeline.Functions.Adapters.HttpDeliverySender(http, secrets, new Uri("https://events.pagerduty.com/v2/enqueue"), TimeSpan.FromSeconds(10));
+        int read = 0, sent = 0, failed = 0;
+        foreach (var message in await ReceiveAsync(sqs, url, visibility: 60, ct).ConfigureAwait(false))
+        {
+            read++;
+            try
+            {
+                var node = JsonNode.Parse(message.Body)!.AsObject();
+                node.Remove("error");
+                var delivery = node.Deserialize(OpsPipeline.Functions.FunctionsJsonContext.Default.Delivery)!;
+                if (delivery.Channel == Channels.Sns)
+                {
+                    throw new InvalidOperationException("SNS deliveries are re-sent by redriving the execution, not by Deliver");
+                }
+
+                await sender.SendAsync(delivery, ct).ConfigureAwait(false);
+                await sqs.DeleteMessageAsync(url, message.ReceiptHandle, ct).ConfigureAwait(false);
+                sent++;
+            }
+            catch (Exception e) when (e is TransientDeliveryException or PermanentDeliveryException or InvalidOperationException or JsonException)
+            {
+                failed++;
+                await error.WriteLineAsync($"failed {message.MessageId}: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            }
+        }
+
+        await output.WriteLineAsync($"failed redrive: read {read}, sent {sent}, failed {failed}").ConfigureAwait(false);
+        return failed == 0 ? 0 : 1;
     }
 
     private static List<(string File, string Body)> Read(string stateDir)
