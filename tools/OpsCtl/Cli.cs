@@ -17,6 +17,7 @@ public static class Cli
         root.Subcommands.Add(BudgetCommand.Build(TimeProvider.System));
         root.Subcommands.Add(DlqCommands.Build());
         root.Subcommands.Add(FailedCommands.Build());
+        root.Subcommands.Add(StormCommand.Build());
         return root;
     }
 

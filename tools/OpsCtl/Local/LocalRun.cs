@@ -67,6 +67,9 @@ public sealed record RunSummary
 
     public int Ticks { get; init; }
 
+    /// <summary>Wall time of each event's execution (start to end, all deliveries included), in input order.</summary>
+    public IReadOnlyList<double> ExecutionMilliseconds { get; init; } = [];
+
     /// <summary>The drill report rows of <see cref="LocalRunOptions.ReplayName"/>, when the run was a drill.</summary>
     public IReadOnlyList<OpsPipeline.Functions.Adapters.DrillReportRow> DrillReport { get; init; } = [];
 }
@@ -85,6 +88,7 @@ public static class LocalRun
         // With --state, every event that reached the bus is kept, like the ops-bus archive: replays and redrives read it.
         await using var archive = options.StateDir is { } dir ? new StreamWriter(Path.Combine(dir, "archive.jsonl"), append: true) : null;
         var decisions = new Dictionary<string, int>(StringComparer.Ordinal);
+        var latencies = new List<double>();
         int rejected = 0, failed = 0, printed = 0, ticks = 0;
         long transitions = 0;
 
@@ -171,7 +175,9 @@ public static class LocalRun
                 await archive.WriteLineAsync(eventJson).ConfigureAwait(false);
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var outcome = await stack.ExecuteAsync(eventJson, ct).ConfigureAwait(false);
+            latencies.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             transitions += outcome.Transitions;
             var (kind, reason) = Describe(outcome);
             if (kind == "rejected")
@@ -225,6 +231,7 @@ public static class LocalRun
             InvocationsByFunction = new Dictionary<string, long>(stack.InvocationsByFunction, StringComparer.Ordinal),
             StateTransitions = transitions,
             Ticks = ticks,
+            ExecutionMilliseconds = latencies,
             DrillReport = options.ReplayName is { } replay ? await stack.Runtime.DrillReports.ListAsync(replay, ct).ConfigureAwait(false) : [],
         };
         if (options.StateDir is { } keep)
