@@ -38,6 +38,15 @@ public static class StormCommand
                 execution latency (event in -> deliveries done): p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms
                 per event: {summary.DynamoRequests / n:0.00} DynamoDB requests, {summary.LambdaInvocations / n:0.00} Lambda invocations, {summary.StateTransitions / n:0.00} state transitions (ticks: {summary.Ticks})
                 """)).ConfigureAwait(false);
+            var ops = summary.DynamoByOperation;
+            double Ops(params string[] names) => names.Sum(x => ops.GetValueOrDefault(x)) / n;
+            await output.WriteAsync(CostModel.Table(
+                summary.DynamoRequests / n,
+                Ops("GetItem", "BatchGetItem", "Query"),
+                Ops("PutItem", "UpdateItem"),
+                summary.LambdaInvocations / n,
+                summary.InvocationsByFunction.GetValueOrDefault("ops-deliver") / n,
+                summary.StateTransitions / n)).ConfigureAwait(false);
             return summary.ExecutionsFailed == 0 ? 0 : 1;
         });
         return command;

@@ -58,6 +58,9 @@ public sealed record RunSummary
 
     public long DynamoRequests { get; init; }
 
+    /// <summary>DynamoDB requests by operation (GetItem, PutItem, Query, …).</summary>
+    public Dictionary<string, long> DynamoByOperation { get; init; } = new(StringComparer.Ordinal);
+
     public long LambdaInvocations { get; init; }
 
     /// <summary>Invocations per function name (ops-decide, ops-deliver, ops-tick).</summary>
@@ -227,6 +230,7 @@ public static class LocalRun
             FailedDeliveriesParked = parked.Count(p => p.Queue == LocalStack.FailedDeliveryQueueUrl),
             ExecutionsFailed = failed,
             DynamoRequests = stack.DynamoCounter.Total,
+            DynamoByOperation = new Dictionary<string, long>(stack.DynamoCounter.ByOperation, StringComparer.Ordinal),
             LambdaInvocations = stack.LambdaInvocations,
             InvocationsByFunction = new Dictionary<string, long>(stack.InvocationsByFunction, StringComparer.Ordinal),
             StateTransitions = transitions,
