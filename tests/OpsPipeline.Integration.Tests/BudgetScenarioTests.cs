@@ -56,38 +56,31 @@ public class BudgetScenarioTests
     [Fact]
     public async Task BudgetCommand_WhenLocalStateHoldsAnIncident_ShouldReportBudgetConsumptionAndBurnRates()
     {
-        var state = Path.Combine(Path.GetTempPath(), "opsctl-budget-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            Directory.CreateDirectory(state);
-            var events = Path.Combine(state, "incident.jsonl");
-            await File.WriteAllLinesAsync(events,
-            [
-                StateChange("checkout-api-5xx", "ALARM", T0),
-                StateChange("checkout-api-5xx", "OK", T0.AddMinutes(30), previous: "ALARM"),
-            ]);
-            var run = await Opsctl("local", "--state", state, "--out", Path.Combine(state, "out.jsonl"), events);
-            Assert.True(run.Exit == 0, run.Err);
+        using var dir = new StateDirectory("budget");
+        var state = dir.Path;
+        var events = Path.Combine(state, "incident.jsonl");
+        await File.WriteAllLinesAsync(events,
+        [
+            StateChange("checkout-api-5xx", "ALARM", T0),
+            StateChange("checkout-api-5xx", "OK", T0.AddMinutes(30), previous: "ALARM"),
+        ]);
+        var run = await Opsctl("local", "--state", state, "--out", Path.Combine(state, "out.jsonl"), events);
+        Assert.True(run.Exit == 0, run.Err);
 
-            var (exit, json, err) = await Opsctl("budget", "--json", "--state", state, "--at", "2026-03-02T09:45:00Z");
-            var (_, text, _) = await Opsctl("budget", "--state", state, "--at", "2026-03-02T09:45:00Z");
+        var (exit, json, err) = await Opsctl("budget", "--json", "--state", state, "--at", "2026-03-02T09:45:00Z");
+        var (_, text, _) = await Opsctl("budget", "--state", state, "--at", "2026-03-02T09:45:00Z");
 
-            Assert.True(exit == 0, err);
-            using var doc = JsonDocument.Parse(json);
-            var slo = doc.RootElement;
-            Assert.Equal("checkout-availability", slo.GetProperty("slo").GetString());
-            Assert.Equal(43.2, slo.GetProperty("budgetMinutes").GetDouble(), 3);
-            Assert.Equal(30, slo.GetProperty("consumedMinutes").GetDouble(), 3);
-            Assert.Equal(69.44, slo.GetProperty("consumedPercent").GetDouble(), 2);
-            var fast = slo.GetProperty("burnRates").EnumerateArray().First();
-            Assert.Equal("1h/5m@14.4x", fast.GetProperty("alert").GetString());
-            Assert.Equal(500, fast.GetProperty("long").GetDouble(), 3); // 30 of the last 60 minutes / 0.001
-            Assert.Contains("remaining  13.2 min (30.6%)", text);
-            Assert.Contains("burn-down", text);
-        }
-        finally
-        {
-            Directory.Delete(state, recursive: true);
-        }
+        Assert.True(exit == 0, err);
+        using var doc = JsonDocument.Parse(json);
+        var slo = doc.RootElement;
+        Assert.Equal("checkout-availability", slo.GetProperty("slo").GetString());
+        Assert.Equal(43.2, slo.GetProperty("budgetMinutes").GetDouble(), 3);
+        Assert.Equal(30, slo.GetProperty("consumedMinutes").GetDouble(), 3);
+        Assert.Equal(69.44, slo.GetProperty("consumedPercent").GetDouble(), 2);
+        var fast = slo.GetProperty("burnRates").EnumerateArray().First();
+        Assert.Equal("1h/5m@14.4x", fast.GetProperty("alert").GetString());
+        Assert.Equal(500, fast.GetProperty("long").GetDouble(), 3); // 30 of the last 60 minutes / 0.001
+        Assert.Contains("remaining  13.2 min (30.6%)", text);
+        Assert.Contains("burn-down", text);
     }
 }

@@ -10,11 +10,11 @@ namespace OpsPipeline.Integration.Tests;
 [Trait("Category", "Integration")]
 public sealed class DlqRedriveTests : IDisposable
 {
-    private readonly string _state = Path.Combine(Path.GetTempPath(), "opsctl-redrive-" + Guid.NewGuid().ToString("N"));
+    private readonly StateDirectory _dir = new("redrive");
 
-    public DlqRedriveTests() => Directory.CreateDirectory(_state);
+    private string StateDir => _dir.Path;
 
-    public void Dispose() => Directory.Delete(_state, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     private static JsonObject Record(string id, string queue, string body, DateTimeOffset sent) => new()
     {
@@ -35,30 +35,30 @@ public sealed class DlqRedriveTests : IDisposable
             Record("m-1", "orders-dlq", "{\"orderId\":1}", T0),
             Record("m-2", "orders-dlq", "{\"orderId\":2}", T0.AddSeconds(5)),
             Record("m-3", "imports-dlq", big, T0.AddSeconds(9)));
-        var input = Path.Combine(_state, "dlq-records.json");
+        var input = Path.Combine(StateDir, "dlq-records.json");
         await File.WriteAllTextAsync(input, records.ToJsonString());
-        var alarm = Path.Combine(_state, "alarm.json");
+        var alarm = Path.Combine(StateDir, "alarm.json");
         await File.WriteAllTextAsync(alarm, StateChange("checkout-api-5xx", "ALARM", T0.AddMinutes(1)));
-        var run = await Opsctl("local", "--state", _state, "--out", Path.Combine(_state, "out.jsonl"), input, alarm);
+        var run = await Opsctl("local", "--state", StateDir, "--out", Path.Combine(StateDir, "out.jsonl"), input, alarm);
         Assert.True(run.Exit == 0, run.Err);
 
-        var (exit, output, err) = await Opsctl("dlq", "redrive", "--state", _state, Path.Combine(_state, "archive.jsonl"));
+        var (exit, output, err) = await Opsctl("dlq", "redrive", "--state", StateDir, Path.Combine(StateDir, "archive.jsonl"));
 
         Assert.True(exit == 0, err);
         Assert.Equal("dlq redrive: read 3, sent 3, failed 0; 1 other events skipped", output.Trim());
-        Assert.Equal(["{\"orderId\":1}", "{\"orderId\":2}"], LocalQueueSender.ReceiveAll(_state, "orders").Order(StringComparer.Ordinal));
-        Assert.Equal(big, Assert.Single(LocalQueueSender.ReceiveAll(_state, "imports")));
+        Assert.Equal(["{\"orderId\":1}", "{\"orderId\":2}"], LocalQueueSender.ReceiveAll(StateDir, "orders").Order(StringComparer.Ordinal));
+        Assert.Equal(big, Assert.Single(LocalQueueSender.ReceiveAll(StateDir, "imports")));
     }
 
     [Fact]
     public async Task Redrive_WhenALargeBodyIsNoLongerParked_ShouldCountItFailedWithTheReason()
     {
-        var archived = Path.Combine(_state, "archived.json");
+        var archived = Path.Combine(StateDir, "archived.json");
         var arrival = OpsPipeline.Core.Dlq.DlqEnricher.Enrich(OpsPipeline.Core.Dlq.DlqEnricher.ParseRecords(
             System.Text.Encoding.UTF8.GetBytes(new JsonArray(Record("m-9", "imports-dlq", new string('z', 100 * 1024), T0)).ToJsonString()))[0]).Arrival;
         await File.WriteAllTextAsync(archived, OpsPipeline.Core.Dlq.DlqEnricher.Envelope(arrival, T0));
 
-        var (exit, output, err) = await Opsctl("dlq", "redrive", "--state", _state, archived);
+        var (exit, output, err) = await Opsctl("dlq", "redrive", "--state", StateDir, archived);
 
         Assert.Equal(1, exit);
         Assert.Equal("dlq redrive: read 1, sent 0, failed 1; 0 other events skipped", output.Trim());

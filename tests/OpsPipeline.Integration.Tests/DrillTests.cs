@@ -56,41 +56,34 @@ public class DrillTests
     [Fact]
     public async Task DrillReport_WhenALocalReplayRanWithKeptState_ShouldListEveryEventAndWhatProductionWouldHaveSent()
     {
-        var state = Path.Combine(Path.GetTempPath(), "opsctl-drill-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            Directory.CreateDirectory(state);
-            var events = Path.Combine(state, "replay.jsonl");
-            await File.WriteAllLinesAsync(events,
-            [
-                StateChange("checkout-api-5xx", "ALARM", T0),
-                StateChange("checkout-api-5xx", "OK", T0.AddMinutes(9), previous: "ALARM"),
-                "{\"not\": \"an event\", \"replay-name\": \"x\"}",
-            ]);
-            var run = await Opsctl("local", "--replay-name", "game-day-1", "--state", state, "--out", Path.Combine(state, "out.jsonl"), events);
-            Assert.True(run.Exit == 0, run.Err);
-            Assert.Contains("drill game-day-1: 3 events replayed, 1 failed", run.Err);
+        using var dir = new StateDirectory("drill");
+        var state = dir.Path;
+        var events = Path.Combine(state, "replay.jsonl");
+        await File.WriteAllLinesAsync(events,
+        [
+            StateChange("checkout-api-5xx", "ALARM", T0),
+            StateChange("checkout-api-5xx", "OK", T0.AddMinutes(9), previous: "ALARM"),
+            "{\"not\": \"an event\", \"replay-name\": \"x\"}",
+        ]);
+        var run = await Opsctl("local", "--replay-name", "game-day-1", "--state", state, "--out", Path.Combine(state, "out.jsonl"), events);
+        Assert.True(run.Exit == 0, run.Err);
+        Assert.Contains("drill game-day-1: 3 events replayed, 1 failed", run.Err);
 
-            var (exit, json, _) = await Opsctl("drill", "report", "game-day-1", "--json", "--state", state);
+        var (exit, json, _) = await Opsctl("drill", "report", "game-day-1", "--json", "--state", state);
 
-            Assert.Equal(0, exit);
-            using var doc = JsonDocument.Parse(json);
-            var rows = doc.RootElement.EnumerateArray().ToList();
-            Assert.Equal(3, rows.Count);
-            Assert.Equal(["notify", "notify", "rejected"], rows.Select(r => r.GetProperty("decision").GetString()).Order(StringComparer.Ordinal));
-            var wouldSend = rows.Where(r => r.GetProperty("decision").GetString() == "notify")
-                .SelectMany(r => r.GetProperty("wouldSend").EnumerateArray())
-                .Select(d => (d.GetProperty("receiver").GetString(), d.GetProperty("action").GetString()))
-                .Order()
-                .ToList();
-            Assert.Equal([("oncall", "resolve"), ("oncall", "trigger")], wouldSend);
-            var deliveries = await File.ReadAllLinesAsync(Path.Combine(state, "out.jsonl"));
-            Assert.Equal(2, deliveries.Length);
-            Assert.All(deliveries, d => Assert.Contains("\"receiver\":\"drills\"", d));
-        }
-        finally
-        {
-            Directory.Delete(state, recursive: true);
-        }
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(json);
+        var rows = doc.RootElement.EnumerateArray().ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["notify", "notify", "rejected"], rows.Select(r => r.GetProperty("decision").GetString()).Order(StringComparer.Ordinal));
+        var wouldSend = rows.Where(r => r.GetProperty("decision").GetString() == "notify")
+            .SelectMany(r => r.GetProperty("wouldSend").EnumerateArray())
+            .Select(d => (d.GetProperty("receiver").GetString(), d.GetProperty("action").GetString()))
+            .Order()
+            .ToList();
+        Assert.Equal([("oncall", "resolve"), ("oncall", "trigger")], wouldSend);
+        var deliveries = await File.ReadAllLinesAsync(Path.Combine(state, "out.jsonl"));
+        Assert.Equal(2, deliveries.Length);
+        Assert.All(deliveries, d => Assert.Contains("\"receiver\":\"drills\"", d));
     }
 }

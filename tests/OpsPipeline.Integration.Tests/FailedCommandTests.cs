@@ -8,11 +8,11 @@ namespace OpsPipeline.Integration.Tests;
 [Trait("Category", "Integration")]
 public sealed class FailedCommandTests : IDisposable
 {
-    private readonly string _state = Path.Combine(Path.GetTempPath(), "opsctl-failed-" + Guid.NewGuid().ToString("N"));
+    private readonly StateDirectory _dir = new("failed");
 
-    public FailedCommandTests() => Directory.CreateDirectory(_state);
+    private string StateDir => _dir.Path;
 
-    public void Dispose() => Directory.Delete(_state, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public async Task FailedDeliveries_WhenTheReceiverRecovers_ShouldBeListedWithTheirReasonThenRedrivenOnce()
@@ -22,7 +22,7 @@ public sealed class FailedCommandTests : IDisposable
             Config = TestConfig.AlarmsOnly(),
             Inputs = [new("page", StateChange("checkout-api-5xx", "ALARM", T0)), new("chat", StateChange("orders-queue-age", "ALARM", T0.AddMinutes(1)))],
             Out = TextWriter.Null,
-            StateDir = _state,
+            StateDir = StateDir,
             Prepare = stack =>
             {
                 stack.Faults.Always("oncall", new ReceiverAnswer(503));
@@ -30,18 +30,18 @@ public sealed class FailedCommandTests : IDisposable
             },
         });
 
-        var (_, listed, _) = await Opsctl("failed", "list", "--state", _state);
+        var (_, listed, _) = await Opsctl("failed", "list", "--state", StateDir);
         Assert.Contains("2 failed deliveries", listed);
         Assert.Contains("TransientDeliveryException", listed);   // oncall: 503 after every retry
         Assert.Contains("PermanentDeliveryException", listed);   // team: 404 at once
         Assert.Contains("HTTP 503", listed);
 
-        var (exit, output, err) = await Opsctl("failed", "redrive", "--state", _state);
+        var (exit, output, err) = await Opsctl("failed", "redrive", "--state", StateDir);
 
         Assert.True(exit == 0, err);
         Assert.Contains("failed redrive: read 2, sent 2, failed 0", output);
         Assert.Contains("\"receiver\":\"oncall\"", output);
         Assert.Contains("\"receiver\":\"team\"", output);
-        Assert.Contains("0 failed deliveries", (await Opsctl("failed", "list", "--state", _state)).Out);
+        Assert.Contains("0 failed deliveries", (await Opsctl("failed", "list", "--state", StateDir)).Out);
     }
 }
