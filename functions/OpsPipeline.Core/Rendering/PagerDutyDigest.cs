@@ -55,14 +55,7 @@ internal static class PagerDutyDigest
     {
         w.WriteStartObject();
         w.WriteString("groupKey", digest.GroupKey);
-        w.WritePropertyName("groupLabels");
-        w.WriteStartObject();
-        foreach (var (key, value) in digest.GroupLabels)
-        {
-            w.WriteString(key, value);
-        }
-
-        w.WriteEndObject();
+        w.WriteStringMap("groupLabels", digest.GroupLabels);
         w.WriteNumber("count", digest.Count);
         w.WriteString("worstSeverity", digest.WorstSeverity);
         if (listAlerts)

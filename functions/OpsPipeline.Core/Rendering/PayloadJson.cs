@@ -29,6 +29,19 @@ internal static class PayloadJson
     /// <summary>A JSON string value (the SNS message is a string, not an object).</summary>
     public static JsonElement String(string value) => Write(w => w.WriteStringValue(value)).Element;
 
+    /// <summary>Writes <paramref name="name"/> as a JSON object of the given string pairs, in their order.</summary>
+    public static void WriteStringMap(this Utf8JsonWriter writer, string name, IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        writer.WritePropertyName(name);
+        writer.WriteStartObject();
+        foreach (var (key, value) in pairs)
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
+    }
+
     /// <summary>Writes <paramref name="value"/> only when it has content: absent beats empty for optional fields.</summary>
     public static void WriteIfPresent(this Utf8JsonWriter writer, string name, string? value)
     {

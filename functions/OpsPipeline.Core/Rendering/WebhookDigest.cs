@@ -22,14 +22,7 @@ internal static class WebhookDigest
             w.WriteString("dedupKey", dedupKey);
             w.WriteBoolean("drill", drill);
             w.WriteIfPresent("replayName", digest.ReplayName);
-            w.WritePropertyName("groupLabels");
-            w.WriteStartObject();
-            foreach (var (key, value) in digest.GroupLabels)
-            {
-                w.WriteString(key, value);
-            }
-
-            w.WriteEndObject();
+            w.WriteStringMap("groupLabels", digest.GroupLabels);
             w.WriteNumber("count", digest.Count);
             w.WriteNumber("firing", digest.Firing);
             w.WriteNumber("resolved", digest.Resolved);

@@ -58,24 +58,12 @@ public sealed class DrillReportStore(IAmazonDynamoDB dynamo, string tableName)
             },
         }, ct);
 
-    public async Task<IReadOnlyList<DrillReportRow>> ListAsync(string replayName, CancellationToken ct)
-    {
-        var rows = new List<DrillReportRow>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+    public async Task<IReadOnlyList<DrillReportRow>> ListAsync(string replayName, CancellationToken ct) =>
+        [.. (await dynamo.QueryAllAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = tableName,
-                KeyConditionExpression = "pk = :pk",
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = new() { S = "DRILLREPORT#" + replayName } },
-                ConsistentRead = true,
-                ExclusiveStartKey = start,
-            }, ct).ConfigureAwait(false);
-            rows.AddRange((page.Items ?? []).Select(i => JsonSerializer.Deserialize(i["row"].S, DrillJsonContext.Default.DrillReportRow)!));
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return rows;
-    }
+            TableName = tableName,
+            KeyConditionExpression = "pk = :pk",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = new() { S = "DRILLREPORT#" + replayName } },
+            ConsistentRead = true,
+        }, ct).ConfigureAwait(false)).Select(i => JsonSerializer.Deserialize(i["row"].S, DrillJsonContext.Default.DrillReportRow)!)];
 }

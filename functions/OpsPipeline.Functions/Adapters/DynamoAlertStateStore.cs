@@ -132,54 +132,30 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         return response.Item is { Count: > 0 } item ? SourcesFrom(item) : [];
     }
 
-    public async Task<IReadOnlyList<AlertState>> DueAsync(DateTimeOffset until, CancellationToken ct)
-    {
-        var states = new List<AlertState>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+    public async Task<IReadOnlyList<AlertState>> DueAsync(DateTimeOffset until, CancellationToken ct) =>
+        [.. (await dynamo.QueryAllAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
+            TableName = tableName,
+            IndexName = DueIndex,
+            KeyConditionExpression = "dueShard = :shard AND dueAt <= :until",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
             {
-                TableName = tableName,
-                IndexName = DueIndex,
-                KeyConditionExpression = "dueShard = :shard AND dueAt <= :until",
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-                {
-                    [":shard"] = new() { S = DueShard },
-                    [":until"] = new() { S = SortableTime(until) },
-                },
-                ExclusiveStartKey = start,
-            }, ct).ConfigureAwait(false);
-            states.AddRange((page.Items ?? []).Select(FromItem));
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return states;
-    }
+                [":shard"] = new() { S = DueShard },
+                [":until"] = new() { S = SortableTime(until) },
+            },
+        }, ct).ConfigureAwait(false)).Select(FromItem)];
 
-    public async Task<IReadOnlyList<AlertState>> AllAsync(CancellationToken ct)
-    {
-        var states = new List<AlertState>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+    public async Task<IReadOnlyList<AlertState>> AllAsync(CancellationToken ct) =>
+        [.. (await dynamo.ScanAllAsync(new ScanRequest
         {
-            var page = await dynamo.ScanAsync(new ScanRequest
+            TableName = tableName,
+            FilterExpression = "sk = :state AND begins_with(pk, :prefix)",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
             {
-                TableName = tableName,
-                FilterExpression = "sk = :state AND begins_with(pk, :prefix)",
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-                {
-                    [":state"] = new() { S = StateSortKey },
-                    [":prefix"] = new() { S = PartitionKey(string.Empty) },
-                },
-                ExclusiveStartKey = start,
-            }, ct).ConfigureAwait(false);
-            states.AddRange((page.Items ?? []).Select(FromItem));
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return states;
-    }
+                [":state"] = new() { S = StateSortKey },
+                [":prefix"] = new() { S = PartitionKey(string.Empty) },
+            },
+        }, ct).ConfigureAwait(false)).Select(FromItem)];
 
     private Dictionary<string, AttributeValue> KeyOf(string alertKey) => new()
     {

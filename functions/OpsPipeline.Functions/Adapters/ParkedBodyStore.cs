@@ -34,14 +34,14 @@ public sealed class ParkedBodyStore(IAmazonDynamoDB dynamo, string tableName, Ti
     /// <summary>The body reassembled, or null if it is not (or no longer) parked.</summary>
     public async Task<byte[]?> GetAsync(string sha256, CancellationToken ct)
     {
-        var response = await dynamo.QueryAsync(new QueryRequest
+        // A body near the 1 MiB SQS limit, with item overhead, can exceed one 1 MB Query page.
+        var items = (await dynamo.QueryAllAsync(new QueryRequest
         {
             TableName = tableName,
             KeyConditionExpression = "pk = :pk",
             ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = new() { S = "DLQBODY#" + sha256 } },
             ConsistentRead = true,
-        }, ct).ConfigureAwait(false);
-        var items = (response.Items ?? []).OrderBy(i => i["sk"].S, StringComparer.Ordinal).ToList();
+        }, ct).ConfigureAwait(false)).OrderBy(i => i["sk"].S, StringComparer.Ordinal).ToList();
         if (items.Count == 0 || items.Count != int.Parse(items[0]["chunks"].N, CultureInfo.InvariantCulture))
         {
             return null;

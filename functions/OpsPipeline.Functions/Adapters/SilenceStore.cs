@@ -22,26 +22,14 @@ public sealed class DynamoSilenceStore(IAmazonDynamoDB dynamo, string tableName)
     /// <summary>Expired silences stay readable this long (for "who silenced what") before TTL may remove them.</summary>
     public static readonly TimeSpan KeepAfterEnd = TimeSpan.FromDays(7);
 
-    public async Task<IReadOnlyList<Silence>> ListAsync(CancellationToken ct)
-    {
-        var silences = new List<Silence>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+    public async Task<IReadOnlyList<Silence>> ListAsync(CancellationToken ct) =>
+        [.. (await dynamo.QueryAllAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = tableName,
-                KeyConditionExpression = "pk = :pk",
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = new() { S = "SILENCE" } },
-                ConsistentRead = true,
-                ExclusiveStartKey = start,
-            }, ct).ConfigureAwait(false);
-            silences.AddRange((page.Items ?? []).Select(FromItem));
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return silences;
-    }
+            TableName = tableName,
+            KeyConditionExpression = "pk = :pk",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = new() { S = "SILENCE" } },
+            ConsistentRead = true,
+        }, ct).ConfigureAwait(false)).Select(FromItem)];
 
     public Task PutAsync(Silence silence, CancellationToken ct) =>
         dynamo.PutItemAsync(new PutItemRequest { TableName = tableName, Item = ToItem(silence) }, ct);
