@@ -14,14 +14,18 @@ public sealed class LocalState : IAsyncDisposable
     private readonly Process _node;
     private readonly FileStream _lock;
 
-    private LocalState(Process node, FileStream stateLock, IAmazonDynamoDB dynamo)
+    private LocalState(Process node, FileStream stateLock, IAmazonDynamoDB dynamo, string endpoint)
     {
         _node = node;
         _lock = stateLock;
         Dynamo = dynamo;
+        Endpoint = endpoint;
     }
 
     public IAmazonDynamoDB Dynamo { get; }
+
+    /// <summary>The local DynamoDB's URL, for processes of our own (AWS_ENDPOINT_URL_DYNAMODB).</summary>
+    public string Endpoint { get; }
 
     /// <summary>Takes the state directory's lock (created if missing); null directory: no lock needed.</summary>
     public static FileStream? Lock(string? stateDir)
@@ -64,13 +68,14 @@ public sealed class LocalState : IAsyncDisposable
             var line = await node.StandardOutput.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("the local stack exited before it was ready: " + await node.StandardError.ReadToEndAsync(ct).ConfigureAwait(false));
             using var ready = JsonDocument.Parse(line);
+            var endpoint = ready.RootElement.GetProperty("dynamodbEndpoint").GetString()!;
             var dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig
             {
-                ServiceURL = ready.RootElement.GetProperty("dynamodbEndpoint").GetString(),
+                ServiceURL = endpoint,
                 AuthenticationRegion = "us-east-1",
             });
             await LocalStack.CreateTableAsync(dynamo, ct).ConfigureAwait(false);
-            return new LocalState(node, stateLock, dynamo);
+            return new LocalState(node, stateLock, dynamo, endpoint);
         }
         catch
         {

@@ -1,0 +1,34 @@
+using OpsCtl;
+
+namespace OpsPipeline.Integration.Tests;
+
+/// <summary>The arithmetic and report behind `opsctl coldstart` (the runs themselves are a benchmark, not a test).</summary>
+public class ColdStartTests
+{
+    [Theory]
+    [InlineData(new[] { 5.0 }, 5.0)]
+    [InlineData(new[] { 9.0, 1.0, 5.0 }, 5.0)]
+    [InlineData(new[] { 4.0, 1.0, 3.0, 2.0 }, 2.5)]
+    public void Median_WhenGivenRunsInAnyOrder_ShouldBeTheMiddleValue(double[] values, double expected)
+    {
+        Assert.Equal(expected, ColdStartCommand.Median(values));
+    }
+
+    [Fact]
+    public void Report_WhenTwoVariantsRan_ShouldPrintEachVariantsMedianMinMaxAndThePackageSizes()
+    {
+        var results = new Dictionary<string, List<ColdStartCommand.ProbeRun>>
+        {
+            ["JIT"] = [new(600, 150, 400), new(500, 140, 300), new(700, 160, 500)],
+            ["ReadyToRun"] = [new(300, 80, 200), new(280, 70, 190), new(320, 90, 210)],
+        };
+
+        var report = ColdStartCommand.Report("event.json", 3, "linux-x64", results, [30, 40, 35], [("JIT", 2 * 1048576, 5 * 1048576), ("ReadyToRun", 4 * 1048576, 13 * 1048576)]);
+
+        var lines = report.Split('\n');
+        Assert.Equal(["JIT", "600.0", "500.0", "700.0", "150.0", "400.0"], lines.Single(l => l.StartsWith("  JIT ", StringComparison.Ordinal) && !l.Contains("zip", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["ReadyToRun", "300.0", "280.0", "320.0", "80.0", "200.0"], lines.Single(l => l.StartsWith("  ReadyToRun  ", StringComparison.Ordinal) && !l.Contains("zip", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("  floor (runtime start, no event): median 35.0 ms", report, StringComparison.Ordinal);
+        Assert.Contains("  ReadyToRun    zip 4.0 MiB, unzipped 13.0 MiB", report, StringComparison.Ordinal);
+    }
+}
