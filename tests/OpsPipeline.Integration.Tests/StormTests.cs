@@ -18,4 +18,23 @@ public class StormTests
         Assert.Equal(first.Count - 250, parsed.Count - parsed.Select(p => p.Id).Distinct().Count());
         Assert.Equal(50, parsed.Select(p => p.Resources[0]).Distinct().Count());
     }
+
+    [Fact]
+    public async Task DynamoUnits_WhenAnAlarmIsDecidedTwice_ShouldCountWhatTheLocalDynamoDbReportedPerRequest()
+    {
+        var alarm = AlarmEvents.StateChange("checkout-api-5xx", "ALARM", AlarmEvents.T0, id: "evt-units");
+
+        var (summary, outbound, _, err) = await TestConfig.RunAsync([alarm, alarm], TestConfig.AlarmsOnly());
+
+        Assert.True(summary.ExecutionsFailed == 0, err);
+        Assert.Single(outbound); // the SDK read every rewritten answer correctly: one trigger, one duplicate
+        var ops = summary.DynamoByOperation;
+        var puts = ops.GetValueOrDefault("PutItem");
+        Assert.Equal(1, puts);
+        var (read, write, _) = summary.DynamoUnits;
+
+        // Every read and every write costs at least one unit, and an alert item is more than 1 KB but not 4.
+        Assert.InRange(read, ops.GetValueOrDefault("GetItem") + ops.GetValueOrDefault("BatchGetItem") + ops.GetValueOrDefault("Query"), double.MaxValue);
+        Assert.InRange(write, 2, 3);
+    }
 }

@@ -38,12 +38,12 @@ public static class StormCommand
                 execution latency (event in -> deliveries done): p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms
                 per event: {summary.DynamoRequests / n:0.00} DynamoDB requests, {summary.LambdaInvocations / n:0.00} Lambda invocations, {summary.StateTransitions / n:0.00} state transitions (ticks: {summary.Ticks})
                 """)).ConfigureAwait(false);
-            var ops = summary.DynamoByOperation;
-            double Ops(params string[] names) => names.Sum(x => ops.GetValueOrDefault(x)) / n;
+            var units = summary.DynamoUnits;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"DynamoDB capacity per event: {units.Read / n:0.00} read units, {units.Write / n:0.00} write units on the table, {units.IndexWrite / n:0.00} on the due index")).ConfigureAwait(false);
             await output.WriteAsync(CostModel.Table(
                 summary.DynamoRequests / n,
-                Ops("GetItem", "BatchGetItem", "Query"),
-                Ops("PutItem", "UpdateItem"),
+                units.Read / n,
+                (units.Write + units.IndexWrite) / n,
                 summary.LambdaInvocations / n,
                 summary.InvocationsByFunction.GetValueOrDefault("ops-deliver") / n,
                 summary.StateTransitions / n)).ConfigureAwait(false);

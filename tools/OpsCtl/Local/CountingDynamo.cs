@@ -1,19 +1,54 @@
+using System.Text.Json.Nodes;
 using Amazon.Runtime;
 
 namespace OpsCtl.Local;
 
-/// <summary>Counts DynamoDB requests by operation (X-Amz-Target), so requests per event are measured, not estimated.</summary>
+/// <summary>
+/// Counts DynamoDB requests by operation (X-Amz-Target), and the capacity units the local DynamoDB reports for them
+/// (it sizes items by DynamoDB's rules), so requests and units per event are measured, not estimated.
+/// </summary>
 public sealed class CountingDynamoHandler
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private long _readMilliUnits;
+    private long _writeMilliUnits;
+    private long _indexWriteMilliUnits;
 
     public long Total => _counts.Values.Sum();
 
     public IReadOnlyDictionary<string, long> ByOperation => new Dictionary<string, long>(_counts);
 
+    /// <summary>Read capacity units consumed (consistent reads: one per 4 KB of item).</summary>
+    public double ReadUnits => Interlocked.Read(ref _readMilliUnits) / 1000.0;
+
+    /// <summary>Write capacity units consumed on the table (one per 1 KB of item).</summary>
+    public double WriteUnits => Interlocked.Read(ref _writeMilliUnits) / 1000.0;
+
+    /// <summary>
+    /// Write units of the "due" index, which the local DynamoDB does not report: a put whose new or old item has
+    /// the due attributes writes or deletes its index copy (ALL projection: the same size as the table write).
+    /// </summary>
+    public double IndexWriteUnits => Interlocked.Read(ref _indexWriteMilliUnits) / 1000.0;
+
     internal void Count(string operation) => _counts.AddOrUpdate(operation, 1, (_, n) => n + 1);
 
-    public void Reset() => _counts.Clear();
+    internal void AddUnits(bool read, double units, bool indexed)
+    {
+        var milli = (long)Math.Round(units * 1000);
+        Interlocked.Add(ref read ? ref _readMilliUnits : ref _writeMilliUnits, milli);
+        if (indexed)
+        {
+            Interlocked.Add(ref _indexWriteMilliUnits, milli);
+        }
+    }
+
+    public void Reset()
+    {
+        _counts.Clear();
+        Interlocked.Exchange(ref _readMilliUnits, 0);
+        Interlocked.Exchange(ref _writeMilliUnits, 0);
+        Interlocked.Exchange(ref _indexWriteMilliUnits, 0);
+    }
 }
 
 /// <summary>Gives the AWS SDK an HttpClient whose handler counts each request.</summary>
@@ -29,7 +64,10 @@ internal sealed class CountingHttpClientFactory(CountingDynamoHandler counter, d
     /// <summary>Counts each request; with a throttle rate, answers that share as DynamoDB does when throttling (fault injection).</summary>
     private sealed class Handler(CountingDynamoHandler counter, double throttleRate, Random random) : DelegatingHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        private static readonly HashSet<string> Reads = new(StringComparer.Ordinal) { "GetItem", "BatchGetItem", "Query", "Scan" };
+        private static readonly HashSet<string> Writes = new(StringComparer.Ordinal) { "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem" };
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var target = request.Headers.TryGetValues("X-Amz-Target", out var v) ? v.First() : "unknown";
             var operation = target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..];
@@ -43,13 +81,57 @@ internal sealed class CountingHttpClientFactory(CountingDynamoHandler counter, d
             if (throttle)
             {
                 counter.Count("Throttled");
-                return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest)
+                return new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest)
                 {
                     Content = new StringContent("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\",\"message\":\"injected throttle\"}", System.Text.Encoding.UTF8, "application/x-amz-json-1.0"),
-                });
+                };
             }
 
-            return base.SendAsync(request, cancellationToken);
+            var read = Reads.Contains(operation);
+            if (!read && !Writes.Contains(operation) || request.Content is null)
+            {
+                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Ask for the consumed capacity (the local DynamoDB checks no signatures, so the body may change).
+            var body = JsonNode.Parse(await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false))!.AsObject();
+            body["ReturnConsumedCapacity"] ??= "TOTAL";
+            var putsItem = operation == "PutItem" && body["ReturnValues"] is null;
+            if (putsItem)
+            {
+                body["ReturnValues"] = "ALL_OLD"; // to see whether the item left the index
+            }
+
+            var indexed = body["Item"]?["dueShard"] is not null;
+            var contentType = request.Content.Headers.ContentType;
+            request.Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()));
+            request.Content.Headers.ContentType = contentType;
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                var answer = JsonNode.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+                indexed |= putsItem && answer?["Attributes"]?["dueShard"] is not null;
+                if (putsItem && answer is JsonObject withOld && withOld.Remove("Attributes"))
+                {
+                    // The caller did not ask for the old item: answer exactly what it asked for.
+                    var contentHeaders = response.Content.Headers.ContentType;
+                    response.Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(withOld.ToJsonString()));
+                    response.Content.Headers.ContentType = contentHeaders;
+                    response.Headers.Remove("x-amz-crc32"); // the checksum was of the longer body
+                }
+
+                var consumed = answer?["ConsumedCapacity"];
+                var units = consumed switch
+                {
+                    JsonArray tables => tables.Sum(t => (double?)t?["CapacityUnits"] ?? 0),
+                    JsonObject one => (double?)one["CapacityUnits"] ?? 0,
+                    _ => 0,
+                };
+                counter.AddUnits(read, units, indexed);
+            }
+
+            return response;
         }
     }
 }

@@ -61,6 +61,9 @@ public sealed record RunSummary
     /// <summary>DynamoDB requests by operation (GetItem, PutItem, Query, …).</summary>
     public Dictionary<string, long> DynamoByOperation { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Capacity units the local DynamoDB reported: reads, table writes, and due-index writes (see <see cref="CountingDynamoHandler"/>).</summary>
+    public (double Read, double Write, double IndexWrite) DynamoUnits { get; init; }
+
     public long LambdaInvocations { get; init; }
 
     /// <summary>Invocations per function name (ops-decide, ops-deliver, ops-tick).</summary>
@@ -231,6 +234,7 @@ public static class LocalRun
             ExecutionsFailed = failed,
             DynamoRequests = stack.DynamoCounter.Total,
             DynamoByOperation = new Dictionary<string, long>(stack.DynamoCounter.ByOperation, StringComparer.Ordinal),
+            DynamoUnits = (stack.DynamoCounter.ReadUnits, stack.DynamoCounter.WriteUnits, stack.DynamoCounter.IndexWriteUnits),
             LambdaInvocations = stack.LambdaInvocations,
             InvocationsByFunction = new Dictionary<string, long>(stack.InvocationsByFunction, StringComparer.Ordinal),
             StateTransitions = transitions,
