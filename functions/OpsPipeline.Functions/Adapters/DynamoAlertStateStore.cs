@@ -132,8 +132,12 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         return response.Item is { Count: > 0 } item ? SourcesFrom(item) : [];
     }
 
-    public async Task<IReadOnlyList<AlertState>> DueAsync(DateTimeOffset until, CancellationToken ct) =>
-        [.. (await dynamo.QueryAllAsync(new QueryRequest
+    public async Task<IReadOnlyList<AlertState>> DueAsync(DateTimeOffset until, CancellationToken ct)
+    {
+        // The index holds keys only (a write to a due alert then costs the index one unit, not the item's
+        // size again); the items themselves are read consistently, so an index entry that lags a write that
+        // just moved or cleared dueAt is seen for what it is and skipped.
+        var keys = await dynamo.QueryAllAsync(new QueryRequest
         {
             TableName = tableName,
             IndexName = DueIndex,
@@ -143,7 +147,11 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
                 [":shard"] = new() { S = DueShard },
                 [":until"] = new() { S = SortableTime(until) },
             },
-        }, ct).ConfigureAwait(false)).Select(FromItem)];
+            ProjectionExpression = "pk, sk",
+        }, ct).ConfigureAwait(false);
+        var items = await dynamo.BatchGetAllAsync(tableName, keys, ct).ConfigureAwait(false);
+        return [.. items.Select(FromItem).Where(s => s.DueAt is { } due && due <= until).OrderBy(s => s.DueAt)];
+    }
 
     public async Task<IReadOnlyList<AlertState>> AllAsync(CancellationToken ct) =>
         [.. (await dynamo.ScanAllAsync(new ScanRequest

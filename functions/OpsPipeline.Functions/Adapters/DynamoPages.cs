@@ -31,4 +31,34 @@ internal static class DynamoPages
         while (request.ExclusiveStartKey is not null);
         return items;
     }
+
+    /// <summary>Batch size limit of BatchGetItem.</summary>
+    private const int BatchGetLimit = 100;
+
+    /// <summary>Consistent reads of the given keys, 100 per BatchGetItem, unprocessed keys retried (throttling) a few times.</summary>
+    public static async Task<List<Dictionary<string, AttributeValue>>> BatchGetAllAsync(this IAmazonDynamoDB dynamo, string tableName, IReadOnlyList<Dictionary<string, AttributeValue>> keys, CancellationToken ct)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>(keys.Count);
+        foreach (var chunk in keys.Chunk(BatchGetLimit))
+        {
+            var pending = new Dictionary<string, KeysAndAttributes> { [tableName] = new() { Keys = [.. chunk], ConsistentRead = true } };
+            for (var attempt = 1; pending.Count > 0; attempt++)
+            {
+                if (attempt > 5)
+                {
+                    throw new StateConflictException($"{tableName}: reads still throttled after 5 attempts (unprocessed keys)");
+                }
+
+                var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = pending }, ct).ConfigureAwait(false);
+                items.AddRange(response.Responses?.GetValueOrDefault(tableName) ?? []);
+                pending = response.UnprocessedKeys is { Count: > 0 } left ? left : [];
+                if (pending.Count > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), ct).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return items;
+    }
 }

@@ -25,21 +25,56 @@ public sealed class CountingDynamoHandler
     public double WriteUnits => Interlocked.Read(ref _writeMilliUnits) / 1000.0;
 
     /// <summary>
-    /// Write units of the "due" index, which the local DynamoDB does not report: a put whose new or old item has
-    /// the due attributes writes or deletes its index copy (ALL projection: the same size as the table write).
+    /// Write units of the "due" index, which the local DynamoDB does not report, by DynamoDB's rules: a put that
+    /// adds an item to the index writes its projection, one that removes it deletes it, one that changes the
+    /// index key does both, and one that leaves the key alone rewrites it (units: projected size per 1 KB).
     /// </summary>
     public double IndexWriteUnits => Interlocked.Read(ref _indexWriteMilliUnits) / 1000.0;
 
+    /// <summary>The due index's key attributes, and what it projects besides the table's keys (KEYS_ONLY: nothing).</summary>
+    public static readonly string[] IndexKeys = ["dueShard", "dueAt"];
+
+    private static readonly string[] ProjectedAttributes = ["pk", "sk", "dueShard", "dueAt"];
+
+    /// <summary>Whether the index projects whole items (ALL) rather than keys only (<see cref="LocalStack.DueProjection"/>).</summary>
+    private static bool ProjectsAll => LocalStack.DueProjection == Amazon.DynamoDBv2.ProjectionType.ALL;
+
     internal void Count(string operation) => _counts.AddOrUpdate(operation, 1, (_, n) => n + 1);
 
-    internal void AddUnits(bool read, double units, bool indexed)
+    internal void AddUnits(bool read, double units) =>
+        Interlocked.Add(ref read ? ref _readMilliUnits : ref _writeMilliUnits, (long)Math.Round(units * 1000));
+
+    /// <summary>Index write units for one put, from the old and the new item (DynamoDB JSON).</summary>
+    internal void AddIndexWrite(JsonNode? oldItem, JsonNode? newItem)
     {
-        var milli = (long)Math.Round(units * 1000);
-        Interlocked.Add(ref read ? ref _readMilliUnits : ref _writeMilliUnits, milli);
-        if (indexed)
+        static bool InIndex(JsonNode? item) => item?["dueShard"] is not null && item["dueAt"] is not null;
+        int Units(JsonNode item) => Math.Max(1, (int)Math.Ceiling(
+            (ProjectsAll ? item.AsObject().Select(a => a.Key) : ProjectedAttributes).Sum(a => item[a] is { } v ? System.Text.Encoding.UTF8.GetByteCount(a) + ValueSize(v) : 0) / 1024.0));
+        var units = (InIndex(oldItem), InIndex(newItem)) switch
         {
-            Interlocked.Add(ref _indexWriteMilliUnits, milli);
-        }
+            (false, true) => Units(newItem!),
+            (true, false) => Units(oldItem!),
+            (true, true) when IndexKeys.All(k => oldItem![k]!.ToJsonString() == newItem![k]!.ToJsonString()) => Units(newItem!),
+            (true, true) => Units(oldItem!) + Units(newItem!),
+            _ => 0,
+        };
+        Interlocked.Add(ref _indexWriteMilliUnits, units * 1000L);
+    }
+
+    /// <summary>Size of one attribute value by DynamoDB's rules (strings and binaries by bytes, numbers roughly by digits).</summary>
+    private static int ValueSize(JsonNode value)
+    {
+        var (type, v) = value.AsObject().First();
+        return type switch
+        {
+            "S" => System.Text.Encoding.UTF8.GetByteCount((string)v!),
+            "N" => (((string)v!).Length / 2) + 1,
+            "B" => Convert.FromBase64String((string)v!).Length,
+            "BOOL" or "NULL" => 1,
+            "L" => 3 + v!.AsArray().Sum(e => 1 + ValueSize(e!)),
+            "M" => 3 + v!.AsObject().Sum(e => 1 + System.Text.Encoding.UTF8.GetByteCount(e.Key) + ValueSize(e.Value!)),
+            _ => 0,
+        };
     }
 
     public void Reset()
@@ -99,10 +134,10 @@ internal sealed class CountingHttpClientFactory(CountingDynamoHandler counter, d
             var putsItem = operation == "PutItem" && body["ReturnValues"] is null;
             if (putsItem)
             {
-                body["ReturnValues"] = "ALL_OLD"; // to see whether the item left the index
+                body["ReturnValues"] = "ALL_OLD"; // to see what the put did to the index
             }
 
-            var indexed = body["Item"]?["dueShard"] is not null;
+            var newItem = body["Item"]?.DeepClone();
             var contentType = request.Content.Headers.ContentType;
             request.Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()));
             request.Content.Headers.ContentType = contentType;
@@ -111,7 +146,11 @@ internal sealed class CountingHttpClientFactory(CountingDynamoHandler counter, d
             {
                 await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
                 var answer = JsonNode.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
-                indexed |= putsItem && answer?["Attributes"]?["dueShard"] is not null;
+                if (putsItem)
+                {
+                    counter.AddIndexWrite(answer?["Attributes"], newItem);
+                }
+
                 if (putsItem && answer is JsonObject withOld && withOld.Remove("Attributes"))
                 {
                     // The caller did not ask for the old item: answer exactly what it asked for.
@@ -128,7 +167,7 @@ internal sealed class CountingHttpClientFactory(CountingDynamoHandler counter, d
                     JsonObject one => (double?)one["CapacityUnits"] ?? 0,
                     _ => 0,
                 };
-                counter.AddUnits(read, units, indexed);
+                counter.AddUnits(read, units);
             }
 
             return response;

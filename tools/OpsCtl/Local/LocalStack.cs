@@ -291,6 +291,9 @@ public sealed class LocalStack : IAsyncDisposable
     public static string LocalRoutingKey(string receiver) => "local-routing-key-" + receiver;
 
     /// <summary>The table as template.yaml declares it (pk/sk strings, on-demand).</summary>
+    /// <summary>The due index's projection, as template.yaml declares it.</summary>
+    public static readonly ProjectionType DueProjection = ProjectionType.KEYS_ONLY;
+
     public static async Task CreateTableAsync(IAmazonDynamoDB dynamo, CancellationToken ct)
     {
         var existing = await dynamo.ListTablesAsync(new ListTablesRequest(), ct).ConfigureAwait(false);
@@ -311,7 +314,7 @@ public sealed class LocalStack : IAsyncDisposable
                 {
                     IndexName = DynamoAlertStateStore.DueIndex,
                     KeySchema = [new("dueShard", KeyType.HASH), new("dueAt", KeyType.RANGE)],
-                    Projection = new Projection { ProjectionType = ProjectionType.ALL },
+                    Projection = new Projection { ProjectionType = DueProjection },
                 },
             ],
         }, ct).ConfigureAwait(false);
