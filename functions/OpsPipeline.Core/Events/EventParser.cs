@@ -8,8 +8,9 @@ namespace OpsPipeline.Core.Events;
 
 /// <summary>
 /// Recognises an incoming EventBridge event and returns it typed, or throws <see cref="InvalidEventException"/>
-/// naming the field that is wrong. Two passes over the bytes: a reader scan (syntax, depth, root object,
-/// source and detail-type) and a source-generated bind to the detail type the scan picked.
+/// naming the field that is wrong. A reader scan finds source and detail-type (EventBridge writes them near the
+/// start, so it stops there), then a source-generated bind to the detail type they name reads the whole event.
+/// Only when that bind fails does the scan run over everything, for its clearer messages (depth, duplicates).
 /// </summary>
 public static class EventParser
 {
@@ -34,7 +35,7 @@ public static class EventParser
             utf8Json = utf8Json[3..];
         }
 
-        var (source, detailType) = Scan(utf8Json);
+        var (source, detailType) = Scan(utf8Json, stopWhenFound: true);
         if (source is null)
         {
             throw InvalidEventException.Missing("source");
@@ -95,7 +96,7 @@ public static class EventParser
         }
         catch (JsonException ex)
         {
-            throw JsonErrorPath.ToInvalidEvent(ex, typeInfo, utf8Json);
+            throw BindError(ex, typeInfo, utf8Json);
         }
 
         var detail = wire!.Detail ?? throw InvalidEventException.Missing("detail");
@@ -116,7 +117,17 @@ public static class EventParser
     private static InvalidEventException TooLarge(int bytes) =>
         new(Root, $"{Root}: event is {bytes} bytes, larger than the {MaxEventBytes}-byte (256 KiB) EventBridge limit");
 
-    private static (string? Source, string? DetailType) Scan(ReadOnlySpan<byte> utf8Json)
+    /// <summary>
+    /// The bind failed: a whole-document scan names syntax, depth and duplicated-key problems the way the first
+    /// (early-stopping) scan would have; anything else is a field of the wrong type, named by its path.
+    /// </summary>
+    private static InvalidEventException BindError(JsonException ex, System.Text.Json.Serialization.Metadata.JsonTypeInfo typeInfo, ReadOnlySpan<byte> utf8Json)
+    {
+        Scan(utf8Json, stopWhenFound: false);
+        return JsonErrorPath.ToInvalidEvent(ex, typeInfo, utf8Json);
+    }
+
+    private static (string? Source, string? DetailType) Scan(ReadOnlySpan<byte> utf8Json, bool stopWhenFound)
     {
         // One more than MaxDepth so that our own check, with a clearer message, trips first.
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth + 1 });
@@ -143,6 +154,11 @@ public static class EventParser
                         else if (reader.ValueTextEquals("detail-type"u8))
                         {
                             detailType = detailType is null ? ReadTopLevelString(ref reader, "detail-type") : throw InvalidEventException.For("detail-type", "duplicated key");
+                        }
+
+                        if (stopWhenFound && source is not null && detailType is not null)
+                        {
+                            return (source, detailType);
                         }
 
                         break;
@@ -180,7 +196,7 @@ public static class EventParser
         }
         catch (JsonException ex)
         {
-            throw JsonErrorPath.ToInvalidEvent(ex, typeInfo, utf8Json);
+            throw BindError(ex, typeInfo, utf8Json);
         }
 
         // Scan proved the root is an object, so wire is not null.

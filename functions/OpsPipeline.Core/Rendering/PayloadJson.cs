@@ -17,14 +17,52 @@ internal static class PayloadJson
     /// <summary>The written JSON and its size in UTF-8 bytes (what the channel's byte limits measure).</summary>
     public static (JsonElement Element, int Bytes) Write(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        if (t_inUse)
         {
-            write(writer);
+            // Called from inside another payload's writer: that one owns the thread's buffer.
+            var own = new ArrayBufferWriter<byte>(1024);
+            using (var ownWriter = new Utf8JsonWriter(own, WriterOptions))
+            {
+                write(ownWriter);
+            }
+
+            return (JsonElement.Parse(own.WrittenSpan), own.WrittenCount);
         }
 
-        return (JsonElement.Parse(buffer.WrittenSpan), buffer.WrittenCount);
+        // One buffer and writer per thread, reused: the element below copies what it needs.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        t_inUse = true;
+        try
+        {
+            write(writer);
+            writer.Flush();
+            return (JsonElement.Parse(buffer.WrittenSpan), buffer.WrittenCount);
+        }
+        finally
+        {
+            t_inUse = false;
+            writer.Reset(buffer);
+            if (buffer.Capacity > MaxKeptBuffer)
+            {
+                t_buffer = null; // one very large payload: do not keep its buffer for the thread's life
+                t_writer = null;
+            }
+        }
     }
+
+    private const int MaxKeptBuffer = 256 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    [ThreadStatic]
+    private static bool t_inUse;
 
     /// <summary>A JSON string value (the SNS message is a string, not an object).</summary>
     public static JsonElement String(string value) => Write(w => w.WriteStringValue(value)).Element;
