@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
@@ -43,11 +44,51 @@ public static class AlertCloudEvent
     public static Uri SourceOf(string account, string region) =>
         new($"/ops-pipeline/{Uri.EscapeDataString(account)}/{Uri.EscapeDataString(region)}", UriKind.Relative);
 
-    /// <summary>Structured-mode JSON bytes (<see cref="MediaType"/>).</summary>
-    public static ReadOnlyMemory<byte> ToJsonBytes(Alert alert) =>
-        Formatter.EncodeStructuredModeMessage(ToCloudEvent(alert), out _);
+    /// <summary>Structured-mode JSON bytes (<see cref="MediaType"/>), the same bytes the SDK's formatter writes.</summary>
+    public static ReadOnlyMemory<byte> ToJsonBytes(Alert alert)
+    {
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        Write(alert, buffer);
+        return buffer.WrittenMemory;
+    }
 
-    public static string ToJsonString(Alert alert) => Encoding.UTF8.GetString(ToJsonBytes(alert).Span);
+    /// <summary>
+    /// Decide writes one of these per event it applies: written straight to UTF-8 with the generated Alert
+    /// serializer, in the formatter's attribute order, with no CloudEvent object, formatter or copy in between.
+    /// </summary>
+    public static string ToJsonString(Alert alert)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        Write(alert, buffer);
+        var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > 64 * 1024)
+        {
+            t_buffer = null;
+        }
+
+        return json;
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    private static void Write(Alert alert, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        using var writer = new Utf8JsonWriter(output);
+        writer.WriteStartObject();
+        writer.WriteString("specversion", "1.0");
+        writer.WriteString("type", EventType);
+        writer.WriteString("source", SourceOf(alert.Account, alert.Region).OriginalString);
+        writer.WriteString("id", alert.EventId);
+        writer.WriteString("time", CloudEventsSpecVersion.V1_0.TimeAttribute.Format(alert.EventTime));
+        writer.WriteString("subject", alert.Key);
+        writer.WriteString("datacontenttype", MediaTypeNames.Application.Json);
+        writer.WritePropertyName("data");
+        JsonSerializer.Serialize(writer, alert, AlertJsonContext.Default.Alert);
+        writer.WriteEndObject();
+    }
 
     /// <summary>Reads an alert CloudEvent back; throws <see cref="InvalidEventException"/> when it is not one.</summary>
     public static Alert FromJson(ReadOnlyMemory<byte> utf8Json)

@@ -51,6 +51,20 @@ public sealed class AlertCloudEventTests
         Assert.Equal(AlertCloudEvent.ToJsonString(alert), AlertCloudEvent.ToJsonString(back));
     }
 
+    [Theory]
+    [MemberData(nameof(CloudWatchSamples))]
+    public void ToJsonBytes_WhenWrittenDirectly_ShouldBeByteForByteWhatTheCloudEventsFormatterWrites(string fileName)
+    {
+        // Text with characters an encoder may escape, so both writers are held to the same escaping.
+        var alert = Sample(fileName) with { ReplayName = "drill <7> & \"co\"", TraceId = "1-abc", Summary = "p99 > 2 s — ünïcode ✓ 'quoted'" };
+        var formatter = new CloudNative.CloudEvents.SystemTextJson.JsonEventFormatter(AlertJsonContext.Default.Options, new JsonDocumentOptions());
+
+        var expected = formatter.EncodeStructuredModeMessage(AlertCloudEvent.ToCloudEvent(alert), out _);
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(expected.Span), AlertCloudEvent.ToJsonString(alert));
+        Assert.Equal(expected.ToArray(), AlertCloudEvent.ToJsonBytes(alert).ToArray());
+    }
+
     [Fact]
     public void FromJson_WhenTypeIsNotAnAlert_ShouldNameTheType()
     {
