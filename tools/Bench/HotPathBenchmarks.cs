@@ -59,7 +59,7 @@ public class HotPath
     [Benchmark(Description = "DLQ enrichment (one record)")]
     public DlqArrival DlqEnrich() => DlqEnricher.Enrich(_record).Arrival;
 
-    private static string Root()
+    internal static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -71,4 +71,50 @@ public class HotPath
 
         throw new InvalidOperationException("run from inside the repository");
     }
+}
+
+/// <summary>
+/// The hot path stage by stage, for two alarm kinds (a plain metric alarm and a composite): where the time and
+/// the bytes of parse+normalize+route+render go, and the alert CloudEvent Decide writes for each applied event.
+/// </summary>
+[MemoryDiagnoser]
+public class Stages
+{
+    private byte[] _event = [];
+    private PipelineConfig _config = null!;
+    private RouteTree _routes = null!;
+    private ParsedEvent _parsed = null!;
+    private Alert _alert = null!;
+    private ReceiverConfig _receiver = null!;
+
+    [Params("cloudwatch-alarm-single-metric.json", "cloudwatch-alarm-composite.json")]
+    public string Sample { get; set; } = string.Empty;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var root = HotPath.Root();
+        _event = File.ReadAllBytes(Path.Combine(root, "events", Sample));
+        _config = ConfigLoader.LoadFile(Path.Combine(root, "functions", "OpsPipeline.Functions", "ops-pipeline.yaml"),
+            new Dictionary<string, string> { ["OpsEmailTopicArn"] = "arn:aws:sns:us-east-1:123456789012:ops-email" });
+        _routes = RouteTree.From(_config);
+        _parsed = EventParser.Parse(_event);
+        _alert = AlertNormalizer.Normalize(_parsed, _config);
+        _receiver = _config.FindReceiver(_routes.Match(_alert.Labels)[0].Receiver)!;
+    }
+
+    [Benchmark(Description = "1 parse")]
+    public ParsedEvent Parse() => EventParser.Parse(_event);
+
+    [Benchmark(Description = "2 normalize")]
+    public Alert Normalize() => AlertNormalizer.Normalize(_parsed, _config);
+
+    [Benchmark(Description = "3 route")]
+    public IReadOnlyList<MatchedRoute> Route() => _routes.Match(_alert.Labels);
+
+    [Benchmark(Description = "4 render")]
+    public Delivery Render() => DeliveryRenderer.Render(_alert, DeliveryActions.Trigger, _receiver, drill: false);
+
+    [Benchmark(Description = "5 alert CloudEvent")]
+    public string CloudEvent() => AlertCloudEvent.ToJsonString(_alert);
 }

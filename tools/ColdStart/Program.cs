@@ -4,7 +4,7 @@ using OpsPipeline.Functions;
 
 // coldstart-probe <event-file>: constructs DecideFunction the way the Lambda runtime does (its parameterless
 // constructor builds PipelineRuntime from the environment), hands it one event, and prints one line:
-// "handled <ms since process start> <ms constructing + handling> <output bytes> <ms constructing> <ms before Main>". The parent measures from Process.Start.
+// "handled <ms since process start> <ms constructing + handling> <output bytes> <ms constructing> <ms before Main> <decision>:<receiver/channel,...>". The parent measures from Process.Start.
 if (args.Length != 1)
 {
     Console.Error.WriteLine("usage: coldstart-probe <event-file>");
@@ -18,6 +18,8 @@ var initMs = handlerClock.Elapsed.TotalMilliseconds;
 await using var input = File.OpenRead(args[0]);
 var output = await function.Handle(input);
 handlerClock.Stop();
+var result = System.Text.Json.JsonSerializer.Deserialize(output, FunctionsJsonContext.Default.DecideResult)!;
+output.Position = 0;
 var total = DateTime.Now - Process.GetCurrentProcess().StartTime;
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"handled {total.TotalMilliseconds:0.0} {handlerClock.Elapsed.TotalMilliseconds:0.0} {output.Length} {initMs:0.0} {sinceStart.TotalMilliseconds:0.0}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"handled {total.TotalMilliseconds:0.0} {handlerClock.Elapsed.TotalMilliseconds:0.0} {output.Length} {initMs:0.0} {sinceStart.TotalMilliseconds:0.0} {result.Decision}:{string.Join(',', result.Deliveries.Select(d => d.Receiver + "/" + d.Channel))}"));
 return 0;

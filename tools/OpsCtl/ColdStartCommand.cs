@@ -11,8 +11,8 @@ namespace OpsCtl;
 
 /// <summary>
 /// `opsctl coldstart`: the cold-start proxy. Publishes the probe (tools/ColdStart: DecideFunction built from the
-/// environment, one event, against the local DynamoDB) JIT and ReadyToRun, starts each as a fresh process several
-/// times and reports the time from Process.Start to the first handled event; then the deployment package sizes.
+/// environment, one event, against the local DynamoDB) JIT, ReadyToRun and Native AOT, starts each as a fresh process
+/// several times and reports the time from Process.Start to the first handled event; then the package sizes.
 /// </summary>
 public static class ColdStartCommand
 {
@@ -20,7 +20,7 @@ public static class ColdStartCommand
     {
         var runs = new Option<int>("--runs") { Description = "Timed runs per variant (after one discarded run)", DefaultValueFactory = _ => 7 };
         var eventFile = new Option<FileInfo?>("--event") { Description = "The event to handle (default: events/cloudwatch-alarm-single-metric.json)" };
-        var command = new Command("coldstart", "Time a fresh process to its first handled event, JIT vs ReadyToRun, and the package sizes (benchmark; see docs/benchmarks.md).") { runs, eventFile };
+        var command = new Command("coldstart", "Time a fresh process to its first handled event, JIT vs ReadyToRun vs Native AOT, and the package sizes (benchmark; see docs/benchmarks.md).") { runs, eventFile };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -49,10 +49,11 @@ public static class ColdStartCommand
     {
         var rid = RuntimeInformation.RuntimeIdentifier;
         var variants = new List<(string Name, string Dir)>();
-        foreach (var (name, r2r) in new[] { ("JIT", false), ("ReadyToRun", true) })
+        var probe = Path.Combine(RepoPaths.Root, "tools", "ColdStart", "ColdStart.csproj");
+        foreach (var (name, mode) in new[] { ("JIT", ProbeBuild.Jit), ("ReadyToRun", ProbeBuild.ReadyToRun), ("Native AOT", ProbeBuild.NativeAot) })
         {
-            var dir = Path.Combine(work, "probe-" + (r2r ? "r2r" : "jit"));
-            await PublishAsync(Path.Combine(RepoPaths.Root, "tools", "ColdStart", "ColdStart.csproj"), rid, r2r, dir, ct).ConfigureAwait(false);
+            var dir = Path.Combine(work, "probe-" + mode);
+            await PublishAsync(probe, rid, mode, dir, ct).ConfigureAwait(false);
             variants.Add((name, dir));
         }
 
@@ -69,14 +70,19 @@ public static class ColdStartCommand
         };
 
         var template = JsonNode.Parse(await File.ReadAllTextAsync(sample, ct).ConfigureAwait(false))!;
+        var alarmName = (string?)template["detail"]?["alarmName"] ?? throw new InvalidOperationException($"{sample}: not a CloudWatch alarm event (detail.alarmName)");
         var results = variants.ToDictionary(v => v.Name, _ => new List<ProbeRun>());
         var floor = new List<double>();
         for (var i = 0; i <= runs; i++)
         {
             foreach (var (name, dir) in variants)
             {
-                // A fresh event id each time: every run is a first decision, not a duplicate of the last one.
+                // A fresh event and a fresh alarm each time: every run decides a first trigger, not a duplicate or
+                // a repeat of the run before.
                 template["id"] = $"coldstart-{name}-{i}-{Guid.NewGuid():N}";
+                var alarm = $"{alarmName}-{i}-{name.Replace(' ', '-')}";
+                template["detail"]!["alarmName"] = alarm;
+                template["resources"] = new JsonArray($"arn:aws:cloudwatch:{template["region"]}:{template["account"]}:alarm:{alarm}");
                 var eventPath = Path.Combine(work, "event.json");
                 await File.WriteAllTextAsync(eventPath, template.ToJsonString(), ct).ConfigureAwait(false);
                 var run = await ProbeAsync(dir, env, eventPath, ct).ConfigureAwait(false);
@@ -94,22 +100,32 @@ public static class ColdStartCommand
             }
         }
 
+        // Every build must decide the same: a fast build that decides differently measured nothing.
+        var outcomes = results.SelectMany(r => r.Value.Select(run => (r.Key, run.Outcome))).Distinct().ToList();
+        if (outcomes.Select(o => o.Outcome).Distinct().Count() != 1)
+        {
+            throw new InvalidOperationException("the builds decided differently: " + string.Join("; ", outcomes.Select(o => $"{o.Key} {o.Outcome}")));
+        }
+
         var packages = new List<(string Name, long Zip, long Unzipped)>();
         foreach (var (name, r2r) in new[] { ("JIT", false), ("ReadyToRun", true) })
         {
             var dir = Path.Combine(work, "package-" + (r2r ? "r2r" : "jit"));
-            await PublishAsync(Path.Combine(RepoPaths.Root, "functions", "OpsPipeline.Functions", "OpsPipeline.Functions.csproj"), "linux-arm64", r2r, dir, ct).ConfigureAwait(false);
+            await PublishAsync(Path.Combine(RepoPaths.Root, "functions", "OpsPipeline.Functions", "OpsPipeline.Functions.csproj"), "linux-arm64", r2r ? ProbeBuild.ReadyToRun : ProbeBuild.Jit, dir, ct).ConfigureAwait(false);
             var zip = dir + ".zip";
             ZipFile.CreateFromDirectory(dir, zip, CompressionLevel.Optimal, includeBaseDirectory: false);
             packages.Add((name, new FileInfo(zip).Length, Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)));
         }
 
+        var aot = new FileInfo(Path.Combine(variants.Single(v => v.Name == "Native AOT").Dir, "coldstart-probe"));
+        packages.Add(("Native AOT", ZipOne(aot, Path.Combine(work, "aot.zip")), aot.Length));
         await output.WriteAsync(Report(Path.GetFileName(sample), runs, rid, results, floor, packages)).ConfigureAwait(false);
+        await output.WriteLineAsync($"  every run of every build decided the same: {outcomes[0].Outcome}").ConfigureAwait(false);
         return 0;
     }
 
     /// <summary>One probe process: milliseconds from Process.Start to its "handled" line, and what it measured itself.</summary>
-    public sealed record ProbeRun(double ToFirstEventMs, double InitMs, double HandlerMs);
+    public sealed record ProbeRun(double ToFirstEventMs, double InitMs, double HandlerMs, string Outcome = "");
 
     public static string Report(string sample, int runs, string rid, IReadOnlyDictionary<string, List<ProbeRun>> results, IReadOnlyList<double> floor, IReadOnlyList<(string Name, long Zip, long Unzipped)> packages)
     {
@@ -125,13 +141,13 @@ public static class ColdStartCommand
         }
 
         text.AppendLine(inv, $"  floor (runtime start, no event): median {Median(floor):0.0} ms; init = DecideFunction's constructor (config, route tree, SDK clients); first event = its first Handle (DynamoDB round trips included)");
-        text.AppendLine("deployment package (OpsPipeline.Functions published for linux-arm64, as sam build does)");
+        text.AppendLine("deployment package (OpsPipeline.Functions published for linux-arm64, as sam build does; Native AOT: the probe's one binary for this machine)");
         foreach (var (name, zip, unzipped) in packages)
         {
             text.AppendLine(inv, $"  {name,-14}zip {zip / 1048576.0:0.0} MiB, unzipped {unzipped / 1048576.0:0.0} MiB");
         }
 
-        text.AppendLine("  Native AOT: not built (the managed dotnet10 runtime loads the handler assembly; AOT needs our own provided.al2023 bootstrap)");
+        text.AppendLine("  Native AOT runs only as a custom runtime (provided.al2023 with our own runtime loop); template.yaml deploys on the managed dotnet10 runtime");
         return text.ToString();
     }
 
@@ -147,10 +163,33 @@ public static class ColdStartCommand
         return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    private static long ZipOne(FileInfo file, string zipPath)
+    {
+        using (var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create))
+        {
+            zip.CreateEntryFromFile(file.FullName, file.Name, CompressionLevel.Optimal);
+        }
+
+        return new FileInfo(zipPath).Length;
+    }
+
+    private enum ProbeBuild
+    {
+        Jit,
+        ReadyToRun,
+        NativeAot,
+    }
+
     private static async Task<ProbeRun> ProbeAsync(string dir, IReadOnlyDictionary<string, string> env, string? eventPath, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(dir, "coldstart-probe.dll"));
+        // A Native AOT publish is one executable; the others are run by the dotnet host.
+        var native = Path.Combine(dir, "coldstart-probe");
+        var psi = new ProcessStartInfo(File.Exists(native) && !File.Exists(native + ".dll") ? native : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (psi.FileName == "dotnet")
+        {
+            psi.ArgumentList.Add(native + ".dll");
+        }
+
         if (eventPath is not null)
         {
             psi.ArgumentList.Add(eventPath);
@@ -180,18 +219,21 @@ public static class ColdStartCommand
         }
 
         var parts = line?.Split(' ');
-        if (process.ExitCode != 0 || parts is not { Length: >= 6 } || parts[0] != "handled")
+        if (process.ExitCode != 0 || parts is not { Length: >= 7 } || parts[0] != "handled")
         {
             throw new InvalidOperationException($"the probe failed (exit {process.ExitCode}): {line} {await stderr.ConfigureAwait(false)}");
         }
 
-        return new ProbeRun(elapsed, double.Parse(parts[4], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture) - double.Parse(parts[4], CultureInfo.InvariantCulture));
+        return new ProbeRun(elapsed, double.Parse(parts[4], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture) - double.Parse(parts[4], CultureInfo.InvariantCulture), parts[6]);
     }
 
-    private static async Task PublishAsync(string project, string rid, bool readyToRun, string outputDir, CancellationToken ct)
+    private static async Task PublishAsync(string project, string rid, ProbeBuild build, string outputDir, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "publish", project, "-c", "Release", "-r", rid, "--self-contained", "false", $"-p:PublishReadyToRun={(readyToRun ? "true" : "false")}", "-o", outputDir, "--nologo" })
+        string[] mode = build == ProbeBuild.NativeAot
+            ? ["-p:PublishAot=true"]
+            : ["--self-contained", "false", $"-p:PublishReadyToRun={(build == ProbeBuild.ReadyToRun ? "true" : "false")}"];
+        foreach (var arg in (string[])["publish", project, "-c", "Release", "-r", rid, .. mode, "-o", outputDir, "--nologo"])
         {
             psi.ArgumentList.Add(arg);
         }
@@ -202,7 +244,7 @@ public static class ColdStartCommand
         await process.WaitForExitAsync(ct).ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet publish {Path.GetFileName(project)} ({rid}, ReadyToRun {readyToRun}) failed:\n{await stdout.ConfigureAwait(false)}{await stderr.ConfigureAwait(false)}");
+            throw new InvalidOperationException($"dotnet publish {Path.GetFileName(project)} ({rid}, {build}) failed:\n{await stdout.ConfigureAwait(false)}{await stderr.ConfigureAwait(false)}");
         }
     }
 }
