@@ -22,19 +22,32 @@ public class StormTests
     [Fact]
     public async Task DynamoUnits_WhenAnAlarmIsDecidedTwice_ShouldCountWhatTheLocalDynamoDbReportedPerRequest()
     {
-        var alarm = AlarmEvents.StateChange("checkout-api-5xx", "ALARM", AlarmEvents.T0, id: "evt-units");
+        var first = AlarmEvents.StateChange("orders-api-latency", "ALARM", AlarmEvents.T0, id: "evt-first");
+        var alarm = AlarmEvents.StateChange("checkout-api-5xx", "ALARM", AlarmEvents.T0.AddSeconds(5), id: "evt-units");
 
-        var (summary, outbound, _, err) = await TestConfig.RunAsync([alarm, alarm], TestConfig.AlarmsOnly());
+        var (summary, outbound, _, err) = await TestConfig.RunAsync([first, alarm, alarm], TestConfig.AlarmsOnly());
 
         Assert.True(summary.ExecutionsFailed == 0, err);
-        Assert.Single(outbound); // the SDK read every rewritten answer correctly: one trigger, one duplicate
+        // The SDK read every rewritten answer correctly: the first alarm waits for its group (the Tick sends it
+        // at the end of the run), the second triggers once, its copy is a duplicate.
+        Assert.Equal(1, summary.Decisions["grouped"]);
+        Assert.Equal(1, summary.Decisions["notify"]);
+        Assert.Equal(1, summary.Decisions["duplicate"]);
+        Assert.Equal(["checkout-api-5xx", "orders-api-latency"], outbound.Select(o => o.AlertKey[(o.AlertKey.LastIndexOf(':') + 1)..]).Order(StringComparer.Ordinal));
         var ops = summary.DynamoByOperation;
         var puts = ops.GetValueOrDefault("PutItem");
-        Assert.Equal(1, puts);
+        Assert.Equal(3, puts); // two decisions, and the Tick's write of the alert it sent
         var (read, write, _) = summary.DynamoUnits;
 
-        // Every read and every write costs at least one unit, and an alert item is more than 1 KB but not 4.
-        Assert.InRange(read, ops.GetValueOrDefault("GetItem") + ops.GetValueOrDefault("BatchGetItem") + ops.GetValueOrDefault("Query"), double.MaxValue);
-        Assert.InRange(write, 2, 3);
+        // Counted per invocation on the wire: the first decision also reads the silences (Decide keeps them for
+        // 30 s); after that a trigger reads and writes its alert, and the duplicate only reads.
+        Assert.Equal((1, 3), summary.DynamoByInvocation["decide:grouped"]);
+        Assert.Equal((1, 2), summary.DynamoByInvocation["decide:notify"]);
+        Assert.Equal((1, 1), summary.DynamoByInvocation["decide:duplicate"]);
+
+        // Every item read and every write costs at least one unit (a Query that finds nothing may cost none), and
+        // an alert item is more than 1 KB but not 3.
+        Assert.InRange(read, ops.GetValueOrDefault("GetItem") + ops.GetValueOrDefault("BatchGetItem"), double.MaxValue);
+        Assert.InRange(write, 2 * puts, 3 * puts);
     }
 }

@@ -38,6 +38,9 @@ public static class StormCommand
                 execution latency (event in -> deliveries done): p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms
                 per event: {summary.DynamoRequests / n:0.00} DynamoDB requests, {summary.LambdaInvocations / n:0.00} Lambda invocations, {summary.StateTransitions / n:0.00} state transitions (ticks: {summary.Ticks})
                 """)).ConfigureAwait(false);
+            var byInvocation = summary.DynamoByInvocation.OrderBy(k => k.Key, StringComparer.Ordinal)
+                .Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Key} {(double)k.Value.Requests / k.Value.Invocations:0.00} ({k.Value.Invocations}x)"));
+            await output.WriteLineAsync("DynamoDB requests per invocation: " + string.Join(", ", byInvocation)).ConfigureAwait(false);
             var units = summary.DynamoUnits;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"DynamoDB capacity per event: {units.Read / n:0.00} read units, {units.Write / n:0.00} write units on the table, {units.IndexWrite / n:0.00} on the due index")).ConfigureAwait(false);
             await output.WriteAsync(CostModel.Table(

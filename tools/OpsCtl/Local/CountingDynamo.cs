@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
 
@@ -39,7 +40,17 @@ public sealed class CountingDynamoHandler
     /// <summary>Whether the index projects whole items (ALL) rather than keys only (<see cref="LocalStack.DueProjection"/>).</summary>
     private static bool ProjectsAll => LocalStack.DueProjection == Amazon.DynamoDBv2.ProjectionType.ALL;
 
-    internal void Count(string operation) => _counts.AddOrUpdate(operation, 1, (_, n) => n + 1);
+    /// <summary>The requests of the Lambda invocation this async flow belongs to (set by the local Invoke API host).</summary>
+    public static readonly AsyncLocal<StrongBox<int>?> CurrentInvocation = new();
+
+    internal void Count(string operation)
+    {
+        _counts.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        if (CurrentInvocation.Value is { } invocation)
+        {
+            Interlocked.Increment(ref invocation.Value);
+        }
+    }
 
     internal void AddUnits(bool read, double units) =>
         Interlocked.Add(ref read ? ref _readMilliUnits : ref _writeMilliUnits, (long)Math.Round(units * 1000));

@@ -64,6 +64,9 @@ public sealed record RunSummary
     /// <summary>Capacity units the local DynamoDB reported: reads, table writes, and due-index writes (see <see cref="CountingDynamoHandler"/>).</summary>
     public (double Read, double Write, double IndexWrite) DynamoUnits { get; init; }
 
+    /// <summary>DynamoDB requests per kind of invocation (Decide by decision, Tick), from <see cref="LocalStack.DynamoByInvocation"/>.</summary>
+    public Dictionary<string, (long Invocations, long Requests)> DynamoByInvocation { get; init; } = new(StringComparer.Ordinal);
+
     public long LambdaInvocations { get; init; }
 
     /// <summary>Invocations per function name (ops-decide, ops-deliver, ops-tick).</summary>
@@ -235,6 +238,7 @@ public static class LocalRun
             DynamoRequests = stack.DynamoCounter.Total,
             DynamoByOperation = new Dictionary<string, long>(stack.DynamoCounter.ByOperation, StringComparer.Ordinal),
             DynamoUnits = (stack.DynamoCounter.ReadUnits, stack.DynamoCounter.WriteUnits, stack.DynamoCounter.IndexWriteUnits),
+            DynamoByInvocation = new Dictionary<string, (long, long)>(stack.DynamoByInvocation, StringComparer.Ordinal),
             LambdaInvocations = stack.LambdaInvocations,
             InvocationsByFunction = new Dictionary<string, long>(stack.InvocationsByFunction, StringComparer.Ordinal),
             StateTransitions = transitions,

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -341,6 +342,8 @@ public sealed class LocalStack : IAsyncDisposable
         var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted).ConfigureAwait(false);
         body.Position = 0;
+        var requests = new StrongBox<int>();
+        CountingDynamoHandler.CurrentInvocation.Value = requests;
         try
         {
             Stream result = name.EndsWith("ops-decide", StringComparison.Ordinal)
@@ -351,7 +354,11 @@ public sealed class LocalStack : IAsyncDisposable
                         ? await new TickFunction(Runtime).Handle(body).ConfigureAwait(false)
                         : throw new InvalidOperationException($"no local function named {name}");
             http.Response.ContentType = "application/json";
-            await result.CopyToAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
+            var output = new MemoryStream();
+            await result.CopyToAsync(output, http.RequestAborted).ConfigureAwait(false);
+            RecordDynamoRequests(name, output.GetBuffer().AsSpan(0, (int)output.Length), requests.Value);
+            output.Position = 0;
+            await output.CopyToAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -361,6 +368,34 @@ public sealed class LocalStack : IAsyncDisposable
             var error = new JsonObject { ["errorType"] = e.GetType().Name, ["errorMessage"] = e.Message };
             await http.Response.WriteAsync(error.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
         }
+    }
+
+    private readonly ConcurrentDictionary<string, (long Invocations, long Requests)> _dynamoByInvocation = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// DynamoDB requests per kind of invocation, counted on the wire during each one: Decide by its decision
+    /// ("decide:notify", "decide:duplicate", …), the others by function ("tick", "deliver").
+    /// </summary>
+    public IReadOnlyDictionary<string, (long Invocations, long Requests)> DynamoByInvocation => new Dictionary<string, (long, long)>(_dynamoByInvocation);
+
+    private void RecordDynamoRequests(string name, ReadOnlySpan<byte> output, int requests)
+    {
+        var function = name[(name.LastIndexOf(':') + 1)..].Replace("ops-", string.Empty, StringComparison.Ordinal);
+        var key = function;
+        if (function == "decide")
+        {
+            var reader = new Utf8JsonReader(output);
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("decision"u8) && reader.Read())
+                {
+                    key = "decide:" + reader.GetString();
+                    break;
+                }
+            }
+        }
+
+        _dynamoByInvocation.AddOrUpdate(key, (1, requests), (_, t) => (t.Invocations + 1, t.Requests + requests));
     }
 
     private async Task TaskSinkAsync(HttpContext http, string service, string action)
