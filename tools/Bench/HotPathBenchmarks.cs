@@ -33,12 +33,8 @@ public class HotPath
     [GlobalSetup]
     public void Setup()
     {
-        var root = Root();
-        _event = File.ReadAllBytes(Path.Combine(root, "events", Sample));
-        _config = ConfigLoader.LoadFile(Path.Combine(root, "functions", "OpsPipeline.Functions", "ops-pipeline.yaml"),
-            new Dictionary<string, string> { ["OpsEmailTopicArn"] = "arn:aws:sns:us-east-1:123456789012:ops-email" });
-        _routes = RouteTree.From(_config);
-        _record = DlqEnricher.ParseRecords(File.ReadAllBytes(Path.Combine(root, "events", "sqs-lambda-async-dlq.json")))[0];
+        (_event, _config, _routes) = Inputs(Sample);
+        _record = DlqEnricher.ParseRecords(File.ReadAllBytes(Path.Combine(Root(), "events", "sqs-lambda-async-dlq.json")))[0];
     }
 
     [Benchmark(Baseline = true, Description = "JsonDocument.Parse (floor)")]
@@ -58,6 +54,15 @@ public class HotPath
 
     [Benchmark(Description = "DLQ enrichment (one record)")]
     public DlqArrival DlqEnrich() => DlqEnricher.Enrich(_record).Arrival;
+
+    /// <summary>The sample event's bytes, the sample config and its route tree.</summary>
+    internal static (byte[] Event, PipelineConfig Config, RouteTree Routes) Inputs(string sample)
+    {
+        var root = Root();
+        var config = ConfigLoader.LoadFile(Path.Combine(root, "functions", "OpsPipeline.Functions", "ops-pipeline.yaml"),
+            new Dictionary<string, string> { ["OpsEmailTopicArn"] = "arn:aws:sns:us-east-1:123456789012:ops-email" });
+        return (File.ReadAllBytes(Path.Combine(root, "events", sample)), config, RouteTree.From(config));
+    }
 
     internal static string Root()
     {
@@ -93,11 +98,7 @@ public class Stages
     [GlobalSetup]
     public void Setup()
     {
-        var root = HotPath.Root();
-        _event = File.ReadAllBytes(Path.Combine(root, "events", Sample));
-        _config = ConfigLoader.LoadFile(Path.Combine(root, "functions", "OpsPipeline.Functions", "ops-pipeline.yaml"),
-            new Dictionary<string, string> { ["OpsEmailTopicArn"] = "arn:aws:sns:us-east-1:123456789012:ops-email" });
-        _routes = RouteTree.From(_config);
+        (_event, _config, _routes) = HotPath.Inputs(Sample);
         _parsed = EventParser.Parse(_event);
         _alert = AlertNormalizer.Normalize(_parsed, _config);
         _receiver = _config.FindReceiver(_routes.Match(_alert.Labels)[0].Receiver)!;

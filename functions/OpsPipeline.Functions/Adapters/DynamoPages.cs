@@ -6,29 +6,35 @@ namespace OpsPipeline.Functions.Adapters;
 /// <summary>Every item of a Query or Scan, following LastEvaluatedKey: DynamoDB returns at most 1 MB per page.</summary>
 internal static class DynamoPages
 {
-    public static async Task<List<Dictionary<string, AttributeValue>>> QueryAllAsync(this IAmazonDynamoDB dynamo, QueryRequest request, CancellationToken ct)
-    {
-        var items = new List<Dictionary<string, AttributeValue>>();
-        do
+    public static Task<List<Dictionary<string, AttributeValue>>> QueryAllAsync(this IAmazonDynamoDB dynamo, QueryRequest request, CancellationToken ct) =>
+        AllPagesAsync(async () =>
         {
             var page = await dynamo.QueryAsync(request, ct).ConfigureAwait(false);
-            items.AddRange(page.Items ?? []);
-            request.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (request.ExclusiveStartKey is not null);
-        return items;
-    }
+            request.ExclusiveStartKey = Next(page.LastEvaluatedKey);
+            return (page.Items, request.ExclusiveStartKey is not null);
+        });
 
-    public static async Task<List<Dictionary<string, AttributeValue>>> ScanAllAsync(this IAmazonDynamoDB dynamo, ScanRequest request, CancellationToken ct)
-    {
-        var items = new List<Dictionary<string, AttributeValue>>();
-        do
+    public static Task<List<Dictionary<string, AttributeValue>>> ScanAllAsync(this IAmazonDynamoDB dynamo, ScanRequest request, CancellationToken ct) =>
+        AllPagesAsync(async () =>
         {
             var page = await dynamo.ScanAsync(request, ct).ConfigureAwait(false);
-            items.AddRange(page.Items ?? []);
-            request.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+            request.ExclusiveStartKey = Next(page.LastEvaluatedKey);
+            return (page.Items, request.ExclusiveStartKey is not null);
+        });
+
+    private static Dictionary<string, AttributeValue>? Next(Dictionary<string, AttributeValue>? lastEvaluatedKey) =>
+        lastEvaluatedKey is { Count: > 0 } ? lastEvaluatedKey : null;
+
+    private static async Task<List<Dictionary<string, AttributeValue>>> AllPagesAsync(Func<Task<(List<Dictionary<string, AttributeValue>>? Items, bool More)>> nextPage)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        bool more;
+        do
+        {
+            (var page, more) = await nextPage().ConfigureAwait(false);
+            items.AddRange(page ?? []);
         }
-        while (request.ExclusiveStartKey is not null);
+        while (more);
         return items;
     }
 
