@@ -27,14 +27,21 @@ public static class StormCommand
             var clock = Stopwatch.StartNew();
             var (summary, outbound, _) = await LocalRun.RunAsync(new LocalRunOptions { Config = config, Inputs = events, Out = TextWriter.Null, Err = TextWriter.Null }, ct).ConfigureAwait(false);
             clock.Stop();
-            var sorted = summary.ExecutionMilliseconds.Order().ToList();
-            double P(double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];
+            static double Percentile(IReadOnlyList<double> values, double q)
+            {
+                var sorted = values.Order().ToList();
+                return sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];
+            }
+
+            double P(double q) => Percentile(summary.ExecutionMilliseconds, q);
+            double D(double q) => Percentile(summary.DecideMilliseconds, q);
             var n = (double)summary.Received;
             var withDelivery = outbound.Count;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"""
                 alarm storm: {summary.Received} events ({parse.GetValue(alarms)} alarms x {parse.GetValue(transitions)} transitions, duplicates and reordering mixed in)
                 decisions: {string.Join(", ", summary.Decisions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key} {d.Value}"))}; deliveries {withDelivery}; failed {summary.ExecutionsFailed}
                 wall time: {clock.Elapsed.TotalSeconds:0.0} s ({n / clock.Elapsed.TotalSeconds:0.0} events/s, sequential, ticks included)
+                decision latency (Decide, event in -> decision written): p50 {D(0.50):0.0} ms, p99 {D(0.99):0.0} ms
                 execution latency (event in -> deliveries done): p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms
                 per event: {summary.DynamoRequests / n:0.00} DynamoDB requests, {summary.LambdaInvocations / n:0.00} Lambda invocations, {summary.StateTransitions / n:0.00} state transitions (ticks: {summary.Ticks})
                 """)).ConfigureAwait(false);

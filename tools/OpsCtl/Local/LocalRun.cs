@@ -79,6 +79,9 @@ public sealed record RunSummary
     /// <summary>Wall time of each event's execution (start to end, all deliveries included), in input order.</summary>
     public IReadOnlyList<double> ExecutionMilliseconds { get; init; } = [];
 
+    /// <summary>Decide's time per invocation, in its handler (see <see cref="LocalStack.DecideMilliseconds"/>).</summary>
+    public IReadOnlyList<double> DecideMilliseconds { get; init; } = [];
+
     /// <summary>The drill report rows of <see cref="LocalRunOptions.ReplayName"/>, when the run was a drill.</summary>
     public IReadOnlyList<OpsPipeline.Functions.Adapters.DrillReportRow> DrillReport { get; init; } = [];
 }
@@ -244,6 +247,7 @@ public static class LocalRun
             StateTransitions = transitions,
             Ticks = ticks,
             ExecutionMilliseconds = latencies,
+            DecideMilliseconds = stack.DecideMilliseconds,
             DrillReport = options.ReplayName is { } replay ? await stack.Runtime.DrillReports.ListAsync(replay, ct).ConfigureAwait(false) : [],
         };
         if (options.StateDir is { } keep)

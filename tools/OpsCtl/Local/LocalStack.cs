@@ -344,6 +344,7 @@ public sealed class LocalStack : IAsyncDisposable
         body.Position = 0;
         var requests = new StrongBox<int>();
         CountingDynamoHandler.CurrentInvocation.Value = requests;
+        var clock = Stopwatch.StartNew();
         try
         {
             Stream result = name.EndsWith("ops-decide", StringComparison.Ordinal)
@@ -356,6 +357,11 @@ public sealed class LocalStack : IAsyncDisposable
             http.Response.ContentType = "application/json";
             var output = new MemoryStream();
             await result.CopyToAsync(output, http.RequestAborted).ConfigureAwait(false);
+            if (name.EndsWith("ops-decide", StringComparison.Ordinal))
+            {
+                _decideMilliseconds.Enqueue(clock.Elapsed.TotalMilliseconds);
+            }
+
             RecordDynamoRequests(name, output.GetBuffer().AsSpan(0, (int)output.Length), requests.Value);
             output.Position = 0;
             await output.CopyToAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
@@ -371,6 +377,11 @@ public sealed class LocalStack : IAsyncDisposable
     }
 
     private readonly ConcurrentDictionary<string, (long Invocations, long Requests)> _dynamoByInvocation = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentQueue<double> _decideMilliseconds = new();
+
+    /// <summary>How long each Decide invocation took in its handler (parse to result, DynamoDB round trips included).</summary>
+    public IReadOnlyList<double> DecideMilliseconds => [.. _decideMilliseconds];
 
     /// <summary>
     /// DynamoDB requests per kind of invocation, counted on the wire during each one: Decide by its decision
