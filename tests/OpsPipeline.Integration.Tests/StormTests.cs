@@ -44,6 +44,8 @@ public class StormTests
         Assert.Equal((1, 3), summary.DynamoByInvocation["decide:grouped"]);
         Assert.Equal((1, 2), summary.DynamoByInvocation["decide:notify"]);
         Assert.Equal((1, 1), summary.DynamoByInvocation["decide:duplicate"]);
+        Assert.Equal(3, summary.DecideMilliseconds.Count); // one time per Decide invocation, for the decision latency
+        Assert.All(summary.DecideMilliseconds, ms => Assert.True(ms > 0));
 
         // Every item read and every write costs at least one unit (a Query that finds nothing may cost none), and
         // an alert item is more than 1 KB but not 3.
