@@ -233,9 +233,14 @@ public static partial class AlertNormalizer
         return (from.Success ? from.Groups["ns"].Value : null, expression.Id);
     }
 
+    [ThreadStatic]
+    private static StringBuilder? t_summary;
+
     private static string Summary(CloudWatchAlarmEvent e, AlarmContributorStateChangeEvent? series)
     {
-        var text = new StringBuilder(MaxSummaryLength + 32);
+        // One builder per thread for the raw text (synchronous use only); OneLine makes the string.
+        var text = t_summary ??= new StringBuilder(MaxSummaryLength * 4);
+        text.Clear();
         text.Append(e.AlarmName).Append(" is ").Append(e.StateValue);
         if (series is not null)
         {
@@ -252,7 +257,13 @@ public static partial class AlertNormalizer
             text.Append(": ").Append(e.State.Reason);
         }
 
-        return OneLine(text, MaxSummaryLength);
+        var summary = OneLine(text, MaxSummaryLength);
+        if (text.Capacity > 16 * 1024)
+        {
+            t_summary = null; // a very long reason: do not keep its buffer for the thread's life
+        }
+
+        return summary;
     }
 
     private static List<string>? TriggeringNames(AlarmReasonData? reasonData)
@@ -287,33 +298,35 @@ public static partial class AlertNormalizer
     /// <summary>Collapses whitespace and line breaks to single spaces and cuts at <paramref name="max"/> characters with an ellipsis.</summary>
     private static string OneLine(StringBuilder text, int max)
     {
-        var result = new StringBuilder(Math.Min(text.Length, max));
+        // At most max + 1 characters are kept: one more than fits proves the text must be cut.
+        Span<char> result = stackalloc char[max + 1];
+        var length = 0;
         var space = false;
-        for (var i = 0; i < text.Length; i++)
+        for (var i = 0; i < text.Length && length <= max; i++)
         {
             var c = text[i];
             if (char.IsWhiteSpace(c) || char.IsControl(c))
             {
-                space = result.Length > 0;
+                space = length > 0;
                 continue;
             }
 
             if (space)
             {
-                result.Append(' ');
+                result[length++] = ' ';
                 space = false;
+                if (length > max)
+                {
+                    break;
+                }
             }
 
-            result.Append(c);
-            if (result.Length > max)
-            {
-                break;
-            }
+            result[length++] = c;
         }
 
-        if (result.Length <= max)
+        if (length <= max)
         {
-            return result.ToString();
+            return new string(result[..length]);
         }
 
         var cut = max - 1;
@@ -322,7 +335,7 @@ public static partial class AlertNormalizer
             cut--;
         }
 
-        return result.ToString(0, cut).TrimEnd() + "…";
+        return string.Concat(result[..cut].TrimEnd(), "…");
     }
 
     private static List<AlertLink> Links(CloudWatchAlarmEvent e, IReadOnlyDictionary<string, string> labels, string? description)

@@ -272,7 +272,7 @@ public static class EventParser
             throw InvalidEventException.For(field, "must not be empty");
         }
 
-        if (value.Any(char.IsControl))
+        if (HasControlCharacters(value))
         {
             // Ids, accounts, regions and names end up in keys, logs and messages: no control characters.
             throw InvalidEventException.For(field, "contains control characters");
@@ -280,6 +280,10 @@ public static class EventParser
 
         return value;
     }
+
+    /// <summary>char.IsControl over the string, without an enumerator: C0 (U+0000-U+001F), DEL and C1 (U+007F-U+009F).</summary>
+    private static bool HasControlCharacters(string value) =>
+        value.AsSpan().ContainsAnyInRange('\u0000', '\u001F') || value.AsSpan().ContainsAnyInRange('\u007F', '\u009F');
 
     private static IReadOnlyList<string> Resources(IReadOnlyList<string?>? resources)
     {
