@@ -48,13 +48,13 @@ public static class ColdStartCommand
     private static async Task<int> RunAsync(TextWriter output, int runs, string sample, string work, CancellationToken ct)
     {
         var rid = RuntimeInformation.RuntimeIdentifier;
-        var variants = new List<(string Name, string Dir)>();
+        var variants = new List<(string Name, ProbeBuild Build, string Dir)>();
         var probe = Path.Combine(RepoPaths.Root, "tools", "ColdStart", "ColdStart.csproj");
-        foreach (var (name, mode) in new[] { ("JIT", ProbeBuild.Jit), ("ReadyToRun", ProbeBuild.ReadyToRun), ("Native AOT", ProbeBuild.NativeAot) })
+        foreach (var (name, build) in Builds)
         {
-            var dir = Path.Combine(work, "probe-" + mode);
-            await PublishAsync(probe, rid, mode, dir, ct).ConfigureAwait(false);
-            variants.Add((name, dir));
+            var dir = Path.Combine(work, "probe-" + build);
+            await PublishAsync(probe, rid, build, dir, ct).ConfigureAwait(false);
+            variants.Add((name, build, dir));
         }
 
         await using var state = await LocalState.OpenAsync(Path.Combine(work, "state"), ct).ConfigureAwait(false);
@@ -75,7 +75,7 @@ public static class ColdStartCommand
         var floor = new List<double>();
         for (var i = 0; i <= runs; i++)
         {
-            foreach (var (name, dir) in variants)
+            foreach (var (name, build, dir) in variants)
             {
                 // A fresh event and a fresh alarm each time: every run decides a first trigger, not a duplicate or
                 // a repeat of the run before.
@@ -85,7 +85,7 @@ public static class ColdStartCommand
                 template["resources"] = new JsonArray($"arn:aws:cloudwatch:{template["region"]}:{template["account"]}:alarm:{alarm}");
                 var eventPath = Path.Combine(work, "event.json");
                 await File.WriteAllTextAsync(eventPath, template.ToJsonString(), ct).ConfigureAwait(false);
-                var run = await ProbeAsync(dir, env, eventPath, ct).ConfigureAwait(false);
+                var run = await ProbeAsync(build, dir, env, eventPath, ct).ConfigureAwait(false);
                 if (i > 0)
                 {
                     results[name].Add(run); // run 0 warms the disk cache and is discarded
@@ -93,7 +93,7 @@ public static class ColdStartCommand
             }
 
             // The floor: the same process started with no event (runtime start, Main, exit).
-            var bare = await ProbeAsync(variants[0].Dir, env, eventPath: null, ct).ConfigureAwait(false);
+            var bare = await ProbeAsync(variants[0].Build, variants[0].Dir, env, eventPath: null, ct).ConfigureAwait(false);
             if (i > 0)
             {
                 floor.Add(bare.ToFirstEventMs);
@@ -108,17 +108,19 @@ public static class ColdStartCommand
         }
 
         var packages = new List<(string Name, long Zip, long Unzipped)>();
-        foreach (var (name, r2r) in new[] { ("JIT", false), ("ReadyToRun", true) })
+        // The function assembly is what sam build packages; it has no Native AOT form (that is the probe's binary).
+        foreach (var (name, build) in Builds.Where(b => b.Build != ProbeBuild.NativeAot))
         {
-            var dir = Path.Combine(work, "package-" + (r2r ? "r2r" : "jit"));
-            await PublishAsync(Path.Combine(RepoPaths.Root, "functions", "OpsPipeline.Functions", "OpsPipeline.Functions.csproj"), "linux-arm64", r2r ? ProbeBuild.ReadyToRun : ProbeBuild.Jit, dir, ct).ConfigureAwait(false);
+            var dir = Path.Combine(work, "package-" + build);
+            await PublishAsync(Path.Combine(RepoPaths.Root, "functions", "OpsPipeline.Functions", "OpsPipeline.Functions.csproj"), "linux-arm64", build, dir, ct).ConfigureAwait(false);
             var zip = dir + ".zip";
             ZipFile.CreateFromDirectory(dir, zip, CompressionLevel.Optimal, includeBaseDirectory: false);
             packages.Add((name, new FileInfo(zip).Length, Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)));
         }
 
-        var aot = new FileInfo(Path.Combine(variants.Single(v => v.Name == "Native AOT").Dir, "coldstart-probe"));
-        packages.Add(("Native AOT", ZipOne(aot, Path.Combine(work, "aot.zip")), aot.Length));
+        var native = variants.Single(v => v.Build == ProbeBuild.NativeAot);
+        var aot = new FileInfo(Path.Combine(native.Dir, "coldstart-probe"));
+        packages.Add((native.Name, ZipOne(aot, Path.Combine(work, "aot.zip")), aot.Length));
         await output.WriteAsync(Report(Path.GetFileName(sample), runs, rid, results, floor, packages)).ConfigureAwait(false);
         await output.WriteLineAsync($"  every run of every build decided the same: {outcomes[0].Outcome}").ConfigureAwait(false);
         return 0;
@@ -173,6 +175,10 @@ public static class ColdStartCommand
         return new FileInfo(zipPath).Length;
     }
 
+    /// <summary>Every build the command compares, with the name it prints.</summary>
+    private static readonly (string Name, ProbeBuild Build)[] Builds =
+        [("JIT", ProbeBuild.Jit), ("ReadyToRun", ProbeBuild.ReadyToRun), ("Native AOT", ProbeBuild.NativeAot)];
+
     private enum ProbeBuild
     {
         Jit,
@@ -180,14 +186,14 @@ public static class ColdStartCommand
         NativeAot,
     }
 
-    private static async Task<ProbeRun> ProbeAsync(string dir, IReadOnlyDictionary<string, string> env, string? eventPath, CancellationToken ct)
+    private static async Task<ProbeRun> ProbeAsync(ProbeBuild build, string dir, IReadOnlyDictionary<string, string> env, string? eventPath, CancellationToken ct)
     {
         // A Native AOT publish is one executable; the others are run by the dotnet host.
-        var native = Path.Combine(dir, "coldstart-probe");
-        var psi = new ProcessStartInfo(File.Exists(native) && !File.Exists(native + ".dll") ? native : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (psi.FileName == "dotnet")
+        var probe = Path.Combine(dir, "coldstart-probe");
+        var psi = new ProcessStartInfo(build == ProbeBuild.NativeAot ? probe : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (build != ProbeBuild.NativeAot)
         {
-            psi.ArgumentList.Add(native + ".dll");
+            psi.ArgumentList.Add(probe + ".dll");
         }
 
         if (eventPath is not null)

@@ -32,10 +32,11 @@ public sealed class CountingDynamoHandler
     /// </summary>
     public double IndexWriteUnits => Interlocked.Read(ref _indexWriteMilliUnits) / 1000.0;
 
-    /// <summary>The due index's key attributes, and what it projects besides the table's keys (KEYS_ONLY: nothing).</summary>
-    public static readonly string[] IndexKeys = ["dueShard", "dueAt"];
+    /// <summary>The due index's key attributes.</summary>
+    private static readonly string[] IndexKeys = ["dueShard", "dueAt"];
 
-    private static readonly string[] ProjectedAttributes = ["pk", "sk", "dueShard", "dueAt"];
+    /// <summary>What a KEYS_ONLY index item holds: the table's keys and its own.</summary>
+    private static readonly string[] ProjectedAttributes = ["pk", "sk", .. IndexKeys];
 
     /// <summary>Whether the index projects whole items (ALL) rather than keys only (<see cref="LocalStack.DueProjection"/>).</summary>
     private static bool ProjectsAll => LocalStack.DueProjection == Amazon.DynamoDBv2.ProjectionType.ALL;
@@ -58,7 +59,7 @@ public sealed class CountingDynamoHandler
     /// <summary>Index write units for one put, from the old and the new item (DynamoDB JSON).</summary>
     internal void AddIndexWrite(JsonNode? oldItem, JsonNode? newItem)
     {
-        static bool InIndex(JsonNode? item) => item?["dueShard"] is not null && item["dueAt"] is not null;
+        static bool InIndex(JsonNode? item) => item is not null && IndexKeys.All(k => item[k] is not null);
         int Units(JsonNode item) => Math.Max(1, (int)Math.Ceiling(
             (ProjectsAll ? item.AsObject().Select(a => a.Key) : ProjectedAttributes).Sum(a => item[a] is { } v ? System.Text.Encoding.UTF8.GetByteCount(a) + ValueSize(v) : 0) / 1024.0));
         var units = (InIndex(oldItem), InIndex(newItem)) switch
@@ -148,7 +149,7 @@ internal sealed class CountingHttpClientFactory(CountingDynamoHandler counter, d
                 body["ReturnValues"] = "ALL_OLD"; // to see what the put did to the index
             }
 
-            var newItem = body["Item"]?.DeepClone();
+            var newItem = body["Item"];
             var contentType = request.Content.Headers.ContentType;
             request.Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()));
             request.Content.Headers.ContentType = contentType;

@@ -337,8 +337,9 @@ public sealed class LocalStack : IAsyncDisposable
 
     private async Task InvokeAsync(HttpContext http, string name)
     {
+        var function = name[(name.LastIndexOf(':') + 1)..];
         Interlocked.Increment(ref _lambdaInvocations);
-        _invocationsByFunction.AddOrUpdate(name[(name.LastIndexOf(':') + 1)..], 1, (_, n) => n + 1);
+        _invocationsByFunction.AddOrUpdate(function, 1, (_, n) => n + 1);
         var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted).ConfigureAwait(false);
         body.Position = 0;
@@ -347,22 +348,22 @@ public sealed class LocalStack : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         try
         {
-            Stream result = name.EndsWith("ops-decide", StringComparison.Ordinal)
-                ? await new DecideFunction(Runtime).Handle(body).ConfigureAwait(false)
-                : name.EndsWith("ops-deliver", StringComparison.Ordinal)
-                    ? await new DeliverFunction(Runtime).Handle(body).ConfigureAwait(false)
-                    : name.EndsWith("ops-tick", StringComparison.Ordinal)
-                        ? await new TickFunction(Runtime).Handle(body).ConfigureAwait(false)
-                        : throw new InvalidOperationException($"no local function named {name}");
+            Stream result = function switch
+            {
+                "ops-decide" => await new DecideFunction(Runtime).Handle(body).ConfigureAwait(false),
+                "ops-deliver" => await new DeliverFunction(Runtime).Handle(body).ConfigureAwait(false),
+                "ops-tick" => await new TickFunction(Runtime).Handle(body).ConfigureAwait(false),
+                _ => throw new InvalidOperationException($"no local function named {name}"),
+            };
             http.Response.ContentType = "application/json";
             var output = new MemoryStream();
             await result.CopyToAsync(output, http.RequestAborted).ConfigureAwait(false);
-            if (name.EndsWith("ops-decide", StringComparison.Ordinal))
+            if (function == "ops-decide")
             {
                 _decideMilliseconds.Enqueue(clock.Elapsed.TotalMilliseconds);
             }
 
-            RecordDynamoRequests(name, output.GetBuffer().AsSpan(0, (int)output.Length), requests.Value);
+            RecordDynamoRequests(function, output.GetBuffer().AsSpan(0, (int)output.Length), requests.Value);
             output.Position = 0;
             await output.CopyToAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
         }
@@ -389,11 +390,10 @@ public sealed class LocalStack : IAsyncDisposable
     /// </summary>
     public IReadOnlyDictionary<string, (long Invocations, long Requests)> DynamoByInvocation => new Dictionary<string, (long, long)>(_dynamoByInvocation);
 
-    private void RecordDynamoRequests(string name, ReadOnlySpan<byte> output, int requests)
+    private void RecordDynamoRequests(string function, ReadOnlySpan<byte> output, int requests)
     {
-        var function = name[(name.LastIndexOf(':') + 1)..].Replace("ops-", string.Empty, StringComparison.Ordinal);
-        var key = function;
-        if (function == "decide")
+        var key = function.Replace("ops-", string.Empty, StringComparison.Ordinal);
+        if (key == "decide")
         {
             var reader = new Utf8JsonReader(output);
             while (reader.Read())
