@@ -53,8 +53,13 @@ internal sealed record AlertPresentation(string Headline, string SlackEmoji, str
     };
 
     /// <summary>Labels in ordinal key order, so every rendering of one alert is byte-identical.</summary>
-    public static IEnumerable<KeyValuePair<string, string>> OrderedLabels(Alert alert) =>
-        alert.Labels.OrderBy(l => l.Key, StringComparer.Ordinal);
+    public static KeyValuePair<string, string>[] OrderedLabels(Alert alert)
+    {
+        // One array sorted in place: the LINQ sort allocated its buffer, keys, map and enumerator per delivery.
+        var labels = alert.Labels.ToArray();
+        Array.Sort(labels, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return labels;
+    }
 
     /// <summary>ISO-8601 UTC with milliseconds and Z: what PagerDuty and humans both read.</summary>
     public static string Timestamp(DateTimeOffset time) =>

@@ -24,14 +24,13 @@ public static class BudgetMessage
             DedupKey = DedupKeys.For(notice.Key),
             Drill = drill,
             Target = DeliveryRenderer.Target(receiver),
-            Payload = default,
         };
         return receiver.Channel switch
         {
-            Channels.Slack => delivery with { Payload = PayloadJson.Write(w => Slack(w, text)).Element },
-            Channels.PagerDuty => delivery with { Payload = PayloadJson.Write(w => PagerDuty(w, notice, delivery.DedupKey, text, drill)).Element },
-            Channels.Sns => delivery with { Subject = Subject(notice, drill), Payload = PayloadJson.String(text) },
-            _ => delivery with { Payload = PayloadJson.Write(w => Webhook(w, notice, text, drill)).Element },
+            Channels.Slack => delivery with { PayloadUtf8 = PayloadJson.Write(w => Slack(w, text)) },
+            Channels.PagerDuty => delivery with { PayloadUtf8 = PayloadJson.Write(w => PagerDuty(w, notice, delivery.DedupKey, text, drill)) },
+            Channels.Sns => delivery with { Subject = Subject(notice, drill), PayloadUtf8 = PayloadJson.String(text) },
+            _ => delivery with { PayloadUtf8 = PayloadJson.Write(w => Webhook(w, notice, text, drill)) },
         };
     }
 

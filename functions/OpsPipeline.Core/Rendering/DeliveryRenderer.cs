@@ -23,14 +23,14 @@ public static class DeliveryRenderer
         var delivery = NewDelivery(receiver, action, alert.Key, drill);
         return delivery.Channel switch
         {
-            Channels.PagerDuty => delivery with { Payload = PagerDutyEvent.Render(alert, presentation, delivery.DedupKey, drill) },
-            Channels.Slack => delivery with { Payload = SlackMessage.Render(alert, presentation, drill) },
+            Channels.PagerDuty => delivery with { PayloadUtf8 = PagerDutyEvent.Render(alert, presentation, delivery.DedupKey, drill) },
+            Channels.Slack => delivery with { PayloadUtf8 = SlackMessage.Render(alert, presentation, drill) },
             Channels.Sns => delivery with
             {
                 Subject = SnsMessage.Subject(alert, action, drill),
-                Payload = PayloadJson.String(SnsMessage.Text(alert, presentation, drill)),
+                PayloadUtf8 = PayloadJson.String(SnsMessage.Text(alert, presentation, drill)),
             },
-            _ => delivery with { Payload = WebhookBody.Render(alert, action, delivery.DedupKey, drill) },
+            _ => delivery with { PayloadUtf8 = WebhookBody.Render(alert, action, delivery.DedupKey, drill) },
         };
     }
 
@@ -53,14 +53,14 @@ public static class DeliveryRenderer
         var delivery = NewDelivery(receiver, DeliveryActions.Digest, groupKey, drill);
         return delivery.Channel switch
         {
-            Channels.PagerDuty => delivery with { Payload = PagerDutyDigest.Render(digest, delivery.DedupKey, drill) },
-            Channels.Slack => delivery with { Payload = SlackDigest.Render(digest, drill) },
+            Channels.PagerDuty => delivery with { PayloadUtf8 = PagerDutyDigest.Render(digest, delivery.DedupKey, drill) },
+            Channels.Slack => delivery with { PayloadUtf8 = SlackDigest.Render(digest, drill) },
             Channels.Sns => delivery with
             {
                 Subject = SnsDigest.Subject(digest, drill),
-                Payload = PayloadJson.String(SnsDigest.Text(digest, drill)),
+                PayloadUtf8 = PayloadJson.String(SnsDigest.Text(digest, drill)),
             },
-            _ => delivery with { Payload = WebhookDigest.Render(digest, delivery.DedupKey, drill) },
+            _ => delivery with { PayloadUtf8 = WebhookDigest.Render(digest, delivery.DedupKey, drill) },
         };
     }
 
@@ -74,7 +74,6 @@ public static class DeliveryRenderer
         DedupKey = DedupKeys.For(alertKey),
         Drill = drill,
         Target = Target(receiver),
-        Payload = default,
     };
 
     internal static DeliveryTarget Target(ReceiverConfig receiver) => receiver switch

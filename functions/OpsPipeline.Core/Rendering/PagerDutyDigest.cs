@@ -11,12 +11,12 @@ internal static class PagerDutyDigest
     /// <summary>Links to the first alarms only: the incident is about the group, the list is in custom_details.</summary>
     public const int Links = 5;
 
-    public static JsonElement Render(AlertDigest digest, string dedupKey, bool drill)
+    public static byte[] Render(AlertDigest digest, string dedupKey, bool drill)
     {
-        var (body, bytes) = PayloadJson.Write(w => WriteTrigger(w, digest, dedupKey, drill, listAlerts: true));
-        return bytes <= ChannelLimits.PagerDutyBodyBytes
+        var body = PayloadJson.Write(w => WriteTrigger(w, digest, dedupKey, drill, listAlerts: true));
+        return body.Length <= ChannelLimits.PagerDutyBodyBytes
             ? body
-            : PayloadJson.Write(w => WriteTrigger(w, digest, dedupKey, drill, listAlerts: false)).Element; // only with absurd alert keys
+            : PayloadJson.Write(w => WriteTrigger(w, digest, dedupKey, drill, listAlerts: false)); // only with absurd alert keys
     }
 
     private static void WriteTrigger(Utf8JsonWriter w, AlertDigest digest, string dedupKey, bool drill, bool listAlerts)

@@ -24,7 +24,7 @@ internal static class PagerDutyEvent
         new(0, IncludeDetails: false, IncludeLinks: false),
     ];
 
-    public static JsonElement Render(Alert alert, AlertPresentation presentation, string dedupKey, bool drill)
+    public static byte[] Render(Alert alert, AlertPresentation presentation, string dedupKey, bool drill)
     {
         if (presentation.PagerDutyEventAction == "resolve")
         {
@@ -35,14 +35,14 @@ internal static class PagerDutyEvent
                 w.WriteString("event_action", "resolve");
                 w.WriteString("dedup_key", dedupKey);
                 w.WriteEndObject();
-            }).Element;
+            });
         }
 
-        JsonElement body = default;
+        byte[] body = [];
         foreach (var level in Levels)
         {
-            (body, var bytes) = PayloadJson.Write(w => WriteTrigger(w, alert, presentation, dedupKey, drill, level));
-            if (bytes <= ChannelLimits.PagerDutyBodyBytes)
+            body = PayloadJson.Write(w => WriteTrigger(w, alert, presentation, dedupKey, drill, level));
+            if (body.Length <= ChannelLimits.PagerDutyBodyBytes)
             {
                 return body;
             }

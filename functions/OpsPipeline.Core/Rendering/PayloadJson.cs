@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace OpsPipeline.Core.Rendering;
 
-/// <summary>Writes a payload with <see cref="Utf8JsonWriter"/> (no reflection) and hands it back as a <see cref="JsonElement"/>.</summary>
+/// <summary>Writes a payload with <see cref="Utf8JsonWriter"/> (no reflection) and hands back its UTF-8 text.</summary>
 internal static class PayloadJson
 {
     // Relaxed escaping keeps '&', '<', '>' and accents readable in bodies; nothing here is ever embedded in HTML.
@@ -14,8 +14,8 @@ internal static class PayloadJson
         Indented = false,
     };
 
-    /// <summary>The written JSON and its size in UTF-8 bytes (what the channel's byte limits measure).</summary>
-    public static (JsonElement Element, int Bytes) Write(Action<Utf8JsonWriter> write)
+    /// <summary>The written JSON as UTF-8 (its length is what the channel's byte limits measure).</summary>
+    public static byte[] Write(Action<Utf8JsonWriter> write)
     {
         if (t_inUse)
         {
@@ -26,10 +26,10 @@ internal static class PayloadJson
                 write(ownWriter);
             }
 
-            return (JsonElement.Parse(own.WrittenSpan), own.WrittenCount);
+            return own.WrittenSpan.ToArray();
         }
 
-        // One buffer and writer per thread, reused: the element below copies what it needs.
+        // One buffer and writer per thread, reused: the payload is a copy of what was written.
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
         buffer.ResetWrittenCount();
@@ -39,7 +39,7 @@ internal static class PayloadJson
         {
             write(writer);
             writer.Flush();
-            return (JsonElement.Parse(buffer.WrittenSpan), buffer.WrittenCount);
+            return buffer.WrittenSpan.ToArray();
         }
         finally
         {
@@ -65,7 +65,7 @@ internal static class PayloadJson
     private static bool t_inUse;
 
     /// <summary>A JSON string value (the SNS message is a string, not an object).</summary>
-    public static JsonElement String(string value) => Write(w => w.WriteStringValue(value)).Element;
+    public static byte[] String(string value) => Write(w => w.WriteStringValue(value));
 
     /// <summary>Writes <paramref name="name"/> as a JSON object of the given string pairs, in their order.</summary>
     public static void WriteStringMap(this Utf8JsonWriter writer, string name, IEnumerable<KeyValuePair<string, string>> pairs)

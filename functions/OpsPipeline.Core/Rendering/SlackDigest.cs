@@ -8,7 +8,7 @@ internal static class SlackDigest
 {
     private const string UnknownEmoji = ":grey_question:";
 
-    public static JsonElement Render(AlertDigest digest, bool drill)
+    public static byte[] Render(AlertDigest digest, bool drill)
     {
         var drillTag = drill ? "[DRILL] " : string.Empty;
         var group = Escape(digest.GroupText);
@@ -51,7 +51,7 @@ internal static class SlackDigest
             w.WriteString("text", fallback);
             blocks.WriteTo(w);
             w.WriteEndObject();
-        }).Element;
+        });
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ internal static class SlackMessage
 {
     private const string LinkSeparator = " · ";
 
-    public static JsonElement Render(Alert alert, AlertPresentation presentation, bool drill)
+    public static byte[] Render(Alert alert, AlertPresentation presentation, bool drill)
     {
         var drillTag = drill ? "[DRILL] " : string.Empty;
         var name = Escape(UntrustedText.OneLine(alert.Name));
@@ -54,7 +54,7 @@ internal static class SlackMessage
             w.WriteString("text", fallback);
             blocks.WriteTo(w);
             w.WriteEndObject();
-        }).Element;
+        });
     }
 
     /// <summary>The first block of every drill message, so nobody mistakes a rehearsal for an incident.</summary>

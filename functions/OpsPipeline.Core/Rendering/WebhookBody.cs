@@ -12,7 +12,7 @@ internal static class WebhookBody
     /// <summary>Bumped when a field changes meaning or disappears; new fields do not bump it.</summary>
     internal const string Version = "1";
 
-    public static JsonElement Render(Alert alert, string action, string dedupKey, bool drill) =>
+    public static byte[] Render(Alert alert, string action, string dedupKey, bool drill) =>
         PayloadJson.Write(w =>
         {
             w.WriteStartObject();
@@ -61,7 +61,7 @@ internal static class WebhookBody
 
             w.WriteEndArray();
             w.WriteEndObject();
-        }).Element;
+        });
 
     private static string FreeText(string? text) => Truncation.ToChars(UntrustedText.Clean(text), ChannelLimits.FreeTextChars);
 }

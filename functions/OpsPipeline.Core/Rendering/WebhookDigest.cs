@@ -9,7 +9,7 @@ namespace OpsPipeline.Core.Rendering;
 /// </summary>
 internal static class WebhookDigest
 {
-    public static JsonElement Render(AlertDigest digest, string dedupKey, bool drill) =>
+    public static byte[] Render(AlertDigest digest, string dedupKey, bool drill) =>
         PayloadJson.Write(w =>
         {
             w.WriteStartObject();
@@ -49,5 +49,5 @@ internal static class WebhookDigest
             // Counted but not listed: the list is capped like every other channel's, to bound the body.
             w.WriteNumber("omitted", digest.Omitted);
             w.WriteEndObject();
-        }).Element;
+        });
 }

@@ -73,7 +73,7 @@ public sealed class HttpDeliverySender(HttpClient http, ISecretStore secrets, Ur
         {
             case "pagerduty":
                 // The routing key joins the body only here, so it never travels through the state machine.
-                var node = JsonNode.Parse(delivery.Payload.GetRawText())?.AsObject()
+                var node = JsonNode.Parse(delivery.PayloadUtf8.Span)?.AsObject()
                     ?? throw new PermanentDeliveryException("pagerduty payload is not a JSON object");
                 var withKey = new JsonObject { ["routing_key"] = secret };
                 foreach (var (name, value) in node.ToList())
@@ -90,7 +90,7 @@ public sealed class HttpDeliverySender(HttpClient http, ISecretStore secrets, Ur
                     throw new PermanentDeliveryException($"parameter {parameter} does not hold an http(s) URL");
                 }
 
-                return (url, delivery.Payload.GetRawText());
+                return (url, System.Text.Encoding.UTF8.GetString(delivery.PayloadUtf8.Span));
             default:
                 throw new PermanentDeliveryException($"channel {delivery.Channel} is not delivered over HTTP");
         }
