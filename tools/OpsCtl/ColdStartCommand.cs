@@ -127,22 +127,22 @@ public static class ColdStartCommand
     }
 
     /// <summary>One probe process: milliseconds from Process.Start to its "handled" line, and what it measured itself.</summary>
-    public sealed record ProbeRun(double ToFirstEventMs, double InitMs, double HandlerMs, string Outcome = "");
+    public sealed record ProbeRun(double ToFirstEventMs, double InitMs, double HandlerMs, string Outcome = "", double JitMethods = double.NaN, double JitMs = double.NaN);
 
     public static string Report(string sample, int runs, string rid, IReadOnlyDictionary<string, List<ProbeRun>> results, IReadOnlyList<double> floor, IReadOnlyList<(string Name, long Zip, long Unzipped)> packages)
     {
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine(inv, $"cold start: DecideFunction from a fresh process to its first handled event ({sample}, local DynamoDB), {runs} runs each after one discarded, {rid}");
-        text.AppendLine("                  to first event (ms)         of which: init (ms)   first event (ms)");
-        text.AppendLine("                  median     min     max     median                median");
+        text.AppendLine("                  to first event (ms)         of which: init (ms)   first event (ms)   JIT-compiled: methods   ms");
+        text.AppendLine("                  median     min     max     median                median                           median  median");
         foreach (var (name, list) in results)
         {
             var first = list.Select(r => r.ToFirstEventMs).ToList();
-            text.AppendLine(inv, $"  {name,-14}{Median(first),8:0.0}{first.Min(),8:0.0}{first.Max(),8:0.0}     {Median([.. list.Select(r => r.InitMs)]),8:0.0}              {Median([.. list.Select(r => r.HandlerMs)]),8:0.0}");
+            text.AppendLine(inv, $"  {name,-14}{Median(first),8:0.0}{first.Min(),8:0.0}{first.Max(),8:0.0}     {Median([.. list.Select(r => r.InitMs)]),8:0.0}              {Median([.. list.Select(r => r.HandlerMs)]),8:0.0}                    {Median([.. list.Select(r => r.JitMethods)]),8:0}{Median([.. list.Select(r => r.JitMs)]),8:0.0}");
         }
 
-        text.AppendLine(inv, $"  floor (runtime start, no event): median {Median(floor):0.0} ms; init = DecideFunction's constructor (config, route tree, SDK clients); first event = its first Handle (DynamoDB round trips included)");
+        text.AppendLine(inv, $"  floor (runtime start, no event): median {Median(floor):0.0} ms; init = DecideFunction's constructor (config, route tree, SDK clients); first event = its first Handle (DynamoDB round trips included); JIT-compiled = methods the process compiled at run time and the time it spent doing so (runtime counters)");
         text.AppendLine("deployment package (OpsPipeline.Functions published for linux-arm64, as sam build does; Native AOT: the probe's one binary for this machine)");
         foreach (var (name, zip, unzipped) in packages)
         {
@@ -225,12 +225,13 @@ public static class ColdStartCommand
         }
 
         var parts = line?.Split(' ');
-        if (process.ExitCode != 0 || parts is not { Length: >= 7 } || parts[0] != "handled")
+        if (process.ExitCode != 0 || parts is not { Length: >= 9 } || parts[0] != "handled")
         {
             throw new InvalidOperationException($"the probe failed (exit {process.ExitCode}): {line} {await stderr.ConfigureAwait(false)}");
         }
 
-        return new ProbeRun(elapsed, double.Parse(parts[4], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture) - double.Parse(parts[4], CultureInfo.InvariantCulture), parts[6]);
+        double Number(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
+        return new ProbeRun(elapsed, Number(4), Number(2) - Number(4), parts[6], Number(7), Number(8));
     }
 
     private static async Task PublishAsync(string project, string rid, ProbeBuild build, string outputDir, CancellationToken ct)
