@@ -46,12 +46,14 @@ public sealed class TickFunction(PipelineRuntime runtime)
         var now = runtime.Clock.GetUtcNow();
         var id = $"tick-{now:yyyyMMddTHHmmss}";
         var (alertDeliveries, path) = await AlertWorkAsync(now, ct).ConfigureAwait(false);
-        var (budgetDeliveries, budgetPath) = await BudgetWorkAsync(now, ct).ConfigureAwait(false);
+        var (budgetDeliveries, budgetPath, held) = await BudgetWorkAsync(now, ct).ConfigureAwait(false);
         path.AddRange(budgetPath);
         var deliveries = alertDeliveries.Concat(budgetDeliveries).ToList();
+        var summary = $"tick: {path.Count} change(s), {deliveries.Count} deliveries" + (held.Count > 0 ? $", {held.Count} budget notice(s) held by silences" : string.Empty);
+        path.AddRange(held);
         return path.Count == 0
             ? new DecideResult(id, null, "tick", "tick: nothing due", [])
-            : new DecideResult(id, null, "tick", $"tick: {path.Count} change(s), {deliveries.Count} deliveries", deliveries) { Path = path };
+            : new DecideResult(id, null, "tick", summary, deliveries) { Path = path };
     }
 
     private async Task<(IReadOnlyList<Delivery> Deliveries, List<string> Path)> AlertWorkAsync(DateTimeOffset now, CancellationToken ct)
@@ -78,16 +80,38 @@ public sealed class TickFunction(PipelineRuntime runtime)
         return (runtime.Ticker.Render(written), [.. written.Select(c => $"{c.Alert.Name}: {c.After.LastReason}")]);
     }
 
-    /// <summary>Every SLO, every minute: burn-rate alerts fire or resolve, exhaustion is told once, metrics are emitted.</summary>
-    private async Task<(IReadOnlyList<Delivery> Deliveries, List<string> Path)> BudgetWorkAsync(DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Every SLO, every minute: burn-rate alerts fire or resolve, exhaustion is told once, metrics are emitted.
+    /// A silence that matches a firing or exhausted notice holds it (see <see cref="BudgetEvaluator.Evaluate"/>).
+    /// </summary>
+    private async Task<(IReadOnlyList<Delivery> Deliveries, List<string> Path, List<string> Held)> BudgetWorkAsync(DateTimeOffset now, CancellationToken ct)
     {
         var deliveries = new List<Delivery>();
         var path = new List<string>();
+        var held = new List<string>();
+        IReadOnlyList<Core.Silences.Silence>? silences = null;
         foreach (var slo in runtime.Config.Slos)
         {
             var state = await runtime.Budgets.GetAsync(slo.Name, ct).ConfigureAwait(false);
             var (next, notices) = BudgetEvaluator.Evaluate(state, slo, now);
             EmitBudgetMetrics(state, slo, now);
+            if (notices.Count > 0)
+            {
+                // Silences are read only when there is something to tell (one Query, at most once a tick).
+                silences ??= await runtime.SilenceStore.ListAsync(ct).ConfigureAwait(false);
+                var active = silences;
+                (next, notices) = BudgetEvaluator.Evaluate(state, slo, now, notice =>
+                {
+                    var silence = active.FirstOrDefault(x => x.Mutes(notice.Labels, now));
+                    if (silence is not null)
+                    {
+                        held.Add($"{slo.Name} {notice.Labels["budgetAlert"]}: {notice.Kind} held: silenced by {silence.Id} ({silence.Describe()}: {silence.Comment}); told when the silence ends if it still holds");
+                    }
+
+                    return silence is not null;
+                });
+            }
+
             if (notices.Count == 0 || !await runtime.Budgets.TryWriteAsync(next, ct).ConfigureAwait(false))
             {
                 continue; // nothing to tell, or a Decide wrote meanwhile: the next tick evaluates again
@@ -104,7 +128,7 @@ public sealed class TickFunction(PipelineRuntime runtime)
             }
         }
 
-        return (deliveries, path);
+        return (deliveries, path, held);
     }
 
     private void EmitBudgetMetrics(BudgetState state, SloConfig slo, DateTimeOffset now)

@@ -83,7 +83,8 @@ public sealed class SilenceCommandTests : IDisposable
         var (exit, _, err) = await Opsctl("local", "--state", _state, "--out", outFile, "--explain", events);
 
         Assert.True(exit == 0, err);
-        // The sample config's SLO pages on checkout-api-5xx's bad time too (budgets are not silenced); those are not this test's subject.
+        // The sample config's SLO pages on checkout-api-5xx's bad time too: this silence matches service=checkout,
+        // which budget notices do not carry (they are matched by slo=..., see the next test); not this test's subject.
         var deliveries = (await File.ReadAllLinesAsync(outFile)).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(d => d.GetProperty("action").GetString() != "budget").ToList();
         var page = Assert.Single(deliveries);
@@ -93,5 +94,39 @@ public sealed class SilenceCommandTests : IDisposable
         Assert.Contains("suppressed: silenced by", err);
         Assert.Contains("tick 2026-03-02T09:30Z", err);
         Assert.Contains("checkout-db-latency resolved while suppressed; it was never sent", err);
+    }
+
+    [Fact]
+    public async Task SilenceWindow_WhenItMatchesAnSlo_ShouldHoldItsBurnPagesUntilItEndsAndLeaveTheAlarmAlone()
+    {
+        var add = await Opsctl("silence", "add", "--match", "slo=checkout-availability", "--starts", "2026-03-02T09:00:00Z", "--ends", "2026-03-02T09:20:00Z",
+            "--author", "carol", "--comment", "known incident, the alarm pages", "--state", _state);
+        Assert.True(add.Exit == 0, add.Err);
+        var events = Path.Combine(_state, "incident.jsonl");
+        await File.WriteAllLinesAsync(events,
+        [
+            StateChange("checkout-api-5xx", "ALARM", T0),
+            StateChange("checkout-api-5xx", "OK", T0.AddMinutes(30), previous: "ALARM"),
+            StateChange("billing-export-lag", "OK", T0.AddMinutes(70)), // moves the clock on
+        ]);
+        var outFile = Path.Combine(_state, "deliveries.jsonl");
+
+        var (exit, _, err) = await Opsctl("local", "--state", _state, "--out", outFile, "--explain", events);
+
+        Assert.True(exit == 0, err);
+        var id = add.Out.Split(' ')[1];
+        var deliveries = (await File.ReadAllLinesAsync(outFile)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        // The alarm is not matched (it carries no slo label): it pages at 09:00 and resolves at 09:30 as always.
+        Assert.Equal(["trigger", "resolve"], deliveries.Where(d => d.GetProperty("alertKey").GetString()!.EndsWith(":checkout-api-5xx", StringComparison.Ordinal)).Select(d => d.GetProperty("action").GetString()));
+        // Each burn alert that fired inside the window is told once, when the window ends (09:20, not 09:01),
+        // with the numbers of that moment: 20 bad minutes of the last hour is 333.3x.
+        var burns = deliveries.Where(d => d.GetProperty("action").GetString() == "budget").ToList();
+        var fastBurn = burns.Where(d => d.GetProperty("alertKey").GetString() == "slo:checkout-availability:1h/5m@14.4x").ToList();
+        Assert.Equal(["trigger", "resolve"], fastBurn.Select(d => d.GetProperty("payload").GetProperty("event_action").GetString()));
+        Assert.Contains("burn rate 333.3× over 1h and 1000.0× over 5m", fastBurn[0].GetProperty("payload").GetProperty("payload").GetProperty("summary").GetString());
+        Assert.Contains($"checkout-availability 1h/5m@14.4x: burnFiring held: silenced by {id} ({{slo=checkout-availability}}", err);
+        Assert.Contains("tick 2026-03-02T09:19Z: tick: 0 change(s), 0 deliveries, 3 budget notice(s) held by silences", err);
+        Assert.Contains("tick 2026-03-02T09:20Z: tick: 3 change(s), 3 deliveries", err);
+        Assert.Equal(5, burns.Count); // three told at 09:20, two resolved at 09:35 (the 3d ticket burns on)
     }
 }

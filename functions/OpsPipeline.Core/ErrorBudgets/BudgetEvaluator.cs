@@ -12,6 +12,17 @@ public sealed record BudgetNotice(string Kind, SloConfig Slo, BurnAlertConfig? A
 
     /// <summary>Stable per SLO and burn alert, so a resolve pairs with its trigger (PagerDuty dedup_key).</summary>
     public string Key => Alert is null ? $"slo:{Slo.Name}:exhausted" : $"slo:{Slo.Name}:{BudgetEvaluator.Id(Alert)}";
+
+    /// <summary>
+    /// What a silence matches a budget notice on: <c>source=slo</c>, <c>slo</c> (the SLO's name) and
+    /// <c>budgetAlert</c> (the burn alert, e.g. <c>1h/5m@14.4x</c>, or <c>exhausted</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Labels => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["budgetAlert"] = Alert is null ? Exhausted : BudgetEvaluator.Id(Alert),
+        ["slo"] = Slo.Name,
+        ["source"] = "slo",
+    };
 }
 
 /// <summary>Multi-window, multi-burn-rate alerting (Google SRE workbook): fire when both windows burn at or above the rate.</summary>
@@ -30,7 +41,13 @@ public static class BudgetEvaluator
         : t.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{(long)t.TotalMinutes}m"
         : ConfigDuration.Format(t);
 
-    public static (BudgetState State, IReadOnlyList<BudgetNotice> Notices) Evaluate(BudgetState s, SloConfig slo, DateTimeOffset now)
+    /// <summary>
+    /// The notices due now and the state that records them as told. A firing or exhausted notice that
+    /// <paramref name="held"/> says to hold (a silence matches it) is neither returned nor recorded: the burn
+    /// is evaluated afresh on the next tick, so it is told once the silence ends if it still holds, and never
+    /// if it passed meanwhile. Resolves are never held: they only exist for a page that was sent.
+    /// </summary>
+    public static (BudgetState State, IReadOnlyList<BudgetNotice> Notices) Evaluate(BudgetState s, SloConfig slo, DateTimeOffset now, Func<BudgetNotice, bool>? held = null)
     {
         var notices = new List<BudgetNotice>();
         var consumed = BudgetLedger.Consumed(s, slo, now);
@@ -43,8 +60,12 @@ public static class BudgetEvaluator
             var shortRate = BudgetLedger.BurnRate(s, slo, alert.Short, now);
             if (episode.FiringSince is null && longRate >= alert.BurnRate && shortRate >= alert.BurnRate)
             {
-                episode = episode with { FiringSince = now };
-                notices.Add(new BudgetNotice(BudgetNotice.BurnFiring, slo, alert, longRate, shortRate, consumed, alert.Receiver));
+                var firing = new BudgetNotice(BudgetNotice.BurnFiring, slo, alert, longRate, shortRate, consumed, alert.Receiver);
+                if (held?.Invoke(firing) != true)
+                {
+                    episode = episode with { FiringSince = now };
+                    notices.Add(firing);
+                }
             }
             else if (episode.FiringSince is not null && shortRate < alert.BurnRate)
             {
@@ -58,10 +79,13 @@ public static class BudgetEvaluator
         var exhausted = s.ExhaustedNotified;
         if (!exhausted && consumed >= 1 && slo.BurnAlerts.Count > 0)
         {
-            exhausted = true;
             // The most urgent burn alert's receiver: exhaustion is at least as urgent as the fastest burn.
-            var first = slo.BurnAlerts[0];
-            notices.Add(new BudgetNotice(BudgetNotice.Exhausted, slo, null, 0, 0, consumed, first.Receiver));
+            var notice = new BudgetNotice(BudgetNotice.Exhausted, slo, null, 0, 0, consumed, slo.BurnAlerts[0].Receiver);
+            if (held?.Invoke(notice) != true)
+            {
+                exhausted = true;
+                notices.Add(notice);
+            }
         }
         else if (exhausted && consumed < ExhaustedRearm)
         {

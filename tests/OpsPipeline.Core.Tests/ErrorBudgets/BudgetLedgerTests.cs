@@ -131,4 +131,76 @@ public class BudgetLedgerTests
         Assert.Contains(first, n => n.Kind == BudgetNotice.Exhausted && n.Receiver == "oncall" && n.Consumed >= 1);
         Assert.DoesNotContain(second, n => n.Kind == BudgetNotice.Exhausted);
     }
+
+    [Fact]
+    public void Evaluate_WhenASilenceHoldsTheFiring_ShouldNeitherTellNorRecordItAndTellItOnceTheHoldEnds()
+    {
+        var slo = Slo();
+        var s = Play(slo, ("a", true, 0), ("a", false, 30));
+        var asked = new List<BudgetNotice>();
+
+        var (held, none) = BudgetEvaluator.Evaluate(s, slo, T.AddMinutes(5), n => { asked.Add(n); return true; });
+        var (told, fired) = BudgetEvaluator.Evaluate(held, slo, T.AddMinutes(10));
+
+        Assert.Empty(none);
+        Assert.Equal(BudgetNotice.BurnFiring, Assert.Single(asked).Kind);
+        Assert.All(held.Episodes, e => Assert.Null(e.FiringSince)); // not recorded: the next tick evaluates afresh
+        var notice = Assert.Single(fired);
+        Assert.Equal(BudgetNotice.BurnFiring, notice.Kind);
+        Assert.Equal(10.0 / 60 / 0.001, notice.LongRate, 6); // told with the numbers of when it is told
+        Assert.Equal(T.AddMinutes(10), Assert.Single(told.Episodes, e => e.FiringSince is not null).FiringSince);
+    }
+
+    [Fact]
+    public void Evaluate_WhenTheBurnPassesWhileHeld_ShouldNeverTellIt()
+    {
+        var slo = Slo();
+        var s = Play(slo, ("a", true, 0), ("a", false, 10));
+
+        var (held, first) = BudgetEvaluator.Evaluate(s, slo, T.AddMinutes(5), _ => true);
+        var (_, later) = BudgetEvaluator.Evaluate(held, slo, T.AddMinutes(20)); // the 5m window is clean again
+
+        Assert.Empty(first);
+        Assert.Empty(later); // no page, and no resolve of a page nobody got
+    }
+
+    [Fact]
+    public void Evaluate_WhenAPageWasSentAndASilenceMatchesTheResolve_ShouldStillSendTheResolve()
+    {
+        var slo = Slo();
+        var s = Play(slo, ("a", true, 0), ("a", false, 30));
+        var (fired, _) = BudgetEvaluator.Evaluate(s, slo, T.AddMinutes(5));
+
+        var (_, resolved) = BudgetEvaluator.Evaluate(fired, slo, T.AddMinutes(35), _ => true);
+
+        Assert.Equal(BudgetNotice.BurnResolved, Assert.Single(resolved).Kind);
+    }
+
+    [Fact]
+    public void Evaluate_WhenExhaustionIsHeld_ShouldTellItOnceTheHoldEnds()
+    {
+        var slo = Slo() with { Window = TimeSpan.FromDays(1) }; // 1.44 minutes of budget
+        var s = Play(slo, ("a", true, 0), ("a", false, 2));
+
+        var (held, first) = BudgetEvaluator.Evaluate(s, slo, T.AddMinutes(3), n => n.Kind == BudgetNotice.Exhausted);
+        var (_, second) = BudgetEvaluator.Evaluate(held, slo, T.AddMinutes(4));
+
+        Assert.DoesNotContain(first, n => n.Kind == BudgetNotice.Exhausted);
+        Assert.False(held.ExhaustedNotified);
+        Assert.Contains(second, n => n.Kind == BudgetNotice.Exhausted);
+    }
+
+    [Fact]
+    public void Labels_OfABudgetNotice_ShouldNameTheSourceTheSloAndTheBurnAlert()
+    {
+        var slo = Slo();
+        var s = Play(slo, ("a", true, 0));
+
+        var notice = Assert.Single(BudgetEvaluator.Evaluate(s, slo, T.AddMinutes(5)).Notices);
+
+        Assert.Equal(
+            [new("budgetAlert", BudgetEvaluator.Id(notice.Alert!)), new("slo", slo.Name), new KeyValuePair<string, string>("source", "slo")],
+            notice.Labels.ToArray());
+        Assert.Equal("exhausted", (notice with { Kind = BudgetNotice.Exhausted, Alert = null }).Labels["budgetAlert"]);
+    }
 }
