@@ -129,4 +129,32 @@ public sealed class SilenceCommandTests : IDisposable
         Assert.Contains("tick 2026-03-02T09:20Z: tick: 3 change(s), 3 deliveries", err);
         Assert.Equal(5, burns.Count); // three told at 09:20, two resolved at 09:35 (the 3d ticket burns on)
     }
+
+    [Fact]
+    public async Task BudgetCommand_WhenASilenceHoldsABurnPage_ShouldSayHeldByWhichSilenceAndUntilWhen()
+    {
+        var add = await Opsctl("silence", "add", "--match", "slo=checkout-availability", "--starts", "2026-03-02T09:00:00Z", "--ends", "2026-03-02T09:30:00Z",
+            "--author", "carol", "--comment", "known incident", "--state", _state);
+        Assert.True(add.Exit == 0, add.Err);
+        var id = add.Out.Split(' ')[1];
+        var events = Path.Combine(_state, "incident.jsonl");
+        await File.WriteAllLinesAsync(events,
+        [
+            StateChange("checkout-api-5xx", "ALARM", T0),
+            StateChange("billing-export-lag", "OK", T0.AddMinutes(10)), // moves the clock on; the alarm still fires
+        ]);
+        Assert.Equal(0, (await Opsctl("local", "--state", _state, "--out", Path.Combine(_state, "out.jsonl"), events)).Exit);
+
+        var (exit, text, err) = await Opsctl("budget", "--state", _state, "--at", "2026-03-02T09:10:00Z");
+        var (_, json, _) = await Opsctl("budget", "--json", "--state", _state, "--at", "2026-03-02T09:10:00Z");
+
+        Assert.True(exit == 0, err);
+        Assert.Contains($"(alert at 14.4x -> oncall) HELD by silence {id} until 2026-03-02T09:30Z", text);
+        using var doc = JsonDocument.Parse(json);
+        var fast = doc.RootElement.GetProperty("burnRates").EnumerateArray().First();
+        Assert.Equal(("1h/5m@14.4x", false, id), (fast.GetProperty("alert").GetString(), fast.GetProperty("firing").GetBoolean(), fast.GetProperty("heldBy").GetString()));
+        // After the silence, at the same burn, nothing holds it: the next tick pages.
+        var (_, after, _) = await Opsctl("budget", "--state", _state, "--at", "2026-03-02T09:31:00Z");
+        Assert.Contains("(alert at 14.4x -> oncall) burning (the next tick pages)", after);
+    }
 }

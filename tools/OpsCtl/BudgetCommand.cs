@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.ErrorBudgets;
+using OpsPipeline.Core.Silences;
 using OpsPipeline.Functions.Adapters;
 
 namespace OpsCtl;
@@ -50,10 +51,11 @@ public static class BudgetCommand
 
             await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
             var store = new BudgetStore(target.Dynamo, target.Table);
+            var silences = await new DynamoSilenceStore(target.Dynamo, target.Table).ListAsync(ct).ConfigureAwait(false);
             foreach (var slo in pipeline.Slos)
             {
                 var budget = await store.GetAsync(slo.Name, ct).ConfigureAwait(false);
-                await output.WriteAsync(parse.GetValue(json) ? Json(slo, budget, now) + "\n" : Text(slo, budget, now)).ConfigureAwait(false);
+                await output.WriteAsync(parse.GetValue(json) ? Json(slo, budget, now, silences) + "\n" : Text(slo, budget, now, silences)).ConfigureAwait(false);
             }
 
             return 0;
@@ -61,7 +63,7 @@ public static class BudgetCommand
         return command;
     }
 
-    public static string Text(SloConfig slo, BudgetState s, DateTimeOffset now)
+    public static string Text(SloConfig slo, BudgetState s, DateTimeOffset now, IReadOnlyList<Silence>? silences = null)
     {
         var budget = BudgetLedger.Budget(slo);
         var consumed = BudgetLedger.Consumed(s, slo, now);
@@ -74,12 +76,34 @@ public static class BudgetCommand
         {
             var longRate = BudgetLedger.BurnRate(s, slo, alert.Long, now);
             var shortRate = BudgetLedger.BurnRate(s, slo, alert.Short, now);
-            var firing = s.Episodes.FirstOrDefault(e => e.Id == BudgetEvaluator.Id(alert))?.FiringSince is not null ? "FIRING" : "ok";
-            text.AppendLine(CultureInfo.InvariantCulture, $"  burn {BudgetEvaluator.Span(alert.Long),3}/{BudgetEvaluator.Span(alert.Short),-3} {longRate,8:0.0}x /{shortRate,8:0.0}x   (alert at {alert.BurnRate}x -> {alert.Receiver}) {firing}");
+            var status = Status(slo, s, alert, longRate, shortRate, consumed, silences ?? [], now).Text;
+            text.AppendLine(CultureInfo.InvariantCulture, $"  burn {BudgetEvaluator.Span(alert.Long),3}/{BudgetEvaluator.Span(alert.Short),-3} {longRate,8:0.0}x /{shortRate,8:0.0}x   (alert at {alert.BurnRate}x -> {alert.Receiver}) {status}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  burn-down  {Chart(slo, s, now)}  ({BudgetEvaluator.Span(slo.Window / ChartPoints)} per column, oldest left, 100% = full budget)");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// What a burn alert is doing: FIRING (its page was sent), held by a silence (burning, not told until the
+    /// silence ends), burning (the next tick tells it) or ok.
+    /// </summary>
+    private static (string Text, Silence? HeldBy) Status(SloConfig slo, BudgetState s, BurnAlertConfig alert, double longRate, double shortRate, double consumed, IReadOnlyList<Silence> silences, DateTimeOffset now)
+    {
+        if (s.Episodes.FirstOrDefault(e => e.Id == BudgetEvaluator.Id(alert))?.FiringSince is not null)
+        {
+            return ("FIRING", null);
+        }
+
+        if (longRate < alert.BurnRate || shortRate < alert.BurnRate)
+        {
+            return ("ok", null);
+        }
+
+        var labels = new BudgetNotice(BudgetNotice.BurnFiring, slo, alert, longRate, shortRate, consumed, alert.Receiver).Labels;
+        return silences.FirstOrDefault(x => x.Mutes(labels, now)) is { } silence
+            ? ($"HELD by silence {silence.Id} until {silence.EndsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture)}", silence)
+            : ("burning (the next tick pages)", null);
     }
 
     /// <summary>Remaining budget at each of <see cref="ChartPoints"/> points across the window, as block characters.</summary>
@@ -97,7 +121,7 @@ public static class BudgetCommand
         return chart.ToString();
     }
 
-    private static string Json(SloConfig slo, BudgetState s, DateTimeOffset now)
+    private static string Json(SloConfig slo, BudgetState s, DateTimeOffset now, IReadOnlyList<Silence> silences)
     {
         var budget = BudgetLedger.Budget(slo);
         var consumed = BudgetLedger.Consumed(s, slo, now);
@@ -118,9 +142,17 @@ public static class BudgetCommand
             {
                 w.WriteStartObject();
                 w.WriteString("alert", BudgetEvaluator.Id(alert));
-                w.WriteNumber("long", Math.Round(BudgetLedger.BurnRate(s, slo, alert.Long, now), 3));
-                w.WriteNumber("short", Math.Round(BudgetLedger.BurnRate(s, slo, alert.Short, now), 3));
+                var longRate = BudgetLedger.BurnRate(s, slo, alert.Long, now);
+                var shortRate = BudgetLedger.BurnRate(s, slo, alert.Short, now);
+                var (_, heldBy) = Status(slo, s, alert, longRate, shortRate, consumed, silences, now);
+                w.WriteNumber("long", Math.Round(longRate, 3));
+                w.WriteNumber("short", Math.Round(shortRate, 3));
                 w.WriteBoolean("firing", s.Episodes.FirstOrDefault(e => e.Id == BudgetEvaluator.Id(alert))?.FiringSince is not null);
+                if (heldBy is not null)
+                {
+                    w.WriteString("heldBy", heldBy.Id);
+                }
+
                 w.WriteEndObject();
             }
 
