@@ -102,10 +102,11 @@ public sealed class TickFunction(PipelineRuntime runtime)
                 var active = silences;
                 (next, notices) = BudgetEvaluator.Evaluate(state, slo, now, notice =>
                 {
-                    var silence = active.FirstOrDefault(x => x.Mutes(notice.Labels, now));
+                    var labels = notice.Labels;
+                    var silence = Core.Silences.Silence.FirstMuting(active, labels, now);
                     if (silence is not null)
                     {
-                        held.Add($"{slo.Name} {notice.Labels["budgetAlert"]}: {notice.Kind} held: silenced by {silence.Id} ({silence.Describe()}: {silence.Comment}); told when the silence ends if it still holds");
+                        held.Add($"{slo.Name} {labels["budgetAlert"]}: {notice.Kind} held: {silence.Reason}; told when the silence ends if it still holds");
                     }
 
                     return silence is not null;

@@ -101,7 +101,7 @@ public static class BudgetCommand
         }
 
         var labels = new BudgetNotice(BudgetNotice.BurnFiring, slo, alert, longRate, shortRate, consumed, alert.Receiver).Labels;
-        return silences.FirstOrDefault(x => x.Mutes(labels, now)) is { } silence
+        return Silence.FirstMuting(silences, labels, now) is { } silence
             ? ($"HELD by silence {silence.Id} until {silence.EndsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture)}", silence)
             : ("burning (the next tick pages)", null);
     }

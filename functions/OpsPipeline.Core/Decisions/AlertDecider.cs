@@ -3,6 +3,7 @@ using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Rendering;
 using OpsPipeline.Core.Routing;
+using OpsPipeline.Core.Silences;
 
 namespace OpsPipeline.Core.Decisions;
 
@@ -287,12 +288,9 @@ public sealed class AlertDecider
     /// <summary>The first active silence or firing inhibition source that mutes this alert, with an operator-readable reason.</summary>
     public (string Reason, DateTimeOffset RecheckAt)? Suppression(Alert alert, DecisionContext context, DateTimeOffset now)
     {
-        foreach (var silence in context.Silences)
+        if (Silence.FirstMuting(context.Silences, alert.Labels, now) is { } silence)
         {
-            if (silence.Mutes(alert.Labels, now))
-            {
-                return ($"suppressed: silenced by {silence.Id} ({silence.Describe()}: {silence.Comment})", silence.EndsAt);
-            }
+            return ($"suppressed: {silence.Reason}", silence.EndsAt);
         }
 
         foreach (var rule in Config.Inhibit)

@@ -29,6 +29,13 @@ public sealed class Silence
 
     public bool Mutes(IReadOnlyDictionary<string, string> labels, DateTimeOffset now) => IsActiveAt(now) && Compiled.Matches(labels);
 
+    /// <summary>The first of <paramref name="silences"/> that mutes <paramref name="labels"/> at <paramref name="now"/>, or null.</summary>
+    public static Silence? FirstMuting(IEnumerable<Silence> silences, IReadOnlyDictionary<string, string> labels, DateTimeOffset now) =>
+        silences.FirstOrDefault(s => s.Mutes(labels, now));
+
+    /// <summary>Why something it mutes was not sent: `silenced by a1b2c3d4 ({…} until … by alice: INC-42)`.</summary>
+    public string Reason => $"silenced by {Id} ({Describe()}: {Comment})";
+
     /// <summary>How an operator reads it: `{service=checkout, alarmName=~^checkout-} until 2026-03-02T10:00Z by alice`.</summary>
     public string Describe() =>
         $"{Compiled} until {EndsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture)} by {CreatedBy}";
