@@ -233,14 +233,10 @@ public static partial class AlertNormalizer
         return (from.Success ? from.Groups["ns"].Value : null, expression.Id);
     }
 
-    [ThreadStatic]
-    private static StringBuilder? t_summary;
-
     private static string Summary(CloudWatchAlarmEvent e, AlarmContributorStateChangeEvent? series)
     {
-        // One builder per thread for the raw text (synchronous use only); OneLine makes the string.
-        var text = t_summary ??= new StringBuilder(MaxSummaryLength * 4);
-        text.Clear();
+        // The raw text in the thread's reused builder; OneLine makes the string.
+        var text = ReusedStringBuilder.Take();
         text.Append(e.AlarmName).Append(" is ").Append(e.StateValue);
         if (series is not null)
         {
@@ -258,11 +254,7 @@ public static partial class AlertNormalizer
         }
 
         var summary = OneLine(text, MaxSummaryLength);
-        if (text.Capacity > 16 * 1024)
-        {
-            t_summary = null; // a very long reason: do not keep its buffer for the thread's life
-        }
-
+        ReusedStringBuilder.Return(text);
         return summary;
     }
 

@@ -20,9 +20,7 @@ internal static class SnsMessage
     /// <summary>One fact per line; free text (reason, description) may span lines. At most 256 KB of UTF-8.</summary>
     public static string Text(Alert alert, AlertPresentation presentation, bool drill)
     {
-        // One builder per thread, reused (synchronous use only): a fresh one regrew its buffer for every message.
-        var sb = t_text ??= new StringBuilder(4096);
-        sb.Clear();
+        var sb = ReusedStringBuilder.Take();
         if (drill)
         {
             AppendDrillNotice(sb, alert.ReplayName);
@@ -61,18 +59,9 @@ internal static class SnsMessage
 
         sb.Append("Alert key: ").Append(UntrustedText.OneLine(alert.Key)).Append('\n');
         var message = sb.ToString();
-        if (sb.Capacity > MaxKeptBuilder)
-        {
-            t_text = null; // one very long message: do not keep its buffer for the thread's life
-        }
-
+        ReusedStringBuilder.Return(sb);
         return Truncation.ToUtf8Bytes(message, ChannelLimits.SnsMessageBytes);
     }
-
-    private const int MaxKeptBuilder = 64 * 1024;
-
-    [ThreadStatic]
-    private static StringBuilder? t_text;
 
     /// <summary>The first line of every drill message, so nobody mistakes a rehearsal for an incident.</summary>
     internal static void AppendDrillNotice(StringBuilder sb, string? replayName)
