@@ -67,26 +67,17 @@ public sealed class SilenceCommandTests : IDisposable
     [Fact]
     public async Task SilenceWindow_WhenAlarmFiresInsideIt_ShouldRecordItAndPageOnceWhenTheSilenceEnds()
     {
-        var add = await Opsctl("silence", "add", "--match", "service=checkout", "--starts", "2026-03-02T09:00:00Z", "--ends", "2026-03-02T09:30:00Z",
-            "--author", "bob", "--comment", "planned failover", "--state", _state);
-        Assert.True(add.Exit == 0, add.Err);
-        var events = Path.Combine(_state, "incident.jsonl");
-        await File.WriteAllLinesAsync(events,
-        [
+        await AddSilenceAsync("service=checkout", "2026-03-02T09:30:00Z", "bob", "planned failover");
+
+        var (all, err) = await ReplayAsync(
             StateChange("checkout-api-5xx", "ALARM", T0.AddMinutes(5)),                           // still firing when the silence ends
             StateChange("checkout-db-latency", "ALARM", T0.AddMinutes(6)),                        // resolves inside the window
             StateChange("checkout-db-latency", "OK", T0.AddMinutes(12), previous: "ALARM"),
-            StateChange("billing-export-lag", "OK", T0.AddMinutes(40)),                           // moves the clock on
-        ]);
-        var outFile = Path.Combine(_state, "deliveries.jsonl");
+            StateChange("billing-export-lag", "OK", T0.AddMinutes(40)));                          // moves the clock on
 
-        var (exit, _, err) = await Opsctl("local", "--state", _state, "--out", outFile, "--explain", events);
-
-        Assert.True(exit == 0, err);
         // The sample config's SLO pages on checkout-api-5xx's bad time too: this silence matches service=checkout,
         // which budget notices do not carry (they are matched by slo=..., see the next test); not this test's subject.
-        var deliveries = (await File.ReadAllLinesAsync(outFile)).Select(l => JsonDocument.Parse(l).RootElement)
-            .Where(d => d.GetProperty("action").GetString() != "budget").ToList();
+        var deliveries = all.Where(d => d.GetProperty("action").GetString() != "budget").ToList();
         var page = Assert.Single(deliveries);
         Assert.Equal("oncall", page.GetProperty("receiver").GetString());
         Assert.Equal("trigger", page.GetProperty("action").GetString());
@@ -99,23 +90,13 @@ public sealed class SilenceCommandTests : IDisposable
     [Fact]
     public async Task SilenceWindow_WhenItMatchesAnSlo_ShouldHoldItsBurnPagesUntilItEndsAndLeaveTheAlarmAlone()
     {
-        var add = await Opsctl("silence", "add", "--match", "slo=checkout-availability", "--starts", "2026-03-02T09:00:00Z", "--ends", "2026-03-02T09:20:00Z",
-            "--author", "carol", "--comment", "known incident, the alarm pages", "--state", _state);
-        Assert.True(add.Exit == 0, add.Err);
-        var events = Path.Combine(_state, "incident.jsonl");
-        await File.WriteAllLinesAsync(events,
-        [
+        var id = await AddSilenceAsync("slo=checkout-availability", "2026-03-02T09:20:00Z", "carol", "known incident, the alarm pages");
+
+        var (deliveries, err) = await ReplayAsync(
             StateChange("checkout-api-5xx", "ALARM", T0),
             StateChange("checkout-api-5xx", "OK", T0.AddMinutes(30), previous: "ALARM"),
-            StateChange("billing-export-lag", "OK", T0.AddMinutes(70)), // moves the clock on
-        ]);
-        var outFile = Path.Combine(_state, "deliveries.jsonl");
+            StateChange("billing-export-lag", "OK", T0.AddMinutes(70))); // moves the clock on
 
-        var (exit, _, err) = await Opsctl("local", "--state", _state, "--out", outFile, "--explain", events);
-
-        Assert.True(exit == 0, err);
-        var id = add.Out.Split(' ')[1];
-        var deliveries = (await File.ReadAllLinesAsync(outFile)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         // The alarm is not matched (it carries no slo label): it pages at 09:00 and resolves at 09:30 as always.
         Assert.Equal(["trigger", "resolve"], deliveries.Where(d => d.GetProperty("alertKey").GetString()!.EndsWith(":checkout-api-5xx", StringComparison.Ordinal)).Select(d => d.GetProperty("action").GetString()));
         // Each burn alert that fired inside the window is told once, when the window ends (09:20, not 09:01),
@@ -133,17 +114,10 @@ public sealed class SilenceCommandTests : IDisposable
     [Fact]
     public async Task BudgetCommand_WhenASilenceHoldsABurnPage_ShouldSayHeldByWhichSilenceAndUntilWhen()
     {
-        var add = await Opsctl("silence", "add", "--match", "slo=checkout-availability", "--starts", "2026-03-02T09:00:00Z", "--ends", "2026-03-02T09:30:00Z",
-            "--author", "carol", "--comment", "known incident", "--state", _state);
-        Assert.True(add.Exit == 0, add.Err);
-        var id = add.Out.Split(' ')[1];
-        var events = Path.Combine(_state, "incident.jsonl");
-        await File.WriteAllLinesAsync(events,
-        [
+        var id = await AddSilenceAsync("slo=checkout-availability", "2026-03-02T09:30:00Z", "carol", "known incident");
+        await ReplayAsync(
             StateChange("checkout-api-5xx", "ALARM", T0),
-            StateChange("billing-export-lag", "OK", T0.AddMinutes(10)), // moves the clock on; the alarm still fires
-        ]);
-        Assert.Equal(0, (await Opsctl("local", "--state", _state, "--out", Path.Combine(_state, "out.jsonl"), events)).Exit);
+            StateChange("billing-export-lag", "OK", T0.AddMinutes(10))); // moves the clock on; the alarm still fires
 
         var (exit, text, err) = await Opsctl("budget", "--state", _state, "--at", "2026-03-02T09:10:00Z");
         var (_, json, _) = await Opsctl("budget", "--json", "--state", _state, "--at", "2026-03-02T09:10:00Z");
@@ -156,5 +130,27 @@ public sealed class SilenceCommandTests : IDisposable
         // After the silence, at the same burn, nothing holds it: the next tick pages.
         var (_, after, _) = await Opsctl("budget", "--state", _state, "--at", "2026-03-02T09:31:00Z");
         Assert.Contains("(alert at 14.4x -> oncall) burning (the next tick pages)", after);
+    }
+
+    /// <summary>A silence on one matcher from 09:00 (<see cref="AlarmEvents.T0"/>) to <paramref name="ends"/>, in this test's state; its id.</summary>
+    private async Task<string> AddSilenceAsync(string match, string ends, string author, string comment)
+    {
+        var add = await Opsctl("silence", "add", "--match", match, "--starts", "2026-03-02T09:00:00Z", "--ends", ends,
+            "--author", author, "--comment", comment, "--state", _state);
+        Assert.True(add.Exit == 0, add.Err);
+        return add.Out.Split(' ')[1];
+    }
+
+    /// <summary>The events through `opsctl local --explain` on this test's state: every delivery, and the explained run.</summary>
+    private async Task<(List<JsonElement> Deliveries, string Err)> ReplayAsync(params string[] events)
+    {
+        var eventsFile = Path.Combine(_state, "incident.jsonl");
+        await File.WriteAllLinesAsync(eventsFile, events);
+        var outFile = Path.Combine(_state, "deliveries.jsonl");
+
+        var (exit, _, err) = await Opsctl("local", "--state", _state, "--out", outFile, "--explain", eventsFile);
+
+        Assert.True(exit == 0, err);
+        return ((await File.ReadAllLinesAsync(outFile)).Select(l => JsonDocument.Parse(l).RootElement).ToList(), err);
     }
 }
