@@ -84,7 +84,7 @@ public static class Cli
             }
 
             await stderr.WriteLineAsync(SummaryLine(summary)).ConfigureAwait(false);
-            return summary.ExecutionsFailed > 0 ? 1 : 0;
+            return summary.ExecutionsFailed > 0 || summary.AccessDenials.Count > 0 ? 1 : 0;
         });
         return command;
     }
@@ -137,11 +137,14 @@ public static class Cli
         }
     }
 
+    private const string AccessDeniedNote = "AccessDeniedException: a role in template.yaml lacks a permission the pipeline uses; see stderr";
+
     public static string SummaryLine(RunSummary s)
     {
         var decisions = string.Join(", ", s.Decisions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key} {d.Value}"));
         return $"opsctl local: {s.Received} events ({decisions}{(decisions.Length > 0 ? ", " : string.Empty)}rejected {s.Rejected}, failed {s.ExecutionsFailed}); "
             + $"{s.Deliveries} deliveries, {s.FailedDeliveriesParked} failed deliveries parked; "
-            + $"{s.DynamoRequests} DynamoDB requests, {s.LambdaInvocations} Lambda invocations, {s.StateTransitions} state transitions";
+            + $"{s.DynamoRequests} DynamoDB requests, {s.LambdaInvocations} Lambda invocations, {s.StateTransitions} state transitions"
+            + (s.AccessDenials.Count > 0 ? $"; {s.AccessDenials.Count} calls refused by IAM ({AccessDeniedNote})" : string.Empty);
     }
 }

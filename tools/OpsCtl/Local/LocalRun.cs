@@ -82,6 +82,9 @@ public sealed record RunSummary
     /// <summary>Decide's time per invocation, in its handler (see <see cref="LocalStack.DecideMilliseconds"/>).</summary>
     public IReadOnlyList<double> DecideMilliseconds { get; init; } = [];
 
+    /// <summary>Every call the local stack refused because a role's policies do not allow it ("AccessDeniedException: …").</summary>
+    public IReadOnlyList<string> AccessDenials { get; init; } = [];
+
     /// <summary>The drill report rows of <see cref="LocalRunOptions.ReplayName"/>, when the run was a drill.</summary>
     public IReadOnlyList<OpsPipeline.Functions.Adapters.DrillReportRow> DrillReport { get; init; } = [];
 }
@@ -173,6 +176,13 @@ public static class LocalRun
             {
                 eventJson = input.IsSqsRecord ? await EnrichAsync(stack, input.Json, clock.Now, ct).ConfigureAwait(false) : input.Json;
             }
+            catch (OpsCtl.Local.Aws.AccessDeniedException e)
+            {
+                // The Pipe (or the enrichment function) may not do its work: in AWS the batch fails and stays on the queue.
+                failed++;
+                await options.Err.WriteLineAsync($"failed {input.Origin}: {OpsCtl.Local.Aws.AccessDeniedException.ErrorCode}: {e.Message}").ConfigureAwait(false);
+                continue;
+            }
             catch (OpsPipeline.Core.Events.InvalidEventException e)
             {
                 // Reported by field, and still sent through the pipeline so the raw record is parked, not lost.
@@ -249,7 +259,12 @@ public static class LocalRun
             ExecutionMilliseconds = latencies,
             DecideMilliseconds = stack.DecideMilliseconds,
             DrillReport = options.ReplayName is { } replay ? await stack.Runtime.DrillReports.ListAsync(replay, ct).ConfigureAwait(false) : [],
+            AccessDenials = stack.AccessDenials,
         };
+        foreach (var denial in summary.AccessDenials)
+        {
+            await options.Err.WriteLineAsync("refused by IAM: " + denial).ConfigureAwait(false);
+        }
         if (options.StateDir is { } keep)
         {
             // The local stand-ins for the two parking queues, kept with the state: opsctl failed list|redrive reads them.
@@ -293,7 +308,7 @@ public static class LocalRun
     private static async Task<string> EnrichAsync(LocalStack stack, string recordJson, DateTimeOffset now, CancellationToken ct)
     {
         var records = OpsPipeline.Core.Dlq.DlqEnricher.ParseRecords(System.Text.Encoding.UTF8.GetBytes("[" + recordJson + "]"));
-        var arrivals = await new OpsPipeline.Functions.DlqEnrichFunction(stack.Runtime).EnrichAsync(records, ct).ConfigureAwait(false);
+        var arrivals = await stack.EnrichThroughPipeAsync(records, ct).ConfigureAwait(false);
         return OpsPipeline.Core.Dlq.DlqEnricher.Envelope(arrivals.Single(), now);
     }
 

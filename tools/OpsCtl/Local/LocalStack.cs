@@ -18,6 +18,7 @@ using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Functions;
 using OpsPipeline.Functions.Adapters;
+using OpsCtl.Local.Aws;
 
 namespace OpsCtl.Local;
 
@@ -47,6 +48,12 @@ public sealed record LocalStackOptions
 
     /// <summary>Keep the local DynamoDB on disk here (alert state, silences, drill reports survive the run); null: in memory.</summary>
     public string? StateDir { get; init; }
+
+    /// <summary>
+    /// The SAM-expanded template whose roles, policies, timeouts and limits the local stack enforces; null: the
+    /// committed expansion of template.yaml (tools/local/template.expanded.json).
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject? Template { get; init; }
 }
 
 /// <summary>
@@ -59,9 +66,9 @@ public sealed class LocalStack : IAsyncDisposable
     public const string TableName = "ops-pipeline";
     public const string FailedDeliveryQueueUrl = "https://sqs.us-east-1.amazonaws.com/000000000000/ops-failed-deliveries";
     public const string ParkedEventQueueUrl = "https://sqs.us-east-1.amazonaws.com/000000000000/ops-parked-events";
-    private const string DecideArn = "arn:aws:lambda:us-east-1:000000000000:function:ops-decide";
-    private const string DeliverArn = "arn:aws:lambda:us-east-1:000000000000:function:ops-deliver";
-    private const string TickArn = "arn:aws:lambda:us-east-1:000000000000:function:ops-tick";
+
+    /// <summary>The functions the local Lambda host serves: logical id in the template, and the local name.</summary>
+    private static readonly string[] FunctionIds = ["DecideFunction", "DeliverFunction", "TickFunction", "DlqEnrichFunction"];
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ExecutionOutcome>> _executions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<OutboundRecord> _outbound = new();
@@ -85,7 +92,25 @@ public sealed class LocalStack : IAsyncDisposable
 
     public ReceiverFaults Faults { get; } = new();
 
+    /// <summary>The operator's view of the pipeline (opsctl's own credentials, no IAM check): for inspection, never for a handler.</summary>
     public PipelineRuntime Runtime { get; private set; } = null!;
+
+    /// <summary>The template the stack enforces, expanded and evaluated in the local account.</summary>
+    public CfnTemplate Template { get; private set; } = null!;
+
+    /// <summary>The DynamoDB and SSM APIs as the functions see them, with every call checked against their roles.</summary>
+    public LocalAwsApi Aws { get; private set; } = null!;
+
+    /// <summary>Every call the local stack refused for want of a permission ("AccessDeniedException: …"), in order.</summary>
+    public IReadOnlyList<string> AccessDenials => [.. Aws.Denials, .. _denials];
+
+    private readonly ConcurrentQueue<string> _denials = new();
+
+    /// <summary>Each function's runtime, signed with its own role's credentials, by local function name (ops-decide, …).</summary>
+    private readonly Dictionary<string, PipelineRuntime> _functions = new(StringComparer.Ordinal);
+
+    /// <summary>The role each function and service runs as (logical ids in the template).</summary>
+    private readonly Dictionary<string, string> _roles = new(StringComparer.Ordinal);
 
     public IAmazonDynamoDB Dynamo { get; private set; } = null!;
 
@@ -111,6 +136,7 @@ public sealed class LocalStack : IAsyncDisposable
         try
         {
             stack._stateLock = LocalState.Lock(options.StateDir);
+            stack.LoadTemplate();
             await stack.StartHostAsync(ct).ConfigureAwait(false);
             var dynamoEndpoint = await stack.StartNodeAsync(ct).ConfigureAwait(false);
             await stack.StartRuntimeAsync(dynamoEndpoint, ct).ConfigureAwait(false);
@@ -131,6 +157,17 @@ public sealed class LocalStack : IAsyncDisposable
     public async Task<ExecutionOutcome> ExecuteAsync(string inputJson, CancellationToken ct = default)
     {
         var id = "exec-" + Interlocked.Increment(ref _nextExecution).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The Scheduler starts ticks, the ops-bus rule starts everything else: each under its own role.
+        var starter = inputJson.Contains("\"ops-pipeline.scheduler\"", StringComparison.Ordinal) && IsTick(inputJson) ? "scheduler" : "rule";
+        try
+        {
+            Demand(_roles[starter], starter == "scheduler" ? "TickSchedule" : "AlertPipelineRule", "states:StartExecution", LocalAccount.StateMachineArn);
+        }
+        catch (AccessDeniedException e)
+        {
+            return new ExecutionOutcome(id, "FAILED", null, AccessDeniedException.ErrorCode, e.Message, 0);
+        }
+
         var done = new TaskCompletionSource<ExecutionOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         _executions[id] = done;
         // Valid JSON goes through as it is (no re-serialisation that could change it); anything else as a JSON string.
@@ -151,6 +188,91 @@ public sealed class LocalStack : IAsyncDisposable
         using var reg = ct.Register(() => done.TrySetCanceled(ct));
         return await done.Task.ConfigureAwait(false);
     }
+
+    private static bool IsTick(string inputJson)
+    {
+        try
+        {
+            return JsonNode.Parse(inputJson) is JsonObject o && (string?)o["source"] == "ops-pipeline.scheduler";
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Checks one call of a service identity (rule, scheduler, pipe, state machine) and records a refusal.</summary>
+    private void Demand(string role, string session, string action, string resource, IamContext? context = null)
+    {
+        try
+        {
+            Aws.Demand(role, session, action, resource, context);
+        }
+        catch (AccessDeniedException e)
+        {
+            _denials.Enqueue($"{AccessDeniedException.ErrorCode}: {e.Message}");
+            throw;
+        }
+    }
+
+    /// <summary>The roles of the functions, the state machine, the rule, the Scheduler and the Pipe, from the template.</summary>
+    private void LoadTemplate()
+    {
+        Template = _options.Template is { } t ? new CfnTemplate(t) : CfnTemplate.Load(RepoPaths.ExpandedTemplate);
+        var iam = new IamPolicies(Template);
+        string RoleOf(JsonNode? roleArn, string where)
+        {
+            var name = Template.String(roleArn, where).Split('/')[^1];
+            return iam.Roles.FirstOrDefault(r => LocalAccount.NameOf(r) == name) ?? throw new CfnEvaluationException($"{where}: no role {name} in the template");
+        }
+
+        foreach (var id in FunctionIds)
+        {
+            var properties = Template.Resource(id)?["Properties"] ?? throw new CfnEvaluationException($"the template has no function {id}");
+            _roles[LocalAccount.NameOf(id)] = RoleOf(properties["Role"], $"{id}.Role");
+        }
+
+        _roles["stateMachine"] = RoleOf(Template.Resource("AlertPipelineStateMachine")?["Properties"]?["RoleArn"], "AlertPipelineStateMachine.RoleArn");
+        _roles["scheduler"] = RoleOf(Template.Resource("TickSchedule")?["Properties"]?["Target"]?["RoleArn"], "TickSchedule.Target.RoleArn");
+        var ruleTarget = (Template.Resource("AlertPipelineRule")?["Properties"]?["Targets"] as JsonArray)?.FirstOrDefault();
+        _roles["rule"] = RoleOf(ruleTarget?["RoleArn"], "AlertPipelineRule.Targets[0].RoleArn");
+        if (Template.ResourcesOfType("AWS::Pipes::Pipe").FirstOrDefault() is ({ } pipeId, { } pipe))
+        {
+            _roles["pipe"] = RoleOf(pipe["Properties"]?["RoleArn"], $"{pipeId}.RoleArn");
+            PipeSource = Template.String(pipe["Properties"]?["Source"], $"{pipeId}.Source");
+            PipeTarget = Template.String(pipe["Properties"]?["Target"], $"{pipeId}.Target");
+        }
+
+        Aws = new LocalAwsApi(iam);
+    }
+
+    /// <summary>
+    /// What the EventBridge Pipe of a watched DLQ does with a batch: it receives the records (its role), invokes the
+    /// enrichment function (its role), which runs under its own role, then puts the results on the ops bus and
+    /// deletes the records (its role again). Locally every watched queue is the expanded template's Pipe instance.
+    /// </summary>
+    public async Task<List<OpsPipeline.Core.Dlq.DlqArrival>> EnrichThroughPipeAsync(IReadOnlyList<OpsPipeline.Core.Dlq.SqsRecord> records, CancellationToken ct)
+    {
+        if (!_roles.TryGetValue("pipe", out var pipeRole) || PipeSource is null || PipeTarget is null)
+        {
+            throw new CfnEvaluationException("the template has no DLQ Pipe (its expansion must watch the placeholder queue)");
+        }
+
+        const string session = "dlq-pipe";
+        Demand(pipeRole, session, "sqs:ReceiveMessage", PipeSource);
+        Demand(pipeRole, session, "lambda:InvokeFunction", LocalAccount.FunctionArn("DlqEnrichFunction"));
+        Interlocked.Increment(ref _lambdaInvocations);
+        _invocationsByFunction.AddOrUpdate("ops-dlq-enrich", 1, (_, n) => n + 1);
+        var arrivals = await new DlqEnrichFunction(FunctionRuntime("ops-dlq-enrich")).EnrichAsync(records, ct).ConfigureAwait(false);
+        Demand(pipeRole, session, "events:PutEvents", PipeTarget);
+        Demand(pipeRole, session, "sqs:DeleteMessage", PipeSource);
+        return arrivals;
+    }
+
+    /// <summary>The watched queue the expanded template's Pipe reads (locally every watched DLQ is that Pipe's instance).</summary>
+    public string? PipeSource { get; private set; }
+
+    private string? PipeTarget { get; set; }
 
     /// <summary>Raw text that is not JSON still reaches Decide (as a JSON string), so it is rejected and parked, not lost.</summary>
     private static bool IsJson(string text)
@@ -189,6 +311,7 @@ public sealed class LocalStack : IAsyncDisposable
         app.MapPost("/2015-03-31/functions/{name}/invocations", InvokeAsync);
         app.MapPost("/local/tasks/{service}/{action}", TaskSinkAsync);
         app.MapPost("/local/receivers/{channel}/{receiver}", ReceiveAsync);
+        app.MapPost("/", http => Aws.HandleAsync(http)); // DynamoDB and SSM, as the functions call them
         await app.StartAsync(ct).ConfigureAwait(false);
         _host = app;
         BaseUrl = app.Urls.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
@@ -197,14 +320,9 @@ public sealed class LocalStack : IAsyncDisposable
     private async Task<string> StartNodeAsync(CancellationToken ct)
     {
         var substitutions = Path.Combine(Path.GetTempPath(), $"ops-local-subst-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
-        var values = new JsonObject
-        {
-            ["DecideFunctionArn"] = DecideArn,
-            ["DeliverFunctionArn"] = DeliverArn,
-            ["TickFunctionArn"] = TickArn,
-            ["FailedDeliveryQueueUrl"] = FailedDeliveryQueueUrl,
-            ["ParkedEventQueueUrl"] = ParkedEventQueueUrl,
-        };
+        // The definition's ${Names} are filled from the template's DefinitionSubstitutions, evaluated in the local account.
+        var values = Template.Evaluate(Template.Resource("AlertPipelineStateMachine")?["Properties"]?["DefinitionSubstitutions"], "AlertPipelineStateMachine.DefinitionSubstitutions") as JsonObject
+            ?? throw new CfnEvaluationException("AlertPipelineStateMachine has no DefinitionSubstitutions");
         await File.WriteAllTextAsync(substitutions, values.ToJsonString(), ct).ConfigureAwait(false);
 
         var args = new List<string> { Path.Combine(RepoPaths.LocalTools, "stack.mjs"), "--definition", RepoPaths.Asl, "--substitutions", substitutions, "--sink", BaseUrl };
@@ -233,7 +351,8 @@ public sealed class LocalStack : IAsyncDisposable
 
         psi.Environment["AWS_ENDPOINT_URL_LAMBDA"] = BaseUrl;
         psi.Environment["AWS_REGION"] = "us-east-1";
-        psi.Environment["AWS_ACCESS_KEY_ID"] = "local";
+        // Its Lambda calls are signed as the state machine's role, so the local Lambda host can check them.
+        psi.Environment["AWS_ACCESS_KEY_ID"] = Aws.AccessKeyFor(_roles["stateMachine"], LocalAccount.NameOf("AlertPipelineStateMachine"));
         psi.Environment["AWS_SECRET_ACCESS_KEY"] = "local";
         _node = Process.Start(psi) ?? throw new InvalidOperationException("could not start the local stack (node)");
         _stderrPump = PumpStderrAsync(_node.StandardError);
@@ -249,15 +368,15 @@ public sealed class LocalStack : IAsyncDisposable
 
     private async Task StartRuntimeAsync(string dynamoEndpoint, CancellationToken ct)
     {
-        var dynamoConfig = new AmazonDynamoDBConfig
+        AmazonDynamoDBConfig DynamoConfig(string url) => new()
         {
-            ServiceURL = dynamoEndpoint,
+            ServiceURL = url,
             AuthenticationRegion = "us-east-1",
             HttpClientFactory = new CountingHttpClientFactory(DynamoCounter, _options.DynamoThrottleRate, seed: 3),
             // As in Lambda: the SDK retries throttles first; what still fails is retried by the state machine.
             MaxErrorRetry = 3,
         };
-        Dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), dynamoConfig);
+        Dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), DynamoConfig(dynamoEndpoint));
         await CreateTableAsync(Dynamo, ct).ConfigureAwait(false);
         DynamoCounter.Reset(); // count the pipeline's requests, not the set-up
 
@@ -279,9 +398,33 @@ public sealed class LocalStack : IAsyncDisposable
         }
 
         var http = new HttpClient(new RecordingHandler(_outbound) { InnerHandler = new SocketsHttpHandler() }) { Timeout = Timeout.InfiniteTimeSpan };
-        var sender = new HttpDeliverySender(http, new InMemorySecretStore(secrets), new Uri($"{BaseUrl}/local/receivers/pagerduty/events"), _options.DeliveryTimeout);
+        var pagerDuty = new Uri($"{BaseUrl}/local/receivers/pagerduty/events");
+        var sender = new HttpDeliverySender(http, new InMemorySecretStore(secrets), pagerDuty, _options.DeliveryTimeout);
         Runtime = new PipelineRuntime(_options.Config, new DynamoAlertStateStore(Dynamo, TableName), new DynamoSilenceStore(Dynamo, TableName), new DrillReportStore(Dynamo, TableName), new BudgetStore(Dynamo, TableName), new ParkedBodyStore(Dynamo, TableName, PipelineRuntime.ParkedBodyRetention), sender, _options.Clock);
+
+        // Each function as it runs in Lambda: its own credentials (its role), its table from its environment, every
+        // DynamoDB and SSM call through the local AWS API, which checks it against that role's policies.
+        Aws.DynamoEndpoint = new Uri(dynamoEndpoint);
+        Aws.Parameters = secrets;
+        foreach (var id in FunctionIds)
+        {
+            var name = LocalAccount.NameOf(id);
+            var credentials = new BasicAWSCredentials(Aws.AccessKeyFor(_roles[name], name), "local");
+            var variables = Template.Evaluate(Template.Resource(id)?["Properties"]?["Environment"]?["Variables"], $"{id}.Environment.Variables") as JsonObject ?? [];
+            var table = (string?)variables["TABLE_NAME"] ?? throw new CfnEvaluationException($"{id}: no TABLE_NAME in its environment");
+            var dynamo = new AmazonDynamoDBClient(credentials, DynamoConfig(BaseUrl));
+            var ssm = new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(credentials, new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementConfig { ServiceURL = BaseUrl, AuthenticationRegion = LocalAccount.Region });
+            var functionSender = new HttpDeliverySender(http, new SsmSecretStore(ssm, _options.Clock, TimeSpan.FromMinutes(5)), pagerDuty, _options.DeliveryTimeout);
+            _functions[name] = new PipelineRuntime(_options.Config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), new BudgetStore(dynamo, table), new ParkedBodyStore(dynamo, table, PipelineRuntime.ParkedBodyRetention), functionSender, _options.Clock);
+            _timeouts[name] = TimeSpan.FromSeconds(int.Parse(Template.String(Template.Resource(id)?["Properties"]?["Timeout"], $"{id}.Timeout"), System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
+
+    /// <summary>Each function's Timeout from the template: the local Lambda host ends an invocation there, as Lambda does.</summary>
+    private readonly Dictionary<string, TimeSpan> _timeouts = new(StringComparer.Ordinal);
+
+    /// <summary>The runtime a function runs with (its own role's credentials), by local name: ops-decide, ops-deliver, ops-tick, ops-dlq-enrich.</summary>
+    public PipelineRuntime FunctionRuntime(string name) => _functions[name];
 
     private string Token => _options.PlantedSecret is { } planted ? "?token=" + Uri.EscapeDataString(planted) : string.Empty;
 
@@ -335,9 +478,41 @@ public sealed class LocalStack : IAsyncDisposable
         throw new InvalidOperationException($"local table {TableName} did not become ACTIVE");
     }
 
+    /// <summary>Lambda's synchronous invocation payload limit, request and response alike (6 MB).</summary>
+    public const int MaxInvocationPayloadBytes = 6 * 1024 * 1024;
+
     private async Task InvokeAsync(HttpContext http, string name)
     {
         var function = name[(name.LastIndexOf(':') + 1)..];
+        // The state machine calls its functions as its own role: lambda:InvokeFunction on the function's ARN.
+        var caller = Aws.Caller(http.Request);
+        var arn = FunctionIds.Select(LocalAccount.FunctionArn).FirstOrDefault(a => a == name || LocalAccount.NameOf(a) == name);
+        try
+        {
+            if (caller is not { } c)
+            {
+                throw new AccessDeniedException($"an unsigned or unknown caller invoked {name}");
+            }
+
+            Aws.Demand(c.Role, c.Session, "lambda:InvokeFunction", arn ?? name);
+        }
+        catch (AccessDeniedException e)
+        {
+            http.Response.StatusCode = 403;
+            http.Response.Headers["x-amzn-ErrorType"] = AccessDeniedException.ErrorCode;
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(new JsonObject { ["Type"] = "User", ["Message"] = e.Message }.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        if (http.Request.ContentLength > MaxInvocationPayloadBytes)
+        {
+            http.Response.StatusCode = 413;
+            http.Response.Headers["x-amzn-ErrorType"] = "RequestTooLargeException";
+            await http.Response.WriteAsync(new JsonObject { ["Type"] = "User", ["message"] = $"Request must be smaller than {MaxInvocationPayloadBytes} bytes for the InvokeFunction operation" }.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         Interlocked.Increment(ref _lambdaInvocations);
         _invocationsByFunction.AddOrUpdate(function, 1, (_, n) => n + 1);
         var body = new MemoryStream();
@@ -348,16 +523,32 @@ public sealed class LocalStack : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         try
         {
-            Stream result = function switch
+            var runtime = _functions.GetValueOrDefault(function) ?? throw new InvalidOperationException($"no local function named {name}");
+            Task<Stream> handling = function switch
             {
-                "ops-decide" => await new DecideFunction(Runtime).Handle(body).ConfigureAwait(false),
-                "ops-deliver" => await new DeliverFunction(Runtime).Handle(body).ConfigureAwait(false),
-                "ops-tick" => await new TickFunction(Runtime).Handle(body).ConfigureAwait(false),
+                "ops-decide" => new DecideFunction(runtime).Handle(body),
+                "ops-deliver" => new DeliverFunction(runtime).Handle(body),
+                "ops-tick" => new TickFunction(runtime).Handle(body),
+                "ops-dlq-enrich" => new DlqEnrichFunction(runtime).Handle(body),
                 _ => throw new InvalidOperationException($"no local function named {name}"),
             };
+            // Lambda ends an invocation at the function's Timeout, whatever it is doing.
+            var timeout = _timeouts[function];
+            if (await Task.WhenAny(handling, Task.Delay(timeout, http.RequestAborted)).ConfigureAwait(false) != handling)
+            {
+                _ = handling.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed, never rethrown
+                throw new LambdaTimeoutException(timeout);
+            }
+
+            var result = await handling.ConfigureAwait(false);
             http.Response.ContentType = "application/json";
             var output = new MemoryStream();
             await result.CopyToAsync(output, http.RequestAborted).ConfigureAwait(false);
+            if (output.Length > MaxInvocationPayloadBytes)
+            {
+                throw new LambdaResponseTooLargeException(output.Length);
+            }
+
             if (function == "ops-decide")
             {
                 _decideMilliseconds.Enqueue(clock.Elapsed.TotalMilliseconds);
@@ -372,7 +563,11 @@ public sealed class LocalStack : IAsyncDisposable
             // As the managed runtime reports an unhandled exception: errorType is the exception's type name.
             http.Response.Headers["X-Amz-Function-Error"] = "Unhandled";
             http.Response.ContentType = "application/json";
-            var error = new JsonObject { ["errorType"] = e.GetType().Name, ["errorMessage"] = e.Message };
+            var error = e switch
+            {
+                LambdaTimeoutException or LambdaResponseTooLargeException => new JsonObject { ["errorType"] = ((ILambdaPlatformError)e).ErrorType, ["errorMessage"] = e.Message },
+                _ => new JsonObject { ["errorType"] = e.GetType().Name, ["errorMessage"] = e.Message },
+            };
             await http.Response.WriteAsync(error.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
         }
     }
@@ -409,13 +604,43 @@ public sealed class LocalStack : IAsyncDisposable
         _dynamoByInvocation.AddOrUpdate(key, (1, requests), (_, t) => (t.Invocations + 1, t.Requests + requests));
     }
 
+    /// <summary>SNS Publish and SQS SendMessage refuse a message over 256 KiB.</summary>
+    public const int MaxMessageBytes = 256 * 1024;
+
     private async Task TaskSinkAsync(HttpContext http, string service, string action)
     {
         // A parked copy of a hostile event may nest deeply: the sink must take whatever SQS would.
         var input = await JsonNode.ParseAsync(http.Request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = 1024 }, cancellationToken: http.RequestAborted).ConfigureAwait(false) ?? new JsonObject();
         JsonObject response;
+        var size = http.Request.ContentLength ?? 0;
+        try
+        {
+            // The state machine's own role makes these calls.
+            var (iamAction, resource) = $"{service}:{action}" switch
+            {
+                "sns:publish" => ("sns:Publish", (string?)input["TopicArn"] ?? "(no TopicArn)"),
+                "sqs:sendMessage" => ("sqs:SendMessage", LocalAccount.QueueArnOfUrl((string?)input["QueueUrl"] ?? string.Empty) ?? "(no QueueUrl)"),
+                _ => ($"{service}:{action}", "*"),
+            };
+            Demand(_roles["stateMachine"], LocalAccount.NameOf("AlertPipelineStateMachine"), iamAction, resource);
+        }
+        catch (AccessDeniedException e)
+        {
+            http.Response.StatusCode = 400;
+            http.Response.ContentType = "application/json";
+            var prefix = service == "sns" ? "SNS" : "SQS";
+            await http.Response.WriteAsync(new JsonObject { ["error"] = $"{prefix}.{AccessDeniedException.ErrorCode}", ["cause"] = e.Message }.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         switch ($"{service}:{action}")
         {
+            case "sns:publish" when Encoding.UTF8.GetByteCount((string?)input["Message"] ?? string.Empty) > MaxMessageBytes:
+            case "sqs:sendMessage" when Encoding.UTF8.GetByteCount(input["MessageBody"] is JsonValue mb && mb.TryGetValue<string>(out var text) ? text : input["MessageBody"]?.ToJsonString() ?? string.Empty) > MaxMessageBytes:
+                // As SNS and SQS refuse a message over 256 KiB.
+                http.Response.StatusCode = 400;
+                response = new JsonObject { ["error"] = service == "sns" ? "SNS.InvalidParameterException" : "SQS.InvalidParameterValueException", ["cause"] = $"message of {size} bytes: longer than the {MaxMessageBytes}-byte limit" };
+                break;
             case "sns:publish":
                 _outbound.Enqueue(SnsRecord(input.AsObject()));
                 response = new JsonObject { ["MessageId"] = Guid.NewGuid().ToString() };
@@ -606,4 +831,24 @@ public sealed class LocalStack : IAsyncDisposable
             return response;
         }
     }
+}
+
+/// <summary>An error Lambda itself reports for an invocation (not the function's own exception).</summary>
+internal interface ILambdaPlatformError
+{
+    string ErrorType { get; }
+}
+
+/// <summary>The invocation ran past the function's Timeout: Lambda reports Sandbox.Timedout.</summary>
+internal sealed class LambdaTimeoutException(TimeSpan timeout)
+    : Exception(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Task timed out after {timeout.TotalSeconds:0.00} seconds")), ILambdaPlatformError
+{
+    public string ErrorType => "Sandbox.Timedout";
+}
+
+/// <summary>The function answered more than Lambda's 6 MB response limit.</summary>
+internal sealed class LambdaResponseTooLargeException(long bytes)
+    : Exception($"Response payload size ({bytes} bytes) exceeded maximum allowed payload size ({LocalStack.MaxInvocationPayloadBytes} bytes)."), ILambdaPlatformError
+{
+    public string ErrorType => "Function.ResponseSizeTooLarge";
 }

@@ -12,6 +12,9 @@ public static class RepoPaths
 
     public static string Asl => Path.Combine(Root, "statemachines", "alert-pipeline.asl.json");
 
+    /// <summary>template.yaml expanded by the SAM translator (tools/aws/expand-template.sh), which the local stack enforces.</summary>
+    public static string ExpandedTemplate => Path.Combine(Root, "tools", "local", "template.expanded.json");
+
     public static string SampleConfig => Path.Combine(Root, "functions", "OpsPipeline.Functions", "ops-pipeline.yaml");
 
     public static string Events => Path.Combine(Root, "events");
