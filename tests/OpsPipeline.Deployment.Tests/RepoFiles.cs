@@ -15,6 +15,15 @@ internal static class RepoFiles
 
     public static string StackScript => Path.Combine(LocalTools, "stack.mjs");
 
+    /// <summary>tools/aws/expand_template.py: a SAM template as the plain CloudFormation AWS deploys.</summary>
+    public static string ExpandScript => Path.Combine(Root, "tools", "aws", "expand_template.py");
+
+    /// <summary>tools/aws/expand-template.sh: regenerates <see cref="ExpandedTemplate"/> (or writes to the path it is given).</summary>
+    public static string ExpandWrapper => Path.Combine(Root, "tools", "aws", "expand-template.sh");
+
+    /// <summary>The committed expansion of template.yaml the local stack checks calls against.</summary>
+    public static string ExpandedTemplate => Path.Combine(LocalTools, "template.expanded.json");
+
     public static string AslValidator => Path.Combine(LocalTools, "node_modules", ".bin", "asl-validator");
 
     /// <summary>The node 22 binary from the `node@22` npm package; fails (never skips) when `npm ci` has not run.</summary>

@@ -83,5 +83,17 @@ internal sealed class SamTemplate
         _ => [node],
     };
 
+    /// <summary>
+    /// The template's text with one parameter's Default replaced (as a single-quoted YAML scalar), e.g. to expand an
+    /// Fn::ForEach over other values: the transforms expand a collection over the parameter's Default.
+    /// </summary>
+    public static string WithParameterDefault(string yaml, string parameter, string value)
+    {
+        var pattern = new System.Text.RegularExpressions.Regex(
+            $@"(?m)^(  {System.Text.RegularExpressions.Regex.Escape(parameter)}:\r?\n(?:    .*\r?\n)*?    Default: ).*$");
+        Assert.True(pattern.Count(yaml) == 1, $"expected one 'Default:' line under parameter {parameter}");
+        return pattern.Replace(yaml, m => m.Groups[1].Value + "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'");
+    }
+
     public static string Tag(YamlNode node) => node.Tag.IsEmpty ? string.Empty : node.Tag.Value;
 }

@@ -36,13 +36,26 @@ public sealed class TemplateTests
             .Concat(_template.AllResources().Select(r => r.LogicalId))
             .Concat(["AWS::StackName", "AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue"])
             .ToHashSet(StringComparer.Ordinal);
+        // An Fn::ForEach identifier (e.g. DlqArn) is a name only inside its own loop.
+        var loops = _template.Resources.Children
+            .Where(c => c.Key.ToString().StartsWith("Fn::ForEach::", StringComparison.Ordinal))
+            .Select(c => (Identifier: ((YamlSequenceNode)c.Value).Children[0].ToString(), Nodes: new HashSet<object>(c.Value.AllNodes, ReferenceEqualityComparer.Instance)))
+            .ToList();
         var references = _template.Root.AllNodes
             .Where(n => Tag(n) is "!Ref" or "!GetAtt")
-            .Select(n => ((YamlScalarNode)n).Value!.Split('.')[0])
+            .Select(n => (Node: n, Name: n switch
+            {
+                YamlScalarNode scalar => scalar.Value!.Split('.')[0],
+                // !GetAtt [name, attribute], the name possibly a !Sub over the loop's identifier (LanguageExtensions).
+                YamlSequenceNode { Children.Count: 2 } sequence when Tag(sequence.Children[0]) is "" or "!Sub" => sequence.Children[0].ToString(),
+                _ => throw new Xunit.Sdk.XunitException($"unexpected {Tag(n)} form at {n.Start}"),
+            }))
             .ToList();
 
         Assert.NotEmpty(references);
-        Assert.All(references, name => Assert.Contains(name, known));
+        Assert.All(references, r => Assert.True(
+            known.Contains(r.Name) || loops.Any(l => l.Identifier == r.Name && l.Nodes.Contains(r.Node)),
+            $"{Tag(r.Node)} {r.Name} at {r.Node.Start} names no parameter, resource or enclosing loop identifier"));
     }
 
     [Fact]
@@ -341,20 +354,64 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void DlqPipes_WhenQueuesAreWatched_ShouldEnrichEachIntoTheOpsBusAndCreateNoneByDefault()
+    public void DlqPipes_WhenQueuesAreWatched_ShouldEnrichEachIntoTheOpsBusUnderItsOwnRoleAndCreateNoneByDefault()
     {
-        Assert.Equal("none", Scalar(Map(Map(_template.Root, "Parameters"), "DlqArns"), "Default"));
-        var pipe = _template.AllResources().Single(r => Scalar(r.Resource, "Type") == "AWS::Pipes::Pipe");
-        Assert.Equal("DlqPipe&{DlqArn}", pipe.LogicalId);
-        Assert.Equal("WatchDlq&{DlqArn}", Scalar(pipe.Resource, "Condition"));
-        var properties = Map(pipe.Resource, "Properties");
-        Assert.Equal("${DlqArn}", Scalar(properties, "Source"));
+        // Empty by default: [''] joins back to '', so WatchesDlqs is false and the one (empty) item creates nothing.
+        Assert.Equal(string.Empty, Scalar(Map(Map(_template.Root, "Parameters"), "DlqArns"), "Default"));
+        var watches = Find(Map(_template.Root, "Conditions"), "WatchesDlqs")!;
+        Assert.Equal("!Not", Tag(watches));
+        var equals = (YamlSequenceNode)((YamlSequenceNode)watches).Children.Single();
+        Assert.Equal("!Equals", Tag(equals));
+        Assert.Equal(string.Empty, ((YamlScalarNode)equals.Children[1]).Value);
+        var joined = (YamlSequenceNode)equals.Children[0];
+        Assert.Equal(("!Join", ","), (Tag(joined), joined.Children[0].ToString()));
+        Assert.Equal(("!Ref", "DlqArns"), (Tag(joined.Children[1]), joined.Children[1].ToString()));
+
+        var forEach = (YamlSequenceNode)Find(_template.Resources, "Fn::ForEach::DlqPipes")!;
+        Assert.Equal("DlqArn", forEach.Children[0].ToString());
+        Assert.Equal(("!Ref", "DlqArns"), (Tag(forEach.Children[1]), forEach.Children[1].ToString()));
+        var perQueue = (YamlMappingNode)forEach.Children[2];
+        Assert.Equal(["DlqPipe&{DlqArn}", "DlqPipeRole&{DlqArn}"], perQueue.Children.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
+
+        var pipe = Map(perQueue, "DlqPipe&{DlqArn}");
+        Assert.Equal("AWS::Pipes::Pipe", Scalar(pipe, "Type"));
+        Assert.Equal("WatchesDlqs", Scalar(pipe, "Condition"));
+        var properties = Map(pipe, "Properties");
+        Assert.Equal(("!Ref", "DlqArn"), (Tag(Find(properties, "Source")!), Find(properties, "Source")!.ToString()));
+        // RoleArn: !GetAtt [!Sub 'DlqPipeRole&{DlqArn}', Arn], this queue's role (LanguageExtensions allows the Sub).
+        var role = (YamlSequenceNode)Find(properties, "RoleArn")!;
+        Assert.Equal("!GetAtt", Tag(role));
+        Assert.Equal(("!Sub", "DlqPipeRole&{DlqArn}", "Arn"), (Tag(role.Children[0]), role.Children[0].ToString(), role.Children[1].ToString()));
         Assert.Equal("DlqEnrichFunction.Arn", Find(properties, "Enrichment")!.ToString());
         Assert.Equal("OpsBus.Arn", Find(properties, "Target")!.ToString());
         var bus = Map(Map(properties, "TargetParameters"), "EventBridgeEventBusParameters");
         Assert.Equal(("DLQ Message Arrived", "ops-pipeline.dlq"), (Scalar(bus, "DetailType"), Scalar(bus, "Source")));
-        var forEach = (YamlSequenceNode)Find(Map(_template.Root, "Conditions"), "Fn::ForEach::WatchedDlqs")!;
-        Assert.Equal("DlqArns", forEach.Children[1].ToString());
+        // An SQS source takes no retry limit or dead-letter target (the queue's redrive policy bounds retries).
+        var sqs = Map(Map(properties, "SourceParameters"), "SqsQueueParameters");
+        Assert.Equal(["BatchSize", "MaximumBatchingWindowInSeconds"], sqs.Children.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
+
+        var pipeRole = Map(perQueue, "DlqPipeRole&{DlqArn}");
+        Assert.Equal("AWS::IAM::Role", Scalar(pipeRole, "Type"));
+        Assert.Equal("WatchesDlqs", Scalar(pipeRole, "Condition"));
+        var grants = StatementsUnder(Find(Map(pipeRole, "Properties"), "Policies")!, "DlqPipeRole&{DlqArn}")
+            .SelectMany(s => OneOrMany(Find(s.Statement, "Action")).Select(a => (Action: a.ToString(), Resources: OneOrMany(Find(s.Statement, "Resource")))))
+            .ToList();
+        Assert.Equal(
+            ["events:PutEvents", "lambda:InvokeFunction", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+            grants.Select(g => g.Action).Order(StringComparer.Ordinal));
+        Assert.All(grants.Where(g => g.Action.StartsWith("sqs:", StringComparison.Ordinal)), g =>
+            Assert.Equal([("!Ref", "DlqArn")], g.Resources.Select(r => (Tag(r), r.ToString()))));
+        Assert.Equal(["DlqEnrichFunction.Arn"], grants.Single(g => g.Action == "lambda:InvokeFunction").Resources.Select(r => r.ToString()));
+        Assert.Equal(["OpsBus.Arn"], grants.Single(g => g.Action == "events:PutEvents").Resources.Select(r => r.ToString()));
+        var trust = StatementsUnder(Map(Map(pipeRole, "Properties"), "AssumeRolePolicyDocument"), "DlqPipeRole&{DlqArn}").Single().Statement;
+        Assert.Equal("pipes.amazonaws.com", Find(Map(trust, "Principal"), "Service")!.ToString());
+
+        // No role outside the ForEach reaches the watched queues: each Pipe's identity is its own.
+        // (YamlNode equality is structural: the nodes are told apart by reference.)
+        var allowed = new HashSet<object>(forEach.AllNodes.Concat(watches.AllNodes), ReferenceEqualityComparer.Instance);
+        var refs = _template.Root.AllNodes.Where(n => Tag(n) == "!Ref" && n.ToString() == "DlqArns").ToList();
+        Assert.Equal(2, refs.Count);
+        Assert.All(refs, n => Assert.Contains(n, allowed));
     }
 
     [Fact]
