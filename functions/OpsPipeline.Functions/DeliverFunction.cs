@@ -11,7 +11,7 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
     {
     }
 
-    /// <summary>A receiver's Retry-After up to this long is waited out inside the invocation (Lambda timeout 20 s); longer ones by the state machine.</summary>
+    /// <summary>A receiver's Retry-After up to this long is waited out inside the invocation (Lambda timeout 20 s); longer ones are deferred to the Tick.</summary>
     public static readonly TimeSpan MaxInlineRetryAfter = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -33,47 +33,46 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
         }
     }
 
-    /// <summary>Longer waits a receiver asks for are waited by the state machine (a Wait state, no Lambda running), this many times at most.</summary>
-    public const int MaxRateLimitedWaits = 5;
+    /// <summary>The state machine's TimeoutSeconds (statemachines/alert-pipeline.asl.json; a test holds them equal).</summary>
+    public static readonly TimeSpan ExecutionTimeout = TimeSpan.FromSeconds(290);
 
-    /// <summary>Lambda entry point (Stream in, Stream out).</summary>
+    /// <summary>
+    /// Deliver tries a send only while the execution has at least this long left: one attempt (the task's 25 s
+    /// timeout), the longest backoff before the next (20 s), one more invocation that defers (25 s) and parking
+    /// (27 s at worst), with a margin. With less
+    /// left it defers the delivery to the Tick at once, so no delivery is ever lost to the execution's timeout.
+    /// </summary>
+    public static readonly TimeSpan DeadlineReserve = TimeSpan.FromSeconds(100);
+
+    /// <summary>The longest wait a receiver may ask for that is honoured; a longer Retry-After is taken as this.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
+    /// <summary>How often one delivery may be deferred; after that a rate limit is an ordinary transient failure (retried, then parked).</summary>
+    public const int MaxDeferrals = 5;
+
+    /// <summary>Lambda entry point (Stream in, Stream out): {delivery, executionStartedAt} from the state machine, or a bare delivery (a redrive).</summary>
     public async Task<Stream> Handle(Stream input)
     {
         using var buffer = new MemoryStream();
         await input.CopyToAsync(buffer).ConfigureAwait(false);
-        var bytes = buffer.ToArray();
-        Delivery? delivery;
-        DeliveryAttempt? attempt;
-        try
-        {
-            delivery = JsonSerializer.Deserialize(bytes, FunctionsJsonContext.Default.Delivery);
-            attempt = JsonSerializer.Deserialize(bytes, FunctionsJsonContext.Default.DeliveryAttempt);
-        }
-        catch (JsonException e)
-        {
-            throw new PermanentDeliveryException($"delivery is not valid JSON: {e.Path}: {e.Message}");
-        }
+        var (delivery, startedAt) = Read(buffer.ToArray());
 
-        if (delivery is null)
+        // Wall time, not the pipeline's clock: the execution's timeout runs on the wall clock.
+        if (startedAt is { } started && started + ExecutionTimeout - TimeProvider.System.GetUtcNow() < DeadlineReserve)
         {
-            throw new PermanentDeliveryException("delivery: null input");
+            return await DeferAsync(delivery, runtime.Clock.GetUtcNow()).ConfigureAwait(false);
         }
 
         int status;
-        var waits = attempt?.Outcome?.RateLimitedCount ?? 0;
         try
         {
             status = await SendHonouringRetryAfterAsync(delivery).ConfigureAwait(false);
         }
-        catch (TransientDeliveryException e) when (e.RetryAfter is { } wait && wait > MaxInlineRetryAfter && wait <= TimeSpan.FromMinutes(15) && waits < MaxRateLimitedWaits)
+        catch (TransientDeliveryException e) when (e.RetryAfter is { } wait && wait > MaxInlineRetryAfter && delivery.Deferrals < MaxDeferrals)
         {
-            // Too long to wait here: hand the wait to the state machine, which sends again exactly when asked.
+            // Too long to wait inside this execution: the Tick sends it again once the receiver's wait has passed.
             runtime.Metrics.Count("DeliveryFailures", ("Channel", delivery.Channel), ("Kind", "rate-limited"));
-            return Serialize(new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, 429)
-            {
-                RetryAfterSeconds = (int)Math.Ceiling(wait.TotalSeconds),
-                RateLimitedCount = waits + 1,
-            });
+            return await DeferAsync(delivery, runtime.Clock.GetUtcNow() + (wait < MaxRetryAfter ? wait : MaxRetryAfter)).ConfigureAwait(false);
         }
         catch (TransientDeliveryException)
         {
@@ -87,7 +86,34 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
         }
 
         runtime.Metrics.Count("DeliveriesSent", ("Channel", delivery.Channel));
-        return Serialize(new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, status) { RateLimitedCount = waits });
+        return Serialize(new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, status));
+    }
+
+    private async Task<Stream> DeferAsync(Delivery delivery, DateTimeOffset retryAt)
+    {
+        await runtime.Deferred.PutAsync(delivery with { Deferrals = delivery.Deferrals + 1 }, retryAt, CancellationToken.None).ConfigureAwait(false);
+        runtime.Metrics.Count("DeliveriesDeferred", ("Channel", delivery.Channel));
+        return Serialize(new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, 0) { DeferredUntil = retryAt });
+    }
+
+    private static (Delivery Delivery, DateTimeOffset? StartedAt) Read(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("delivery", out var inner) && inner.ValueKind == JsonValueKind.Object)
+            {
+                var input = document.RootElement.Deserialize(FunctionsJsonContext.Default.DeliverInput)
+                    ?? throw new PermanentDeliveryException("delivery: null input");
+                return (input.Delivery, input.ExecutionStartedAt);
+            }
+
+            return (JsonSerializer.Deserialize(bytes, FunctionsJsonContext.Default.Delivery) ?? throw new PermanentDeliveryException("delivery: null input"), null);
+        }
+        catch (JsonException e)
+        {
+            throw new PermanentDeliveryException($"delivery is not valid JSON: {e.Path}: {e.Message}");
+        }
     }
 
     private static MemoryStream Serialize(DeliverResult result)

@@ -10,29 +10,23 @@ public sealed record DecideResult(string EventId, string? AlertKey, string Decis
     public IReadOnlyList<string> Path { get; init; } = [];
 }
 
-/// <summary>What Deliver returns for a delivery the receiver accepted.</summary>
+/// <summary>What Deliver returns: the receiver accepted the delivery, or it was put off to a later tick.</summary>
 public sealed record DeliverResult(string Receiver, string Channel, string DedupKey, int Status)
 {
-    /// <summary>Set when the receiver asked to wait longer than Deliver waits inline: the state machine waits, then sends again.</summary>
-    public int? RetryAfterSeconds { get; init; }
-
-    /// <summary>How many such waits this delivery has had (bounded: then it is an ordinary transient failure).</summary>
-    public int RateLimitedCount { get; init; }
+    /// <summary>Set when the delivery was deferred: the first tick at or after this time sends it again.</summary>
+    public DateTimeOffset? DeferredUntil { get; init; }
 }
 
-/// <summary>What the state machine carries back into Deliver after a Retry-After wait (ResultPath $.outcome).</summary>
-public sealed record DeliveryOutcome(int RateLimitedCount);
-
-/// <summary>A delivery as Deliver receives it: the Delivery plus, after a rate-limit wait, the previous outcome.</summary>
-public sealed record DeliveryAttempt
-{
-    public DeliveryOutcome? Outcome { get; init; }
-}
+/// <summary>
+/// Deliver's input as the state machine passes it: the delivery, and when the execution started, so Deliver can
+/// tell whether the execution still has time to try (see DeliverFunction.DeadlineReserve).
+/// </summary>
+public sealed record DeliverInput(Delivery Delivery, DateTimeOffset? ExecutionStartedAt);
 
 /// <summary>Source-generated JSON for the handlers' contracts (camelCase, matched by the ASL paths).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DecideResult))]
 [JsonSerializable(typeof(DeliverResult))]
 [JsonSerializable(typeof(Delivery))]
-[JsonSerializable(typeof(DeliveryAttempt))]
+[JsonSerializable(typeof(DeliverInput))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

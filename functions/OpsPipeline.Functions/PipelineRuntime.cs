@@ -19,8 +19,9 @@ public sealed class PipelineRuntime
     /// <summary>How long Decide trusts its copy of the silences.</summary>
     public static readonly TimeSpan SilenceCacheTtl = TimeSpan.FromSeconds(30);
 
-    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, DrillReportStore drillReports, BudgetStore budgets, ParkedBodyStore parkedBodies, HttpDeliverySender sender, TimeProvider clock)
+    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, DrillReportStore drillReports, BudgetStore budgets, ParkedBodyStore parkedBodies, DeferredDeliveryStore deferred, HttpDeliverySender sender, TimeProvider clock)
     {
+        Deferred = deferred;
         ParkedBodies = parkedBodies;
         DrillReports = drillReports;
         Budgets = budgets;
@@ -36,6 +37,17 @@ public sealed class PipelineRuntime
     }
 
     public AlertTicker Ticker { get; }
+
+    /// <summary>Deliveries put off to a later tick (a long Retry-After, or too little time left in the execution).</summary>
+    public DeferredDeliveryStore Deferred { get; }
+
+    /// <summary>A runtime whose stores all live in one DynamoDB table (the deployed shape, and the local stack's).</summary>
+    public static PipelineRuntime ForTable(PipelineConfig config, IAmazonDynamoDB dynamo, string table, HttpDeliverySender sender, TimeProvider clock, EmfMetrics? metrics = null) =>
+        new(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), new BudgetStore(dynamo, table),
+            new ParkedBodyStore(dynamo, table, ParkedBodyRetention), new DeferredDeliveryStore(dynamo, table), sender, clock)
+        {
+            Metrics = metrics ?? EmfMetrics.Silent(clock),
+        };
 
     public DrillReportStore DrillReports { get; }
 
@@ -94,9 +106,6 @@ public sealed class PipelineRuntime
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new HttpDeliverySender(http, secrets, pagerDuty, TimeSpan.FromSeconds(10));
         var dynamo = new AmazonDynamoDBClient();
-        return new PipelineRuntime(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), new BudgetStore(dynamo, table), new ParkedBodyStore(dynamo, table, ParkedBodyRetention), sender, clock)
-        {
-            Metrics = new EmfMetrics(Console.Out, clock),
-        };
+        return ForTable(config, dynamo, table, sender, clock, new EmfMetrics(Console.Out, clock));
     }
 }

@@ -46,9 +46,11 @@ public sealed class TickFunction(PipelineRuntime runtime)
         var now = runtime.Clock.GetUtcNow();
         var id = $"tick-{now:yyyyMMddTHHmmss}";
         var (alertDeliveries, path) = await AlertWorkAsync(now, ct).ConfigureAwait(false);
+        var deferred = await runtime.Deferred.TakeDueAsync(now, ct).ConfigureAwait(false);
+        path.AddRange(deferred.Select(d => $"deferred {d.Action} to {d.Receiver} ({d.AlertKey}): sent again, its receiver's wait has passed"));
         var (budgetDeliveries, budgetPath, held) = await BudgetWorkAsync(now, ct).ConfigureAwait(false);
         path.AddRange(budgetPath);
-        var deliveries = alertDeliveries.Concat(budgetDeliveries).ToList();
+        var deliveries = alertDeliveries.Concat(deferred).Concat(budgetDeliveries).ToList();
         var summary = $"tick: {path.Count} change(s), {deliveries.Count} deliveries" + (held.Count > 0 ? $", {held.Count} budget notice(s) held by silences" : string.Empty);
         path.AddRange(held);
         return path.Count == 0

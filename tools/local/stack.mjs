@@ -176,24 +176,47 @@ function describeFailure(error) {
   };
 }
 
-/** Transitions as AWS bills them: every state entered (at any depth) plus every retry. */
-async function countTransitions(eventLogs) {
+/** Step Functions' payload quota: an execution's input and every state's input and output, at most 256 KiB (UTF-8). */
+const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+function payloadBytes(value) {
+  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+}
+
+/**
+ * Transitions as AWS bills them (every state entered, at any depth, plus every retry), and the payload quota, which
+ * aws-local-stepfunctions does not enforce: a state whose input or output is over 256 KiB ends the execution with
+ * States.DataLimitExceeded, which no Catch can take (as in Step Functions).
+ */
+async function watchExecution(eventLogs, execution, limit) {
   let transitions = 0;
   for await (const event of eventLogs) {
     if (event.type === 'StateEntered' || event.type === 'StateRetried') transitions++;
+    const state = event.state;
+    if (!limit.exceeded && state && (payloadBytes(state.input) > MAX_PAYLOAD_BYTES || payloadBytes(state.output) > MAX_PAYLOAD_BYTES)) {
+      limit.exceeded = `state '${state.name}': its ${payloadBytes(state.input) > MAX_PAYLOAD_BYTES ? 'input' : 'output'} is larger than ${MAX_PAYLOAD_BYTES} bytes`;
+      execution.abort();
+    }
   }
   return transitions;
 }
 
 async function runExecution(machine, overrides, id, input) {
+  if (payloadBytes(input) > MAX_PAYLOAD_BYTES) {
+    // StartExecution refuses such an input: nothing runs.
+    emit({ type: 'result', id, status: 'FAILED', error: 'States.DataLimitExceeded', cause: `the execution input is larger than ${MAX_PAYLOAD_BYTES} bytes`, transitions: 0 });
+    return;
+  }
+  const limit = { exceeded: null };
   const execution = machine.run(input, { overrides });
-  const transitionsCounted = countTransitions(execution.eventLogs);
+  const transitionsCounted = watchExecution(execution.eventLogs, execution, limit);
   try {
     const output = await execution.result;
     emit({ type: 'result', id, status: 'SUCCEEDED', output: output ?? null, transitions: await transitionsCounted });
   } catch (error) {
-    const { error: name, cause } = describeFailure(error);
-    emit({ type: 'result', id, status: 'FAILED', error: name, cause, transitions: await transitionsCounted });
+    const transitions = await transitionsCounted;
+    const { error: name, cause } = limit.exceeded ? { error: 'States.DataLimitExceeded', cause: limit.exceeded } : describeFailure(error);
+    emit({ type: 'result', id, status: 'FAILED', error: name, cause, transitions });
   }
 }
 

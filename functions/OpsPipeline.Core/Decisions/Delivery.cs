@@ -64,6 +64,10 @@ public sealed record Delivery
 
     public required DeliveryTarget Target { get; init; }
 
+    /// <summary>How often this delivery was put off to a later tick because its receiver asked to wait (bounded by Deliver).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Deferrals { get; init; }
+
     /// <summary>SNS subject (at most 100 characters); null for other channels.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Subject { get; init; }

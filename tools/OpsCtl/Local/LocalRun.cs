@@ -163,6 +163,17 @@ public static class LocalRun
                 clock.Now = t;
             }
 
+            if (input.Rejection is null && !input.IsSqsRecord && System.Text.Encoding.UTF8.GetByteCount(input.Json) > LocalStack.MaxMessageBytes)
+            {
+                // EventBridge's PutEvents refuses an entry over 256 KiB, so no such event reaches the pipeline in AWS;
+                // locally the bus's refusal is reported by field and a bounded copy parked, so it is not silently gone.
+                rejected++;
+                var tooLarge = $"(root): event is larger than {LocalStack.MaxMessageBytes} bytes, which EventBridge PutEvents refuses";
+                await options.Err.WriteLineAsync($"rejected {input.Origin}: {tooLarge}").ConfigureAwait(false);
+                stack.ParkRefusedAtBus(input.Json, tooLarge);
+                continue;
+            }
+
             if (input.Rejection is { } why)
             {
                 rejected++;
@@ -229,6 +240,13 @@ public static class LocalRun
         if (options.Clock == ClockMode.Event)
         {
             await TickUntilAsync(clock.Now + stack.Runtime.Decider.MaxGroupWait + TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+
+            // Deliveries a receiver asked to wait for go out at the first tick after the wait, however long it was
+            // (bounded: Deliver defers one delivery at most DeliverFunction.MaxDeferrals times).
+            for (var round = 0; round <= OpsPipeline.Functions.DeliverFunction.MaxDeferrals && await stack.Runtime.Deferred.EarliestAsync(ct).ConfigureAwait(false) is { } retryAt; round++)
+            {
+                await TickUntilAsync(MinuteCeiling(retryAt > clock.Now ? retryAt : clock.Now.AddMinutes(1))).ConfigureAwait(false);
+            }
         }
         else
         {
@@ -337,7 +355,8 @@ public static class LocalRun
         }
 
         var due = await stack.Runtime.AlertStates.DueAsync(until, ct).ConfigureAwait(false);
-        var first = due.Select(d => d.DueAt).Where(d => d is not null).Min();
+        var deferred = await stack.Runtime.Deferred.EarliestAsync(ct).ConfigureAwait(false);
+        var first = due.Select(d => d.DueAt).Append(deferred).Where(d => d is not null).Min();
         return first is { } f ? MinuteCeiling(f) : until.AddMinutes(1);
     }
 

@@ -269,6 +269,26 @@ public sealed class LocalStack : IAsyncDisposable
         return arrivals;
     }
 
+    /// <summary>
+    /// An event the bus refused (over 256 KiB): its size, SHA-256 and first 4 KiB go to the parked-event queue with the
+    /// reason, in the shape the state machine parks in, so nothing leaves a local run unaccounted for.
+    /// </summary>
+    public void ParkRefusedAtBus(string eventJson, string reason)
+    {
+        var bytes = Encoding.UTF8.GetBytes(eventJson);
+        var body = new JsonObject
+        {
+            ["event"] = new JsonObject
+            {
+                ["bytes"] = bytes.Length,
+                ["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)),
+                ["head"] = eventJson[..Math.Min(eventJson.Length, 4096)],
+            },
+            ["error"] = new JsonObject { ["Error"] = "InvalidEventException", ["Cause"] = reason },
+        };
+        _parked.Enqueue(new ParkedRecord(ParkedEventQueueUrl, body.ToJsonString()));
+    }
+
     /// <summary>The watched queue the expanded template's Pipe reads (locally every watched DLQ is that Pipe's instance).</summary>
     public string? PipeSource { get; private set; }
 
@@ -400,7 +420,7 @@ public sealed class LocalStack : IAsyncDisposable
         var http = new HttpClient(new RecordingHandler(_outbound) { InnerHandler = new SocketsHttpHandler() }) { Timeout = Timeout.InfiniteTimeSpan };
         var pagerDuty = new Uri($"{BaseUrl}/local/receivers/pagerduty/events");
         var sender = new HttpDeliverySender(http, new InMemorySecretStore(secrets), pagerDuty, _options.DeliveryTimeout);
-        Runtime = new PipelineRuntime(_options.Config, new DynamoAlertStateStore(Dynamo, TableName), new DynamoSilenceStore(Dynamo, TableName), new DrillReportStore(Dynamo, TableName), new BudgetStore(Dynamo, TableName), new ParkedBodyStore(Dynamo, TableName, PipelineRuntime.ParkedBodyRetention), sender, _options.Clock);
+        Runtime = PipelineRuntime.ForTable(_options.Config, Dynamo, TableName, sender, _options.Clock);
 
         // Each function as it runs in Lambda: its own credentials (its role), its table from its environment, every
         // DynamoDB and SSM call through the local AWS API, which checks it against that role's policies.
@@ -415,7 +435,7 @@ public sealed class LocalStack : IAsyncDisposable
             var dynamo = new AmazonDynamoDBClient(credentials, DynamoConfig(BaseUrl));
             var ssm = new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(credentials, new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementConfig { ServiceURL = BaseUrl, AuthenticationRegion = LocalAccount.Region });
             var functionSender = new HttpDeliverySender(http, new SsmSecretStore(ssm, _options.Clock, TimeSpan.FromMinutes(5)), pagerDuty, _options.DeliveryTimeout);
-            _functions[name] = new PipelineRuntime(_options.Config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), new BudgetStore(dynamo, table), new ParkedBodyStore(dynamo, table, PipelineRuntime.ParkedBodyRetention), functionSender, _options.Clock);
+            _functions[name] = PipelineRuntime.ForTable(_options.Config, dynamo, table, functionSender, _options.Clock);
             _timeouts[name] = TimeSpan.FromSeconds(int.Parse(Template.String(Template.Resource(id)?["Properties"]?["Timeout"], $"{id}.Timeout"), System.Globalization.CultureInfo.InvariantCulture));
         }
     }

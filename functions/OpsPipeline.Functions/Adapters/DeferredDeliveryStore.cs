@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OpsPipeline.Core.Decisions;
+
+namespace OpsPipeline.Functions.Adapters;
+
+/// <summary>
+/// Deliveries put off to a later tick (pk = DEFERRED#{id}, sk = DELIVERY): a receiver asked to wait longer than an
+/// execution may last, or the execution had too little time left to try. They sit in the sparse due index under
+/// their own shard, so the Tick reads them with one Query and alert work never sees them. The id is the
+/// delivery's hash, so deferring the same delivery again overwrites it instead of doubling it.
+/// </summary>
+public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableName)
+{
+    private const string DueShard = "DEFERRED";
+    private const string SortKey = "DELIVERY";
+
+    /// <summary>Kept well past any Retry-After we honour; TTL is garbage collection only.</summary>
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(2);
+
+    /// <summary>Keeps <paramref name="delivery"/> until <paramref name="retryAt"/> (one PutItem).</summary>
+    public Task PutAsync(Delivery delivery, DateTimeOffset retryAt, CancellationToken ct) =>
+        dynamo.PutItemAsync(new PutItemRequest
+        {
+            TableName = tableName,
+            Item = new Dictionary<string, AttributeValue>
+            {
+                ["pk"] = new() { S = "DEFERRED#" + IdOf(delivery) },
+                ["sk"] = new() { S = SortKey },
+                ["dueShard"] = new() { S = DueShard },
+                ["dueAt"] = new() { S = DynamoAlertStateStore.SortableTime(retryAt) },
+                ["delivery"] = new() { S = JsonSerializer.Serialize(delivery, FunctionsJsonContext.Default.Delivery) },
+                ["expiresAt"] = new() { N = (retryAt + Retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+            },
+        }, ct);
+
+    /// <summary>When the earliest deferred delivery is due, if any (for a local run's clock; one Query).</summary>
+    public async Task<DateTimeOffset?> EarliestAsync(CancellationToken ct)
+    {
+        var page = await dynamo.QueryAsync(DueQuery(DateTimeOffset.MaxValue, limit: 1), ct).ConfigureAwait(false);
+        return page.Items is [var first, ..] ? DateTimeOffset.Parse(first["dueAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
+    }
+
+    /// <summary>
+    /// The deliveries due by <paramref name="until"/>, each taken with a conditional delete, so two overlapping ticks
+    /// never both send one. What is taken then goes through the Map's retries and parking like any delivery.
+    /// </summary>
+    public async Task<IReadOnlyList<Delivery>> TakeDueAsync(DateTimeOffset until, CancellationToken ct)
+    {
+        var keys = await dynamo.QueryAllAsync(DueQuery(until, limit: null), ct).ConfigureAwait(false);
+        var taken = new List<Delivery>();
+        foreach (var key in keys)
+        {
+            try
+            {
+                var deleted = await dynamo.DeleteItemAsync(new DeleteItemRequest
+                {
+                    TableName = tableName,
+                    Key = new Dictionary<string, AttributeValue> { ["pk"] = key["pk"], ["sk"] = key["sk"] },
+                    ConditionExpression = "attribute_exists(pk)",
+                    ReturnValues = ReturnValue.ALL_OLD,
+                }, ct).ConfigureAwait(false);
+                if (deleted.Attributes?.GetValueOrDefault("delivery")?.S is { } json && JsonSerializer.Deserialize(json, FunctionsJsonContext.Default.Delivery) is { } delivery)
+                {
+                    taken.Add(delivery);
+                }
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // Another tick took it.
+            }
+        }
+
+        return taken;
+    }
+
+    private QueryRequest DueQuery(DateTimeOffset until, int? limit) => new()
+    {
+        TableName = tableName,
+        IndexName = DynamoAlertStateStore.DueIndex,
+        KeyConditionExpression = "dueShard = :shard AND dueAt <= :until",
+        ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+        {
+            [":shard"] = new() { S = DueShard },
+            [":until"] = new() { S = DynamoAlertStateStore.SortableTime(until) },
+        },
+        Limit = limit,
+    };
+
+    /// <summary>The same delivery (receiver, action, alert, body) always has the same id.</summary>
+    private static string IdOf(Delivery delivery)
+    {
+        var text = $"{delivery.Receiver}\n{delivery.Channel}\n{delivery.Action}\n{delivery.DedupKey}\n{Encoding.UTF8.GetString(delivery.PayloadUtf8.Span)}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+    }
+}
