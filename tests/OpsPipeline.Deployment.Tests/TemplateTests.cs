@@ -281,12 +281,19 @@ public sealed class TemplateTests
     public void DeliverPolicy_WhenReadingSecrets_ShouldOnlyReadParametersUnderTheSecretsPrefix()
     {
         var deliver = _template.Properties("DeliverFunction");
-        var statement = StatementsUnder(deliver, "DeliverFunction").Single().Statement;
+        var statements = StatementsUnder(deliver, "DeliverFunction").Select(s => s.Statement).ToList();
+        var secrets = Assert.Single(statements, s => Scalar(s, "Sid") == "ReceiverSecrets");
 
-        Assert.Equal(["ssm:GetParameter"], OneOrMany(Find(statement, "Action")).Select(a => a.ToString()));
-        var resource = Find(statement, "Resource")!;
+        Assert.Equal(["ssm:GetParameter"], OneOrMany(Find(secrets, "Action")).Select(a => a.ToString()));
+        var resource = Find(secrets, "Resource")!;
         Assert.Equal("!Sub", Tag(resource));
         Assert.EndsWith(":parameter${SecretsPrefix}*", resource.ToString(), StringComparison.Ordinal);
+
+        // Its only other grant: keeping a delivery a receiver asked to wait for (DeferredDeliveryStore.PutAsync).
+        var defer = Assert.Single(statements, s => Scalar(s, "Sid") != "ReceiverSecrets");
+        Assert.Equal("DeferDeliveries", Scalar(defer, "Sid"));
+        Assert.Equal(["dynamodb:PutItem"], OneOrMany(Find(defer, "Action")).Select(a => a.ToString()));
+        Assert.Equal("AlertTable.Arn", Find(defer, "Resource")!.ToString());
     }
 
     [Fact]

@@ -130,17 +130,39 @@ public class EndToEndTests
     }
 
     [Fact]
-    public async Task Receiver_WhenRateLimitedWithALongRetryAfter_ShouldBeSentAgainByTheStateMachineAfterExactlyThatWait()
+    public async Task Receiver_WhenItAsksToWaitLongerThanAnExecutionMayLast_ShouldGetTheDeliveryFromTheFirstTickAfterTheWait()
     {
-        var started = DateTimeOffset.UtcNow;
+        // 10 minutes: far past the execution's 290 s timeout, so no execution may wait it out.
         var (summary, outbound, parked, err) = await TestConfig.RunAsync(
             [StateChange("checkout-api-5xx", "ALARM", T0)],
-            prepare: stack => stack.Faults.Script("oncall", new ReceiverAnswer(429, RetryAfter: TimeSpan.FromSeconds(6))));
+            prepare: stack => stack.Faults.Script("oncall", new ReceiverAnswer(429, RetryAfter: TimeSpan.FromMinutes(10))));
 
-        Assert.Single(outbound, o => o.Receiver == "oncall");
+        var page = Assert.Single(outbound, o => o.Receiver == "oncall");
+        Assert.Equal("trigger", page.Action);
         Assert.True(parked.Count == 0, err);
-        // Two Deliver invocations: the first handed the 6 s wait to the state machine's Wait state, the second sent.
+        Assert.Equal(0, summary.ExecutionsFailed);
+        // Two Deliver invocations: the first deferred the delivery to the table, the tick's sent it.
         Assert.Equal(2, summary.InvocationsByFunction["ops-deliver"]);
-        Assert.True(DateTimeOffset.UtcNow - started >= TimeSpan.FromSeconds(6));
+        // Sent by the first tick at or after 09:10 (the event came at 09:00 and the receiver asked for 10 minutes).
+        var sent = err.IndexOf("deferred trigger to oncall", StringComparison.Ordinal);
+        Assert.True(sent > 0, err);
+        var sentBy = err[..sent].Split('\n').Last(l => l.StartsWith("tick ", StringComparison.Ordinal));
+        Assert.StartsWith("tick 2026-03-02T09:10Z", sentBy);
+    }
+
+    [Fact]
+    public async Task Receiver_WhenItAsksToWaitLongerThanAnHourEveryTime_ShouldBeDeferredAtMostFiveTimesThenParked()
+    {
+        var answers = Enumerable.Repeat(new ReceiverAnswer(429, RetryAfter: TimeSpan.FromHours(3)), 20).ToArray();
+        var (summary, outbound, parked, err) = await TestConfig.RunAsync(
+            [StateChange("checkout-api-5xx", "ALARM", T0)],
+            prepare: stack => stack.Faults.Script("oncall", answers));
+
+        Assert.DoesNotContain(outbound, o => o.Receiver == "oncall");
+        // Nothing lost: after five deferrals of an hour each (the longest wait honoured), the retries ran out and it was parked.
+        var failed = Assert.Single(parked, p => p.Queue == LocalStack.FailedDeliveryQueueUrl);
+        Assert.Contains("TransientDeliveryException", failed.Body);
+        Assert.Contains("\"deferrals\":5", failed.Body);
+        Assert.Equal(0, summary.ExecutionsFailed);
     }
 }

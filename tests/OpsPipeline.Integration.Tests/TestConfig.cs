@@ -31,6 +31,8 @@ internal static class TestConfig
             Explain = true,
             Prepare = prepare,
         });
+        // Every scenario is also a check of the template's grants: the local stack refuses what AWS would.
+        Assert.True(summary.AccessDenials.Count == 0, string.Join('\n', summary.AccessDenials));
         return (summary, outbound, parked, err.ToString());
     }
 }
