@@ -187,11 +187,11 @@ public static class LocalRun
             {
                 eventJson = input.IsSqsRecord ? await EnrichAsync(stack, input.Json, clock.Now, ct).ConfigureAwait(false) : input.Json;
             }
-            catch (OpsCtl.Local.Aws.AccessDeniedException e)
+            catch (Exception e) when (e is OpsCtl.Local.Aws.AccessDeniedException or PipeBatchFailedException)
             {
-                // The Pipe (or the enrichment function) may not do its work: in AWS the batch fails and stays on the queue.
+                // The Pipe (or the enrichment function) could not do its work: in AWS the batch fails and stays on the queue.
                 failed++;
-                await options.Err.WriteLineAsync($"failed {input.Origin}: {OpsCtl.Local.Aws.AccessDeniedException.ErrorCode}: {e.Message}").ConfigureAwait(false);
+                await options.Err.WriteLineAsync($"failed {input.Origin}: {(e is OpsCtl.Local.Aws.AccessDeniedException ? OpsCtl.Local.Aws.AccessDeniedException.ErrorCode + ": " : string.Empty)}{e.Message}").ConfigureAwait(false);
                 continue;
             }
             catch (OpsPipeline.Core.Events.InvalidEventException e)

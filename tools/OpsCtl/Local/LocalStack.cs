@@ -263,7 +263,17 @@ public sealed class LocalStack : IAsyncDisposable
         Demand(pipeRole, session, "lambda:InvokeFunction", LocalAccount.FunctionArn("DlqEnrichFunction"));
         Interlocked.Increment(ref _lambdaInvocations);
         _invocationsByFunction.AddOrUpdate("ops-dlq-enrich", 1, (_, n) => n + 1);
-        var arrivals = await new DlqEnrichFunction(FunctionRuntime("ops-dlq-enrich")).EnrichAsync(records, ct).ConfigureAwait(false);
+        List<OpsPipeline.Core.Dlq.DlqArrival> arrivals;
+        try
+        {
+            arrivals = await new DlqEnrichFunction(FunctionRuntime("ops-dlq-enrich")).EnrichAsync(records, ct).ConfigureAwait(false);
+        }
+        catch (Amazon.Runtime.AmazonServiceException e)
+        {
+            // The enrichment function failed (a refused call among them): the Pipe's batch fails and stays on the queue.
+            throw new PipeBatchFailedException($"DlqEnrichFunction failed: {e.GetType().Name}: {e.Message}", e);
+        }
+
         Demand(pipeRole, session, "events:PutEvents", PipeTarget);
         Demand(pipeRole, session, "sqs:DeleteMessage", PipeSource);
         return arrivals;
@@ -872,3 +882,6 @@ internal sealed class LambdaResponseTooLargeException(long bytes)
 {
     public string ErrorType => "Function.ResponseSizeTooLarge";
 }
+
+/// <summary>A Pipe batch that did not reach the bus (its enrichment failed): in AWS it returns to the queue and is retried.</summary>
+public sealed class PipeBatchFailedException(string message, Exception inner) : Exception(message, inner);
