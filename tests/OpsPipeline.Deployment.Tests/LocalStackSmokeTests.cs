@@ -212,6 +212,39 @@ public sealed class LocalStackSmokeTests
         return delivery;
     }
 
+    [Fact]
+    public async Task Execute_WhenAStateOutputExceedsTheStepFunctionsPayloadQuota_ShouldFailWithDataLimitExceededUncaught()
+    {
+        // 300 KiB of deliveries: Lambda may return it (6 MB), Step Functions may not carry it (256 KiB), and no Catch
+        // takes States.DataLimitExceeded, so nothing is sent from it.
+        var delivery = Delivery("sns", """{"target": {"topicArn": "arn:aws:sns:us-east-1:000000000000:ops-email"}, "subject": "s", "payload": "x"}""");
+        delivery["payload"] = new string('x', 300 * 1024);
+        using var host = new FakeLambdaHost((function, _) => function == DecideArn ? Decided(delivery) : new LambdaAnswer(null));
+        await using var stack = StackProcess.Start(host.BaseUrl, Substitutions);
+        await stack.ReadyAsync();
+
+        var result = await stack.ExecuteAsync("big-1", AlarmEvent);
+
+        Assert.Equal("FAILED", result["status"]!.GetValue<string>());
+        Assert.Equal("States.DataLimitExceeded", result["error"]!.GetValue<string>());
+        Assert.Contains("'Decide alert'", result["cause"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(host.TaskCalls);
+    }
+
+    [Fact]
+    public async Task Execute_WhenTheInputExceedsTheStepFunctionsPayloadQuota_ShouldNotStart()
+    {
+        using var host = new FakeLambdaHost((_, _) => new LambdaAnswer(null));
+        await using var stack = StackProcess.Start(host.BaseUrl, Substitutions);
+        await stack.ReadyAsync();
+
+        var result = await stack.ExecuteAsync("big-in", new JsonObject { ["detail"] = new string('x', 257 * 1024) });
+
+        Assert.Equal("FAILED", result["status"]!.GetValue<string>());
+        Assert.Equal("States.DataLimitExceeded", result["error"]!.GetValue<string>());
+        Assert.Empty(host.Invocations);
+    }
+
     private static LambdaAnswer Decided(JsonObject delivery) => new(new JsonObject
     {
         ["eventId"] = "c4c1c1c9-6542-e61b-6ef0-8c4d36933a92",

@@ -123,4 +123,39 @@ public class IamEnforcementTests
 
         Assert.True(unnoticed.Count == 0, $"{unnoticed.Count} of {distinct.Count} removals went unnoticed ({clock.Elapsed.TotalSeconds:0} s):\n" + string.Join('\n', unnoticed));
     }
+
+    [Fact]
+    public async Task RuleTarget_WhenItMayNotStartTheStateMachine_ShouldDeadLetterEveryEventWhereTheQueuePolicyAllowsIt()
+    {
+        var events = EventInputs.Read([Path.Combine(RepoPaths.Events, "cloudwatch-alarm-single-metric.json"), Path.Combine(RepoPaths.Events, "cloudwatch-ok-single-metric.json")]);
+        async Task<(RunSummary Summary, IReadOnlyList<ParkedRecord> Parked)> RunAsync(JsonObject template)
+        {
+            var (summary, _, parked) = await LocalRun.RunAsync(new LocalRunOptions
+            {
+                Config = TestConfig.AlarmsOnly(),
+                Inputs = events,
+                Out = TextWriter.Null,
+                Err = TextWriter.Null,
+                Stack = new LocalStackOptions { Config = TestConfig.AlarmsOnly(), Clock = TimeProvider.System, Template = template },
+            });
+            return (summary, parked);
+        }
+
+        var (refused, deadLettered) = await RunAsync(Without("StartAlertPipelineRole", "states:StartExecution"));
+
+        // Not lost: both events wait in the rule's dead-letter queue, with the error EventBridge would attach.
+        Assert.Equal(2, deadLettered.Count(p => p.Queue == LocalStack.EventDeliveryDeadLetterQueueUrl));
+        Assert.All(deadLettered, p => Assert.Contains("\"ERROR_CODE\":\"AccessDeniedException\"", p.Body, StringComparison.Ordinal));
+        Assert.Equal(2, refused.AccessDenials.Count(d => d.Contains("perform: states:StartExecution ", StringComparison.Ordinal)));
+
+        // The queue's policy lets EventBridge send only for the pipeline's own rules (aws:SourceArn): for any other
+        // rule it refuses, and the event is then lost in AWS too. The local stack says so instead of parking it.
+        var template = Without("StartAlertPipelineRole", "states:StartExecution");
+        var condition = template["Resources"]!["EventDeliveryDeadLetterQueuePolicy"]!["Properties"]!["PolicyDocument"]!["Statement"]![0]!["Condition"]!["ArnEquals"]!.AsObject();
+        condition["aws:SourceArn"] = "arn:aws:events:us-east-1:000000000000:rule/another-rule";
+        var (lost, none) = await RunAsync(template);
+
+        Assert.DoesNotContain(none, p => p.Queue == LocalStack.EventDeliveryDeadLetterQueueUrl);
+        Assert.Equal(2, lost.AccessDenials.Count(d => d.Contains("events.amazonaws.com is not authorized to perform: sqs:SendMessage", StringComparison.Ordinal)));
+    }
 }

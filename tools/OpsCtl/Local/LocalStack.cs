@@ -165,6 +165,9 @@ public sealed class LocalStack : IAsyncDisposable
         }
         catch (AccessDeniedException e)
         {
+            // A refused StartExecution is not retried by EventBridge or the Scheduler: the event goes to the target's
+            // dead-letter queue at once, if the template gives it one and lets the service send there.
+            DeadLetter(starter, inputJson, e.Message);
             return new ExecutionOutcome(id, "FAILED", null, AccessDeniedException.ErrorCode, e.Message, 0);
         }
 
@@ -201,19 +204,55 @@ public sealed class LocalStack : IAsyncDisposable
         }
     }
 
-    /// <summary>Checks one call of a service identity (rule, scheduler, pipe, state machine) and records a refusal.</summary>
-    private void Demand(string role, string session, string action, string resource, IamContext? context = null)
+    /// <summary>Events the rule or the Scheduler could not hand to the state machine, in their dead-letter queue.</summary>
+    public const string EventDeliveryDeadLetterQueueUrl = "https://sqs.us-east-1.amazonaws.com/000000000000/ops-event-delivery-dlq";
+
+    /// <summary>
+    /// What EventBridge does with an event its target refused: sends it to the target's DeadLetterConfig queue. A rule
+    /// sends as the events.amazonaws.com service (the queue's policy must allow it for that rule); the Scheduler sends
+    /// as its own role. If neither may, the event is lost in AWS too: that is recorded as a refusal.
+    /// </summary>
+    private void DeadLetter(string starter, string inputJson, string error)
     {
-        try
+        var (id, target) = starter == "scheduler"
+            ? ("TickSchedule", Template.Resource("TickSchedule")?["Properties"]?["Target"])
+            : ("AlertPipelineRule", (Template.Resource("AlertPipelineRule")?["Properties"]?["Targets"] as JsonArray)?.FirstOrDefault());
+        if (target?["DeadLetterConfig"]?["Arn"] is not { } arnNode)
         {
-            Aws.Demand(role, session, action, resource, context);
+            _denials.Enqueue($"{AccessDeniedException.ErrorCode}: {id} has no dead-letter queue, so a refused event is lost: {error}");
+            return;
         }
-        catch (AccessDeniedException e)
+
+        var queueArn = Template.String(arnNode, $"{id}.DeadLetterConfig.Arn");
+        var queueUrl = LocalAccount.QueueUrl(queueArn.Split(':')[^1]);
+        if (starter == "scheduler")
         {
-            _denials.Enqueue($"{AccessDeniedException.ErrorCode}: {e.Message}");
-            throw;
+            try
+            {
+                Demand(_roles["scheduler"], "TickSchedule", "sqs:SendMessage", queueArn);
+            }
+            catch (AccessDeniedException)
+            {
+                return; // recorded by Demand
+            }
         }
+        else
+        {
+            var ruleArn = LocalAccount.Attribute(id, "AWS::Events::Rule", "Arn");
+            var decision = Aws.Iam.QueueAllowsService(queueUrl, queueArn, "events.amazonaws.com", "sqs:SendMessage", new IamContext(SourceArn: ruleArn, SourceAccount: LocalAccount.AccountId));
+            if (!decision.Allowed)
+            {
+                _denials.Enqueue($"{AccessDeniedException.ErrorCode}: {decision.Message}");
+                return;
+            }
+        }
+
+        _parked.Enqueue(new ParkedRecord(queueUrl, new JsonObject { ["event"] = inputJson, ["ERROR_CODE"] = AccessDeniedException.ErrorCode, ["ERROR_MESSAGE"] = error }.ToJsonString()));
     }
+
+    /// <summary>Checks one call of a service identity (rule, scheduler, pipe, state machine) and records a refusal.</summary>
+    private void Demand(string role, string session, string action, string resource, IamContext? context = null) =>
+        Aws.Demand(role, session, action, resource, context); // records a refusal in Aws.Denials
 
     /// <summary>The roles of the functions, the state machine, the rule, the Scheduler and the Pipe, from the template.</summary>
     private void LoadTemplate()

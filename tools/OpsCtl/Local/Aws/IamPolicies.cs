@@ -74,6 +74,42 @@ public sealed class IamPolicies
 
     public CfnTemplate Template { get; }
 
+    /// <summary>
+    /// Whether a queue's resource policy (AWS::SQS::QueuePolicy) lets an AWS service principal call
+    /// <paramref name="action"/> on it, as EventBridge needs to dead-letter a rule's events.
+    /// </summary>
+    public IamDecision QueueAllowsService(string queueUrl, string queueArn, string service, string action, IamContext context)
+    {
+        foreach (var (id, resource) in Template.ResourcesOfType("AWS::SQS::QueuePolicy"))
+        {
+            var properties = Template.Evaluate(resource["Properties"], id) as JsonObject ?? [];
+            if (!Template.Strings(properties["Queues"], $"{id}.Queues").Contains(queueUrl, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            var statements = properties["PolicyDocument"]?["Statement"] as JsonArray ?? [];
+            foreach (var statement in statements.OfType<JsonObject>())
+            {
+                var principal = statement["Principal"]?["Service"];
+                var services = principal is JsonArray a ? a.Select(p => (string?)p).ToList() : [(string?)principal];
+                var condition = statement["Condition"] as JsonObject;
+                if (condition is not null)
+                {
+                    CheckCondition(condition, id);
+                }
+
+                var candidate = new IamStatement(id, (string?)statement["Effect"] == "Allow", Template.Strings(statement["Action"], $"{id}.Action"), Template.Strings(statement["Resource"], $"{id}.Resource"), condition);
+                if (candidate.Allow && services.Contains(service) && candidate.Actions.Any(x => Matches(x, action, ignoreCase: true)) && candidate.Resources.Any(r => Matches(r, queueArn, ignoreCase: false)) && Holds(candidate, context))
+                {
+                    return new(true, $"allowed by {id}");
+                }
+            }
+        }
+
+        return new(false, $"{service} is not authorized to perform: {action} on resource: {queueArn} because no resource-based policy allows it (source {context.SourceArn})");
+    }
+
     /// <summary>The roles (logical ids) the template defines.</summary>
     public IReadOnlyCollection<string> Roles => _byRole.Keys;
 
