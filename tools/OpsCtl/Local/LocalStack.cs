@@ -63,9 +63,10 @@ public sealed record LocalStackOptions
 /// </summary>
 public sealed class LocalStack : IAsyncDisposable
 {
-    public const string TableName = "ops-pipeline";
-    public const string FailedDeliveryQueueUrl = "https://sqs.us-east-1.amazonaws.com/000000000000/ops-failed-deliveries";
-    public const string ParkedEventQueueUrl = "https://sqs.us-east-1.amazonaws.com/000000000000/ops-parked-events";
+    // The local account's names for the template's resources (LocalAccount), as the tests and commands use them.
+    public static readonly string TableName = LocalAccount.NameOf("AlertTable");
+    public static readonly string FailedDeliveryQueueUrl = LocalAccount.QueueUrl("FailedDeliveryQueue");
+    public static readonly string ParkedEventQueueUrl = LocalAccount.QueueUrl("ParkedEventQueue");
 
     /// <summary>The functions the local Lambda host serves: logical id in the template, and the local name.</summary>
     private static readonly string[] FunctionIds = ["DecideFunction", "DeliverFunction", "TickFunction", "DlqEnrichFunction"];
@@ -205,7 +206,7 @@ public sealed class LocalStack : IAsyncDisposable
     }
 
     /// <summary>Events the rule or the Scheduler could not hand to the state machine, in their dead-letter queue.</summary>
-    public const string EventDeliveryDeadLetterQueueUrl = "https://sqs.us-east-1.amazonaws.com/000000000000/ops-event-delivery-dlq";
+    public static readonly string EventDeliveryDeadLetterQueueUrl = LocalAccount.QueueUrl("EventDeliveryDeadLetterQueue");
 
     /// <summary>
     /// What EventBridge does with an event its target refused: sends it to the target's DeadLetterConfig queue. A rule
