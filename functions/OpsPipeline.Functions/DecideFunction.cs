@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.ErrorBudgets;
@@ -21,14 +22,58 @@ public sealed class DecideFunction(PipelineRuntime runtime)
     {
     }
 
-    /// <summary>Lambda entry point (Stream in, Stream out).</summary>
+    /// <summary>
+    /// Lambda entry point (Stream in, Stream out): an event in, the decision out; or, from the state machine's Catch,
+    /// {"parkedEvent": INPUT, "error": {Error, Cause}} in and the text to park out (<see cref="ParkedCopy"/>).
+    /// </summary>
     public async Task<Stream> Handle(Stream input)
     {
-        var result = await DecideAsync(await ReadBoundedAsync(input).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
+        var bytes = await ReadBoundedAsync(input, 2 * MaxEventBytes).ConfigureAwait(false);
         var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, result, FunctionsJsonContext.Default.DecideResult).ConfigureAwait(false);
+        if (ParkRequest(bytes) is { } park)
+        {
+            await JsonSerializer.SerializeAsync(output, Park(park), FunctionsJsonContext.Default.ParkResult).ConfigureAwait(false);
+        }
+        else
+        {
+            if (bytes.Length > MaxEventBytes)
+            {
+                throw new InvalidEventException("(root)", $"(root): event is larger than {MaxEventBytes} bytes");
+            }
+
+            var result = await DecideAsync(bytes, CancellationToken.None).ConfigureAwait(false);
+            await JsonSerializer.SerializeAsync(output, result, FunctionsJsonContext.Default.DecideResult).ConfigureAwait(false);
+        }
+
         output.Position = 0;
         return output;
+    }
+
+    /// <summary>The state machine's request to park an input that failed: exactly {"parkedEvent", "error"}.</summary>
+    private static JsonObject? ParkRequest(byte[] bytes)
+    {
+        if (bytes.AsSpan().IndexOf("\"parkedEvent\""u8) < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 1024 }) is JsonObject { Count: 2 } o && o.ContainsKey("parkedEvent") && o["error"] is JsonObject ? o : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What the parked-event queue gets: the input and the error, escaped so the queue accepts it whatever it holds.</summary>
+    private ParkResult Park(JsonObject request)
+    {
+        var error = (string?)request["error"]?["Error"] ?? "Unknown";
+        var cause = (string?)request["error"]?["Cause"] ?? string.Empty;
+        runtime.Metrics.Count("EventsParked", ("Error", error));
+        return new ParkResult(ParkedCopy.Render(request["parkedEvent"], error, cause), error, cause);
     }
 
     public async Task<DecideResult> DecideAsync(ReadOnlyMemory<byte> utf8Event, CancellationToken ct)
@@ -55,7 +100,9 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         Alert alert;
         try
         {
-            alert = AlertNormalizer.Normalize(EventParser.Parse(utf8Event.Span), runtime.Config);
+            var parsed = EventParser.Parse(utf8Event.Span);
+            EventPlausibility.Check(parsed, runtime.Clock.GetUtcNow(), runtime.Config.Defaults.ClockSkew);
+            alert = AlertNormalizer.Normalize(parsed, runtime.Config);
         }
         catch (InvalidEventException e)
         {
@@ -150,7 +197,7 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         }
     }
 
-    private static async Task<byte[]> ReadBoundedAsync(Stream input)
+    private static async Task<byte[]> ReadBoundedAsync(Stream input, int limit)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -158,7 +205,7 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         while ((read = await input.ReadAsync(chunk).ConfigureAwait(false)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxEventBytes)
+            if (buffer.Length > limit)
             {
                 throw new InvalidEventException("(root)", $"(root): event is larger than {MaxEventBytes} bytes");
             }

@@ -23,10 +23,14 @@ public sealed record DeliverResult(string Receiver, string Channel, string Dedup
 /// </summary>
 public sealed record DeliverInput(Delivery Delivery, DateTimeOffset? ExecutionStartedAt);
 
+/// <summary>What Decide returns when asked to park a failed input: the message body for the parked-event queue, and the error it names.</summary>
+public sealed record ParkResult(string Body, string Error, string Cause);
+
 /// <summary>Source-generated JSON for the handlers' contracts (camelCase, matched by the ASL paths).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DecideResult))]
 [JsonSerializable(typeof(DeliverResult))]
+[JsonSerializable(typeof(ParkResult))]
 [JsonSerializable(typeof(Delivery))]
 [JsonSerializable(typeof(DeliverInput))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

@@ -138,18 +138,33 @@ public sealed class StateMachineDefinitionTests
     }
 
     [Fact]
-    public void Decide_WhenEventIsInvalid_ShouldParkTheRawExecutionInput()
+    public void Decide_WhenEventIsInvalidOrAnythingFails_ShouldParkTheExecutionInputWithItsError()
     {
         var decide = _asl.State("Decide alert");
-        var catcher = decide["Catch"]!.AsArray().Single()!.AsObject();
-        var park = _asl.State(catcher["Next"]!.GetValue<string>());
+        var catchers = decide["Catch"]!.AsArray().Select(c => c!.AsObject()).ToList();
 
         Assert.Equal("${DecideFunctionArn}", decide["Resource"]!.GetValue<string>());
-        Assert.Equal(["InvalidEventException"], catcher["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
+        // Bad input by name, then everything else after the Retry: nothing Decide cannot handle disappears.
+        Assert.Equal(["InvalidEventException", "States.ALL"], catchers.Select(c => c["ErrorEquals"]!.AsArray().Single()!.GetValue<string>()));
+        Assert.All(catchers, c => Assert.Equal("Prepare parked copy", c["Next"]!.GetValue<string>()));
+        Assert.Contains(_asl.State("Run tick")["Catch"]!.AsArray(), c => c!["ErrorEquals"]!.AsArray().Single()!.GetValue<string>() == "States.ALL" && c["Next"]!.GetValue<string>() == "Prepare parked copy");
+
+        // Decide renders the parked copy from the raw execution input and the error ...
+        var prepare = _asl.State("Prepare parked copy");
+        Assert.Equal("${DecideFunctionArn}", prepare["Resource"]!.GetValue<string>());
+        Assert.Equal("$$.Execution.Input", prepare["Parameters"]!["parkedEvent.$"]!.GetValue<string>());
+        Assert.Equal("$", prepare["Parameters"]!["error.$"]!.GetValue<string>());
+        var park = _asl.State(prepare["Next"]!.GetValue<string>());
         Assert.Equal("arn:aws:states:::sqs:sendMessage", park["Resource"]!.GetValue<string>());
         Assert.Equal("${ParkedEventQueueUrl}", park["Parameters"]!["QueueUrl"]!.GetValue<string>());
-        Assert.Equal("$$.Execution.Input", park["Parameters"]!["MessageBody"]!["event.$"]!.GetValue<string>());
+        Assert.Equal("$.body", park["Parameters"]!["MessageBody.$"]!.GetValue<string>());
         Assert.Equal("Succeed", _asl.State(park["Next"]!.GetValue<string>())["Type"]!.GetValue<string>());
+
+        // ... and if it cannot, the raw input is parked as Step Functions writes it.
+        var raw = _asl.State(prepare["Catch"]!.AsArray().Single()!["Next"]!.GetValue<string>());
+        Assert.Equal("${ParkedEventQueueUrl}", raw["Parameters"]!["QueueUrl"]!.GetValue<string>());
+        Assert.Equal("$$.Execution.Input", raw["Parameters"]!["MessageBody"]!["event.$"]!.GetValue<string>());
+        Assert.Equal("Succeed", _asl.State(raw["Next"]!.GetValue<string>())["Type"]!.GetValue<string>());
     }
 
     [Fact]
@@ -188,7 +203,7 @@ public sealed class StateMachineDefinitionTests
             .Where(s => s.State["Resource"]?.GetValue<string>() is { } r && r.StartsWith("${", StringComparison.Ordinal))
             .ToList();
 
-        Assert.Equal(3, lambdaTasks.Count);
+        Assert.Equal(4, lambdaTasks.Count); // Decide, the Tick, Deliver, and Decide again rendering a parked copy
         foreach (var (name, state, _) in lambdaTasks)
         {
             var placeholder = state["Resource"]!.GetValue<string>()[2..^1];

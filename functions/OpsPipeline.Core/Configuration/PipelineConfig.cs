@@ -34,6 +34,9 @@ public sealed record Defaults
     public FlappingConfig Flapping { get; init; } = new();
 
     public bool SendResolved { get; init; } = true;
+
+    /// <summary>How far ahead of the pipeline's clock an input time may be before the event is rejected.</summary>
+    public TimeSpan ClockSkew { get; init; } = Events.EventPlausibility.DefaultClockSkew;
 }
 
 /// <summary>This many state changes within the window mark an alert flapping.</summary>

@@ -94,7 +94,11 @@ public static class LocalRun
 {
     public static async Task<(RunSummary Summary, IReadOnlyList<OutboundRecord> Outbound, IReadOnlyList<ParkedRecord> Parked)> RunAsync(LocalRunOptions options, CancellationToken ct = default)
     {
-        var first = options.Inputs.Select(i => i.Time()).FirstOrDefault(t => t is not null) ?? DateTimeOffset.UnixEpoch;
+        // --clock event moves the clock only to plausible times (not before 2000, not past the real clock's now plus the
+        // allowed skew): an event stamped 0001 or 9999 is rejected by Decide against the clock, and never moves it.
+        var wallNow = TimeProvider.System.GetUtcNow();
+        bool Plausible(DateTimeOffset? t) => t is { } v && OpsPipeline.Core.Events.EventPlausibility.IsPlausible(v, wallNow, options.Config.Defaults.ClockSkew);
+        var first = options.Inputs.Select(i => i.Time()).FirstOrDefault(Plausible) ?? wallNow;
         var clock = new ManualClock(first);
         TimeProvider time = options.Clock == ClockMode.Event ? clock : TimeProvider.System;
         await using var stack = await LocalStack.StartAsync((options.Stack ?? new LocalStackOptions { Config = options.Config, Clock = time }) with { Config = options.Config, Clock = time, Log = options.Err, StateDir = options.StateDir }, ct).ConfigureAwait(false);
@@ -140,10 +144,10 @@ public static class LocalRun
                 ticks++;
                 transitions += tick.Transitions;
                 var (kind, reason) = Describe(tick);
-                if (tick.Status != "SUCCEEDED")
+                if (tick.Status != "SUCCEEDED" || kind == "parked")
                 {
                     failed++;
-                    await options.Err.WriteLineAsync($"failed tick at {next:HH:mm}: {tick.Error}: {tick.Cause}").ConfigureAwait(false);
+                    await options.Err.WriteLineAsync(kind == "parked" ? $"failed tick at {next:HH:mm} (parked with its error): {reason}" : $"failed tick at {next:HH:mm}: {tick.Error}: {tick.Cause}").ConfigureAwait(false);
                 }
                 else if (options.Explain && kind == "tick" && !reason.Contains("nothing due", StringComparison.Ordinal))
                 {
@@ -157,7 +161,7 @@ public static class LocalRun
 
         foreach (var input in options.Inputs)
         {
-            if (options.Clock == ClockMode.Event && input.Time() is { } t && t > clock.Now)
+            if (options.Clock == ClockMode.Event && input.Time() is { } t && t > clock.Now && Plausible(t))
             {
                 await TickUntilAsync(t).ConfigureAwait(false);
                 clock.Now = t;
@@ -218,10 +222,10 @@ public static class LocalRun
                 rejected++;
                 await options.Err.WriteLineAsync($"rejected {input.Origin}: {reason}").ConfigureAwait(false);
             }
-            else if (outcome.Status != "SUCCEEDED")
+            else if (outcome.Status != "SUCCEEDED" || kind == "parked")
             {
                 failed++;
-                await options.Err.WriteLineAsync($"failed {input.Origin}: {outcome.Error}: {outcome.Cause}").ConfigureAwait(false);
+                await options.Err.WriteLineAsync(kind == "parked" ? $"failed {input.Origin} (parked with its error): {reason}" : $"failed {input.Origin}: {outcome.Error}: {outcome.Cause}").ConfigureAwait(false);
             }
             else
             {
@@ -310,10 +314,12 @@ public static class LocalRun
                 return (d.GetString()!, output.TryGetProperty("reason", out var r) ? r.GetString() ?? string.Empty : string.Empty);
             }
 
-            // A rejected event ends in "Event parked" with the Catch's {Error, Cause} as output.
-            if (output.TryGetProperty("Error", out var error) && error.GetString() == "InvalidEventException")
+            // A parked input ends in "Event parked": with Decide's parked copy ({body, error, cause}), or, when that could
+            // not be rendered, with the Catch's {Error, Cause}. Bad input is rejected; anything else failed and was parked.
+            if ((output.TryGetProperty("error", out var error) || output.TryGetProperty("Error", out error)) && error.ValueKind == JsonValueKind.String)
             {
-                return ("rejected", output.TryGetProperty("Cause", out var cause) ? CauseMessage(cause.GetString()) : string.Empty);
+                var cause = output.TryGetProperty("cause", out var c) || output.TryGetProperty("Cause", out c) ? CauseMessage(c.GetString()) : string.Empty;
+                return error.GetString() == "InvalidEventException" ? ("rejected", cause) : ("parked", $"{error.GetString()}: {cause}");
             }
         }
 

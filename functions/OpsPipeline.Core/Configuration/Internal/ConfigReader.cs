@@ -12,7 +12,7 @@ namespace OpsPipeline.Core.Configuration.Internal;
 internal sealed partial class ConfigReader(IReadOnlyDictionary<string, string>? substitutions)
 {
     private static readonly string[] TopKeys = ["defaults", "alarms", "receivers", "route", "inhibit", "drillReceiver", "slos", "dlq"];
-    private static readonly string[] DefaultsKeys = ["groupWait", "repeatInterval", "flapping", "sendResolved"];
+    private static readonly string[] DefaultsKeys = ["groupWait", "repeatInterval", "flapping", "sendResolved", "clockSkew"];
     private static readonly string[] FlappingKeys = ["changes", "window"];
     private static readonly string[] AlarmRuleKeys = ["match", "labels"];
     private static readonly string[] Channels = ["pagerduty", "slack", "sns", "webhook"];
@@ -97,6 +97,19 @@ internal sealed partial class ConfigReader(IReadOnlyDictionary<string, string>? 
         if (f.TryGet("sendResolved", out var sr))
         {
             result = result with { SendResolved = ReadBool(sr, f.Field("sendResolved")) ?? result.SendResolved };
+        }
+
+        if (f.TryGet("clockSkew", out var cs) && ReadDuration(cs, f.Field("clockSkew"), positive: true) is { } skew)
+        {
+            // Beyond a day an input time is no longer a clock's drift: it would let one event block its alarm for days.
+            if (skew > TimeSpan.FromDays(1))
+            {
+                Error(cs, f.Field("clockSkew"), "must be at most 1d");
+            }
+            else
+            {
+                result = result with { ClockSkew = skew };
+            }
         }
 
         return result;

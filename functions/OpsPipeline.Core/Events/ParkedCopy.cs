@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OpsPipeline.Core.Events;
+
+/// <summary>
+/// The message that parks an input the pipeline could not decide: the input itself and the error, as text any
+/// queue accepts. Whatever the input holds (lone surrogates, control characters, invalid UTF-8), the copy is
+/// ASCII JSON with those characters escaped, never refused by SQS; an input too large to park whole is parked
+/// as its head, size and SHA-256.
+/// </summary>
+public static class ParkedCopy
+{
+    /// <summary>SQS and Step Functions both carry at most 256 KiB; this leaves room for the envelope.</summary>
+    public const int MaxBytes = 240 * 1024;
+
+    /// <summary>The head kept of an input too large to park whole.</summary>
+    public const int HeadChars = 64 * 1024;
+
+    private static readonly JsonSerializerOptions Ascii = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default };
+
+    /// <summary>
+    /// {"event": INPUT, "error": {"Error": NAME, "Cause": CAUSE}} as escaped ASCII JSON text. INPUT is the input's
+    /// JSON when it is JSON, otherwise its text as a string.
+    /// </summary>
+    public static string Render(JsonNode? input, string error, string cause, Func<string, string>? mask = null)
+    {
+        mask ??= static s => s;
+        var body = new JsonObject
+        {
+            ["event"] = MaskStrings(input, mask),
+            ["error"] = new JsonObject { ["Error"] = error, ["Cause"] = mask(cause) },
+        };
+        var text = body.ToJsonString(Ascii);
+        if (Encoding.UTF8.GetByteCount(text) <= MaxBytes)
+        {
+            return text;
+        }
+
+        var whole = input?.ToJsonString(Ascii) ?? "null";
+        var bytes = Encoding.UTF8.GetBytes(whole);
+        body["event"] = new JsonObject
+        {
+            ["truncated"] = true,
+            ["bytes"] = bytes.Length,
+            ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            ["head"] = mask(whole[..Math.Min(whole.Length, HeadChars)]),
+        };
+        return body.ToJsonString(Ascii);
+    }
+
+    /// <summary>A copy of <paramref name="node"/> with <paramref name="mask"/> applied to every string value.</summary>
+    private static JsonNode? MaskStrings(JsonNode? node, Func<string, string> mask) => node switch
+    {
+        JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, MaskStrings(kv.Value, mask)))),
+        JsonArray a => new JsonArray([.. a.Select(item => MaskStrings(item, mask))]),
+        JsonValue v when v.TryGetValue<string>(out var s) => JsonValue.Create(mask(s)),
+        _ => node?.DeepClone(),
+    };
+}
