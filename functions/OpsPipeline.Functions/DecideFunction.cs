@@ -128,25 +128,28 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         {
             var (stored, sources) = await states.GetAsync(alert.Key, needsSources, ct).ConfigureAwait(false);
             var decision = runtime.Decider.Decide(alert, stored, new(silences, sources), runtime.Clock.GetUtcNow(), alertJson);
+
+            // All or nothing: everything else is written first, each write idempotent and ordered by the alarm's own
+            // timestamp, and the alert's state last. The state write is the commit: a failure before it leaves nothing
+            // a retry or the next event cannot redo (the alert is not "already notified"), and nothing after it can fail.
+            if (decision.SourceUpdate is { } update && decision.NewState is not null)
+            {
+                // Only inhibition sources (capability alarms) pay this request, and only when they start or stop firing.
+                await runtime.AlertStates.UpdateSourceAsync(update, ct).ConfigureAwait(false);
+            }
+
+            if (alert.ReplayName is not null)
+            {
+                await runtime.DrillReports.AppendAsync(ReportRow(alert, decision), runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+            else if (decision.NewState is not null || decision.Kind == DecisionKinds.Duplicate)
+            {
+                // A duplicate too: applying the same transition twice changes nothing (BudgetLedger.Apply).
+                await RecordBudgetTimeAsync(alert, ct).ConfigureAwait(false);
+            }
+
             if (decision.NewState is null || await states.TryWriteAsync(decision.NewState, stored?.Version ?? 0, ct).ConfigureAwait(false))
             {
-                if (decision.SourceUpdate is { } update && decision.NewState is not null)
-                {
-                    // Only inhibition sources (capability alarms) pay this third request, and only when they start or stop firing.
-                    await runtime.AlertStates.UpdateSourceAsync(update, ct).ConfigureAwait(false);
-                }
-
-                if (alert.ReplayName is not null)
-                {
-                    await runtime.DrillReports.AppendAsync(ReportRow(alert, decision), runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);
-                }
-                else if (decision.NewState is not null || decision.Kind == DecisionKinds.Duplicate)
-                {
-                    // Also for a duplicate: if an earlier attempt wrote the state and then failed here, this is where
-                    // the bad time gets recorded. Applying the same transition twice changes nothing.
-                    await RecordBudgetTimeAsync(alert, ct).ConfigureAwait(false);
-                }
-
                 runtime.Metrics.Count("EventsDecided", ("Decision", alert.ReplayName is null ? decision.Kind : DecisionKinds.Drill));
                 return new DecideResult(alert.EventId, alert.Key, decision.Kind, decision.Reason, decision.Deliveries) { Path = decision.Path };
             }

@@ -322,7 +322,7 @@ public sealed class AlertDecider
 
         var wasFiring = stored?.State == "ALARM";
         var firing = alert.Status == AlertStatus.Firing;
-        return wasFiring == firing ? null : new SourceUpdate(new InhibitionSource(alert.Key, alert.Name, alert.Labels), firing);
+        return wasFiring == firing ? null : new SourceUpdate(new InhibitionSource(alert.Key, alert.Name, alert.Labels), firing, alert.StateTimestamp);
     }
 
     /// <summary>When the Tick next needs this alert: group flush, end of flapping, suppression re-check, or repeat.</summary>

@@ -45,7 +45,8 @@ public sealed record Decision(string Kind, string Reason, AlertState? NewState, 
 public sealed record InhibitionSource(string AlertKey, string Name, IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>An inhibition source started (Firing) or stopped firing.</summary>
-public sealed record SourceUpdate(InhibitionSource Source, bool Firing);
+/// <remarks><paramref name="At"/> is the alarm's state timestamp: of two updates of one source, the later transition wins, whatever order they are written in.</remarks>
+public sealed record SourceUpdate(InhibitionSource Source, bool Firing, DateTimeOffset At);
 
 /// <summary>What a decision needs besides the alert's own state: active silences and firing inhibition sources.</summary>
 public sealed record DecisionContext(IReadOnlyList<Silences.Silence> Silences, IReadOnlyList<InhibitionSource> Sources)

@@ -87,26 +87,39 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
 
     public async Task UpdateSourceAsync(SourceUpdate update, CancellationToken ct)
     {
-        var names = new Dictionary<string, string> { ["#k"] = update.Source.AlertKey };
-        var request = new UpdateItemRequest { TableName = tableName, Key = SourcesKey(), ExpressionAttributeNames = names };
-        if (update.Firing)
+        // A source that stops firing stays as a tombstone (firing = false) with its transition time, so that an older
+        // transition written late (a Decide that wrote this before losing its commit to a newer event) never wins.
+        var request = new UpdateItemRequest
         {
-            request.UpdateExpression = "SET sources.#k = :v";
-            request.ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+            TableName = tableName,
+            Key = SourcesKey(),
+            UpdateExpression = "SET sources.#k = :v",
+            ConditionExpression = "attribute_not_exists(sources.#k) OR sources.#k.#at < :at",
+            ExpressionAttributeNames = new Dictionary<string, string> { ["#k"] = update.Source.AlertKey, ["#at"] = "at" },
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
             {
-                [":v"] = new() { M = new Dictionary<string, AttributeValue> { ["name"] = new() { S = update.Source.Name }, ["labels"] = Labels(update.Source.Labels) } },
-            };
-        }
-        else
-        {
-            request.UpdateExpression = "REMOVE sources.#k";
-        }
-
+                [":v"] = new()
+                {
+                    M = new Dictionary<string, AttributeValue>
+                    {
+                        ["name"] = new() { S = update.Source.Name },
+                        ["labels"] = Labels(update.Source.Labels),
+                        ["firing"] = new() { BOOL = update.Firing },
+                        ["at"] = new() { S = SortableTime(update.At) },
+                    },
+                },
+                [":at"] = new() { S = SortableTime(update.At) },
+            },
+        };
         try
         {
             await dynamo.UpdateItemAsync(request, ct).ConfigureAwait(false);
         }
-        catch (AmazonDynamoDBException e) when (e.ErrorCode == "ValidationException" && update.Firing)
+        catch (ConditionalCheckFailedException)
+        {
+            // A later transition of this source is already recorded: it wins.
+        }
+        catch (AmazonDynamoDBException e) when (e.ErrorCode == "ValidationException")
         {
             // First source ever: the map does not exist yet. Create it (if nobody else just did), then set.
             try
@@ -122,7 +135,13 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             {
             }
 
-            await dynamo.UpdateItemAsync(request, ct).ConfigureAwait(false);
+            try
+            {
+                await dynamo.UpdateItemAsync(request, ct).ConfigureAwait(false);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+            }
         }
     }
 
@@ -177,9 +196,10 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         ["sk"] = new() { S = "SOURCES" },
     };
 
+    /// <summary>The firing sources (tombstones of sources that stopped firing are left out).</summary>
     private static List<InhibitionSource> SourcesFrom(Dictionary<string, AttributeValue> item) =>
         item.TryGetValue("sources", out var m) && m.M is not null
-            ? [.. m.M.Select(kv => new InhibitionSource(kv.Key, kv.Value.M["name"].S, LabelsFrom(kv.Value.M["labels"])))]
+            ? [.. m.M.Where(kv => !kv.Value.M.TryGetValue("firing", out var f) || f.BOOL != false).Select(kv => new InhibitionSource(kv.Key, kv.Value.M["name"].S, LabelsFrom(kv.Value.M["labels"])))]
             : [];
 
     /// <summary>ISO-8601 UTC with fixed width, so string order is time order in the index.</summary>
