@@ -46,13 +46,25 @@ public sealed class TickFunction(PipelineRuntime runtime)
         var now = runtime.Clock.GetUtcNow();
         var id = $"tick-{now:yyyyMMddTHHmmss}";
         var (alertDeliveries, path) = await AlertWorkAsync(now, ct).ConfigureAwait(false);
-        var deferred = await runtime.Deferred.TakeDueAsync(now, ct).ConfigureAwait(false);
+        // Every phase after the first keeps what earlier ones committed: a DynamoDB failure there ends that phase,
+        // and what it did not get to waits for the next tick. The first phase writes nothing before its reads.
+        IReadOnlyList<Delivery> deferred;
+        try
+        {
+            deferred = await runtime.Deferred.TakeDueAsync(now, ct).ConfigureAwait(false);
+        }
+        catch (Amazon.DynamoDBv2.AmazonDynamoDBException e)
+        {
+            deferred = [];
+            path.Add($"deferred deliveries not read (DynamoDB {e.ErrorCode}): the next tick takes them");
+        }
+
         path.AddRange(deferred.Select(d => $"deferred {d.Action} to {d.Receiver} ({d.AlertKey}): sent again, its receiver's wait has passed"));
-        var (budgetDeliveries, budgetPath, held) = await BudgetWorkAsync(now, ct).ConfigureAwait(false);
-        path.AddRange(budgetPath);
-        var deliveries = alertDeliveries.Concat(deferred).Concat(budgetDeliveries).ToList();
-        var summary = $"tick: {path.Count} change(s), {deliveries.Count} deliveries" + (held.Count > 0 ? $", {held.Count} budget notice(s) held by silences" : string.Empty);
-        path.AddRange(held);
+        var budget = await BudgetWorkAsync(now, ct).ConfigureAwait(false);
+        path.AddRange(budget.Path);
+        var deliveries = alertDeliveries.Concat(deferred).Concat(budget.Deliveries).ToList();
+        var summary = $"tick: {path.Count} change(s), {deliveries.Count} deliveries" + (budget.Held.Count > 0 ? $", {budget.Held.Count} budget notice(s) held by silences" : string.Empty);
+        path.AddRange(budget.Held);
         return path.Count == 0
             ? new DecideResult(id, null, "tick", "tick: nothing due", [])
             : new DecideResult(id, null, "tick", summary, deliveries) { Path = path };
@@ -72,10 +84,18 @@ public sealed class TickFunction(PipelineRuntime runtime)
         var written = new List<TickChange>();
         foreach (var change in runtime.Ticker.Plan(candidates, context, now))
         {
-            // A Decide that wrote this alert since we read it wins; its state is newer, the next tick re-plans.
-            if (await runtime.AlertStates.TryWriteAsync(change.After, change.Before.Version, ct).ConfigureAwait(false))
+            // A Decide that wrote this alert since we read it wins; its state is newer, the next tick re-plans. So does
+            // a write that failed: what was written before it is told now, not lost with the rest of the tick.
+            try
             {
-                written.Add(change);
+                if (await runtime.AlertStates.TryWriteAsync(change.After, change.Before.Version, ct).ConfigureAwait(false))
+                {
+                    written.Add(change);
+                }
+            }
+            catch (Amazon.DynamoDBv2.AmazonDynamoDBException)
+            {
+                runtime.Metrics.Count("TickWriteFailures", ("Work", "alert"));
             }
         }
 
@@ -86,52 +106,73 @@ public sealed class TickFunction(PipelineRuntime runtime)
     /// Every SLO, every minute: burn-rate alerts fire or resolve, exhaustion is told once, metrics are emitted.
     /// A silence that matches a firing or exhausted notice holds it (see <see cref="BudgetEvaluator.Evaluate"/>).
     /// </summary>
-    private async Task<(IReadOnlyList<Delivery> Deliveries, List<string> Path, List<string> Held)> BudgetWorkAsync(DateTimeOffset now, CancellationToken ct)
+    private async Task<BudgetWork> BudgetWorkAsync(DateTimeOffset now, CancellationToken ct)
     {
-        var deliveries = new List<Delivery>();
-        var path = new List<string>();
-        var held = new List<string>();
-        IReadOnlyList<Core.Silences.Silence>? silences = null;
+        var work = new BudgetWork();
         foreach (var slo in runtime.Config.Slos)
         {
-            var state = await runtime.Budgets.GetAsync(slo.Name, ct).ConfigureAwait(false);
-            var (next, notices) = BudgetEvaluator.Evaluate(state, slo, now);
-            EmitBudgetMetrics(state, slo, now);
-            if (notices.Count > 0)
+            try
             {
-                // Silences are read only when there is something to tell (one Query, at most once a tick).
-                silences ??= await runtime.SilenceStore.ListAsync(ct).ConfigureAwait(false);
-                var active = silences;
-                (next, notices) = BudgetEvaluator.Evaluate(state, slo, now, notice =>
-                {
-                    var labels = notice.Labels;
-                    var silence = Core.Silences.Silence.FirstMuting(active, labels, now);
-                    if (silence is not null)
-                    {
-                        held.Add($"{slo.Name} {labels["budgetAlert"]}: {notice.Kind} held: {silence.Reason}; told when the silence ends if it still holds");
-                    }
-
-                    return silence is not null;
-                });
+                await SloWorkAsync(slo, now, work, ct).ConfigureAwait(false);
             }
-
-            if (notices.Count == 0 || !await runtime.Budgets.TryWriteAsync(next, ct).ConfigureAwait(false))
+            catch (Amazon.DynamoDBv2.AmazonDynamoDBException e)
             {
-                continue; // nothing to tell, or a Decide wrote meanwhile: the next tick evaluates again
-            }
-
-            foreach (var notice in notices)
-            {
-                if (runtime.Config.FindReceiver(notice.Receiver) is { } receiver)
-                {
-                    var delivery = BudgetMessage.Render(notice, receiver, drill: false);
-                    deliveries.Add(delivery);
-                    path.Add($"{slo.Name}: {notice.Kind} to {receiver.Name}: {BudgetMessage.Text(notice, drill: false)}");
-                }
+                // Its notices are not told (its state was not written): the next tick evaluates it again.
+                runtime.Metrics.Count("TickWriteFailures", ("Work", "budget"));
+                work.Path.Add($"{slo.Name}: not evaluated (DynamoDB {e.ErrorCode}): the next tick evaluates it");
             }
         }
 
-        return (deliveries, path, held);
+        return work;
+    }
+
+    /// <summary>What one tick's budget work told and held, and the silences it read (once, and only if something is to be told).</summary>
+    private sealed class BudgetWork
+    {
+        public List<Delivery> Deliveries { get; } = [];
+
+        public List<string> Path { get; } = [];
+
+        public List<string> Held { get; } = [];
+
+        public IReadOnlyList<Core.Silences.Silence>? Silences { get; set; }
+    }
+
+    private async Task SloWorkAsync(SloConfig slo, DateTimeOffset now, BudgetWork work, CancellationToken ct)
+    {
+        var state = await runtime.Budgets.GetAsync(slo.Name, ct).ConfigureAwait(false);
+        var (next, notices) = BudgetEvaluator.Evaluate(state, slo, now);
+        EmitBudgetMetrics(state, slo, now);
+        if (notices.Count > 0)
+        {
+            // Silences are read only when there is something to tell (one Query, at most once a tick).
+            var active = work.Silences ??= await runtime.SilenceStore.ListAsync(ct).ConfigureAwait(false);
+            (next, notices) = BudgetEvaluator.Evaluate(state, slo, now, notice =>
+            {
+                var labels = notice.Labels;
+                var silence = Core.Silences.Silence.FirstMuting(active, labels, now);
+                if (silence is not null)
+                {
+                    work.Held.Add($"{slo.Name} {labels["budgetAlert"]}: {notice.Kind} held: {silence.Reason}; told when the silence ends if it still holds");
+                }
+
+                return silence is not null;
+            });
+        }
+
+        if (notices.Count == 0 || !await runtime.Budgets.TryWriteAsync(next, ct).ConfigureAwait(false))
+        {
+            return; // nothing to tell, or a Decide wrote meanwhile: the next tick evaluates again
+        }
+
+        foreach (var notice in notices)
+        {
+            if (runtime.Config.FindReceiver(notice.Receiver) is { } receiver)
+            {
+                work.Deliveries.Add(BudgetMessage.Render(notice, receiver, drill: false));
+                work.Path.Add($"{slo.Name}: {notice.Kind} to {receiver.Name}: {BudgetMessage.Text(notice, drill: false)}");
+            }
+        }
     }
 
     private void EmitBudgetMetrics(BudgetState state, SloConfig slo, DateTimeOffset now)

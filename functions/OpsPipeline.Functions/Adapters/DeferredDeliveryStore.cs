@@ -73,6 +73,10 @@ public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableNa
             {
                 // Another tick took it.
             }
+            catch (AmazonDynamoDBException)
+            {
+                // Not taken: it stays due, and the next tick takes it. What was taken goes out now.
+            }
         }
 
         return taken;

@@ -99,17 +99,17 @@ public sealed class CountingDynamoHandler
 }
 
 /// <summary>Gives the AWS SDK an HttpClient whose handler counts each request.</summary>
-internal sealed class CountingHttpClientFactory(CountingDynamoHandler counter, double throttleRate = 0, int seed = 0) : HttpClientFactory
+internal sealed class CountingHttpClientFactory(CountingDynamoHandler counter, double throttleRate = 0, int seed = 0, Func<string, WriteFault?>? failWrite = null) : HttpClientFactory
 {
     public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
-        new(new Handler(counter, throttleRate, new Random(seed)) { InnerHandler = new SocketsHttpHandler() });
+        new(new Handler(counter, throttleRate, new Random(seed), failWrite) { InnerHandler = new SocketsHttpHandler() });
 
     public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => true;
 
     public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
 
     /// <summary>Counts each request; with a throttle rate, answers that share as DynamoDB does when throttling (fault injection).</summary>
-    private sealed class Handler(CountingDynamoHandler counter, double throttleRate, Random random) : DelegatingHandler
+    private sealed class Handler(CountingDynamoHandler counter, double throttleRate, Random random, Func<string, WriteFault?>? failWrite) : DelegatingHandler
     {
         private static readonly HashSet<string> Reads = new(StringComparer.Ordinal) { "GetItem", "BatchGetItem", "Query", "Scan" };
         private static readonly HashSet<string> Writes = new(StringComparer.Ordinal) { "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem" };
@@ -123,6 +123,20 @@ internal sealed class CountingHttpClientFactory(CountingDynamoHandler counter, d
             lock (random)
             {
                 throttle = throttleRate > 0 && operation != "CreateTable" && operation != "DescribeTable" && operation != "ListTables" && random.NextDouble() < throttleRate;
+            }
+
+            if (failWrite is not null && Writes.Contains(operation) && failWrite(operation) is { } fault)
+            {
+                counter.Count("Failed");
+                return new HttpResponseMessage(fault == WriteFault.Transient ? System.Net.HttpStatusCode.InternalServerError : System.Net.HttpStatusCode.BadRequest)
+                {
+                    Content = new StringContent(
+                        fault == WriteFault.Transient
+                            ? "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"injected write failure\"}"
+                            : "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\",\"message\":\"injected write failure\"}",
+                        System.Text.Encoding.UTF8,
+                        "application/x-amz-json-1.0"),
+                };
             }
 
             if (throttle)

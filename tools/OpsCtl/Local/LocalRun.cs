@@ -316,7 +316,9 @@ public static class LocalRun
 
             // A parked input ends in "Event parked": with Decide's parked copy ({body, error, cause}), or, when that could
             // not be rendered, with the Catch's {Error, Cause}. Bad input is rejected; anything else failed and was parked.
-            if ((output.TryGetProperty("error", out var error) || output.TryGetProperty("Error", out error)) && error.ValueKind == JsonValueKind.String)
+            var parkedCopy = output.TryGetProperty("body", out _) && output.TryGetProperty("error", out _);
+            var parkedRaw = output.TryGetProperty("prepareError", out _);
+            if ((parkedCopy || parkedRaw) && (output.TryGetProperty("error", out var error) || output.TryGetProperty("Error", out error)) && error.ValueKind == JsonValueKind.String)
             {
                 var cause = output.TryGetProperty("cause", out var c) || output.TryGetProperty("Cause", out c) ? CauseMessage(c.GetString()) : string.Empty;
                 return error.GetString() == "InvalidEventException" ? ("rejected", cause) : ("parked", $"{error.GetString()}: {cause}");

@@ -46,6 +46,12 @@ public sealed record LocalStackOptions
     /// <summary>For fault tests: the share of DynamoDB requests answered as throttled.</summary>
     public double DynamoThrottleRate { get; init; }
 
+    /// <summary>
+    /// For all-or-nothing tests: asked for every write a function makes (PutItem, UpdateItem, DeleteItem), in order;
+    /// an answer fails that write once (the SDK does not retry it then), as <see cref="WriteFault"/> says.
+    /// </summary>
+    public Func<string, WriteFault?>? FailWrite { get; init; }
+
     /// <summary>Keep the local DynamoDB on disk here (alert state, silences, drill reports survive the run); null: in memory.</summary>
     public string? StateDir { get; init; }
 
@@ -54,6 +60,16 @@ public sealed record LocalStackOptions
     /// committed expansion of template.yaml (tools/local/template.expanded.json).
     /// </summary>
     public System.Text.Json.Nodes.JsonObject? Template { get; init; }
+}
+
+/// <summary>How an injected write failure answers: a transient fault the pipeline retries, or one it cannot.</summary>
+public enum WriteFault
+{
+    /// <summary>HTTP 500 InternalServerError: Decide turns it into StateConflictException, which the state machine retries.</summary>
+    Transient,
+
+    /// <summary>HTTP 400 ResourceNotFoundException: not retried; the execution parks its input.</summary>
+    Permanent,
 }
 
 /// <summary>
@@ -438,13 +454,14 @@ public sealed class LocalStack : IAsyncDisposable
 
     private async Task StartRuntimeAsync(string dynamoEndpoint, CancellationToken ct)
     {
-        AmazonDynamoDBConfig DynamoConfig(string url) => new()
+        AmazonDynamoDBConfig DynamoConfig(string url, Func<string, WriteFault?>? failWrite = null) => new()
         {
             ServiceURL = url,
             AuthenticationRegion = "us-east-1",
-            HttpClientFactory = new CountingHttpClientFactory(DynamoCounter, _options.DynamoThrottleRate, seed: 3),
-            // As in Lambda: the SDK retries throttles first; what still fails is retried by the state machine.
-            MaxErrorRetry = 3,
+            HttpClientFactory = new CountingHttpClientFactory(DynamoCounter, _options.DynamoThrottleRate, seed: 3, failWrite),
+            // As in Lambda: the SDK retries throttles first; what still fails is retried by the state machine. An
+            // injected write failure is meant to reach the function, so the SDK does not retry it.
+            MaxErrorRetry = failWrite is null ? 3 : 0,
         };
         Dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), DynamoConfig(dynamoEndpoint));
         await CreateTableAsync(Dynamo, ct).ConfigureAwait(false);
@@ -482,7 +499,7 @@ public sealed class LocalStack : IAsyncDisposable
             var credentials = new BasicAWSCredentials(Aws.AccessKeyFor(_roles[name], name), "local");
             var variables = Template.Evaluate(Template.Resource(id)?["Properties"]?["Environment"]?["Variables"], $"{id}.Environment.Variables") as JsonObject ?? [];
             var table = (string?)variables["TABLE_NAME"] ?? throw new CfnEvaluationException($"{id}: no TABLE_NAME in its environment");
-            var dynamo = new AmazonDynamoDBClient(credentials, DynamoConfig(BaseUrl));
+            var dynamo = new AmazonDynamoDBClient(credentials, DynamoConfig(BaseUrl, _options.FailWrite));
             var ssm = new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(credentials, new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementConfig { ServiceURL = BaseUrl, AuthenticationRegion = LocalAccount.Region });
             var functionSender = new HttpDeliverySender(http, new SsmSecretStore(ssm, _options.Clock, TimeSpan.FromMinutes(5)), pagerDuty, _options.DeliveryTimeout);
             _functions[name] = PipelineRuntime.ForTable(_options.Config, dynamo, table, functionSender, _options.Clock);
