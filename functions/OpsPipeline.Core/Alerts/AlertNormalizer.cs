@@ -65,7 +65,7 @@ public static partial class AlertNormalizer
 
         var groupBy = config.Dlq?.GroupBy is { Count: > 0 } g ? g : ["queue"];
         var group = string.Join(",", groupBy.Select(l => $"{l}={(labels.TryGetValue(l, out var v) ? v : string.Empty)}"));
-        var reason = a.Failure.ErrorMessage is { Length: > 0 } m ? m : null;
+        var reason = a.Unreadable is { } why ? "unreadable record: " + why : a.Failure.ErrorMessage is { Length: > 0 } m ? m : null;
         var summary = $"{a.QueueName}: message dead-lettered ({errorCode})" + (reason is null ? string.Empty : ": " + reason);
         var queueUrl = $"https://sqs.{a.Region}.amazonaws.com/{a.Account}/{a.QueueName}";
         return new Alert
@@ -85,9 +85,11 @@ public static partial class AlertNormalizer
             Region = a.Region,
             Labels = labels,
             Summary = summary.Length <= MaxSummaryLength ? summary : summary[..MaxSummaryLength],
-            Description = $"message {a.MessageId}, {a.BodySize} bytes (sha256 {a.BodySha256}), received {a.ReceiveCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} times; body: {a.BodyPreview}",
+            Description = a.Unreadable is null
+                ? $"message {a.MessageId}, {a.BodySize} bytes (sha256 {a.BodySha256}), received {a.ReceiveCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} times; body: {a.BodyPreview}"
+                : $"unreadable record {a.MessageId}, {a.BodySize} bytes as received (sha256 {a.BodySha256}); record: {a.BodyPreview}",
             Reason = reason,
-            Links = [new AlertLink("Queue", $"https://{a.Region}.console.aws.amazon.com/sqs/v3/home?region={a.Region}#/queues/{Uri.EscapeDataString(queueUrl)}")],
+            Links = a.QueueArn == Dlq.DlqEnricher.Unknown ? [] : [new AlertLink("Queue", $"https://{a.Region}.console.aws.amazon.com/sqs/v3/home?region={a.Region}#/queues/{Uri.EscapeDataString(queueUrl)}")],
             ReplayName = e.ReplayName,
         };
     }
