@@ -100,8 +100,9 @@ public static partial class CredentialMask
     // One pass, leftmost match first; where two alternatives start at the same place the more specific one is
     // listed first (a 40-character aws_secret_access_key before the generic secret=value). Boundaries are
     // lookbehinds on letters and digits, so AKIA… inside a longer word, "Tokens: 5" or "ThrottledTokens=3" stay.
-    // A value already starting "[masked " is never masked again. Key names are bounded (8 parts of 40) so every
-    // start costs a bounded scan: the whole pass stays linear in the text, whatever it holds.
+    // A value already starting "[masked " is never masked again. A key name (db_password, X-Api-Key, accessToken)
+    // starts only where a name can start, its parts are atomic and bounded (8 of 40): each start costs a bounded
+    // scan, so the pass stays linear in the text whatever it holds.
     [GeneratedRegex(
         """
         (?<slackurl>(?:https?://)?hooks\.slack(?:-gov)?\.com/(?:services|triggers|workflows)/[A-Za-z0-9/_%~-]+)
@@ -111,7 +112,7 @@ public static partial class CredentialMask
         | (?<![A-Za-z0-9])(?i:routing[_-]?key|integration[_-]?key|service[_-]?key)(?:\\?["'])?[ \t]*[:=][ \t]*(?:\\?["'])?(?<pdkey>[A-Za-z0-9]{32})(?![A-Za-z0-9])
         | (?<![A-Za-z0-9])(?i:authorization)(?:\\?["'])?[ \t]*[:=][ \t]*(?:\\?["'])?(?>(?:(?<scheme>(?i:bearer|basic|token|digest))[ \t]+)?)(?!\[masked\ )(?<auth>[^\s"'\\<>,;]+)
         | (?<![A-Za-z0-9])(?i:bearer)[ \t]+(?<bearer>(?=[A-Za-z._~+/=-]*[0-9])[A-Za-z0-9._~+/=-]{16,}|[A-Za-z0-9._~+/=-]{32,})
-        | (?<![A-Za-z0-9])(?:[A-Za-z0-9]{1,40}[_.-]|[A-Z]?[a-z0-9]{1,40}(?=[A-Z])){0,8}(?<word>(?i:password|passwd|passphrase|secret|token|api[_-]?key))(?:[_-][A-Za-z0-9]{1,40}){0,8}
+        | (?<![A-Za-z0-9_.-])-{0,2}(?:(?>[A-Za-z0-9]{1,40})[_.-]|[A-Z]?(?>[a-z0-9]{1,40})(?=[A-Z])){0,8}(?<word>(?i:password|passwd|passphrase|secret|token|api[_-]?key))(?:[_-](?>[A-Za-z0-9]{1,40})){0,8}
             (?:\\?["'])?[ \t]*[:=][ \t]*(?!\\?["']?\[masked\ )
             (?:\\?"(?<value>[^"\\\r\n]+)(?:\\?")?|'(?<value>[^'\r\n]+)'?|(?<value>[^\s"'\\<>,;&)\]}]+))
         | (?<![A-Za-z0-9])(?<awskey>(?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Za-z0-9])
