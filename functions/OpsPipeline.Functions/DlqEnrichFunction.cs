@@ -30,9 +30,10 @@ public sealed class DlqEnrichFunction(PipelineRuntime runtime)
     public async Task<List<DlqArrival>> EnrichAsync(IReadOnlyList<SqsRecord> records, CancellationToken ct)
     {
         var arrivals = new List<DlqArrival>(records.Count);
+        var now = runtime.Clock.GetUtcNow();
         for (var i = 0; i < records.Count; i++)
         {
-            var (arrival, parked) = DlqEnricher.Enrich(records[i], i);
+            var (arrival, parked) = DlqEnricher.Enrich(records[i], now, i);
             if (parked is { } body)
             {
                 await runtime.ParkedBodies.PutAsync(arrival.BodySha256, body, runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);

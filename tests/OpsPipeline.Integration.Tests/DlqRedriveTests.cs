@@ -55,7 +55,7 @@ public sealed class DlqRedriveTests : IDisposable
     {
         var archived = Path.Combine(StateDir, "archived.json");
         var arrival = OpsPipeline.Core.Dlq.DlqEnricher.Enrich(OpsPipeline.Core.Dlq.DlqEnricher.ParseRecords(
-            System.Text.Encoding.UTF8.GetBytes(new JsonArray(Record("m-9", "imports-dlq", new string('z', 100 * 1024), T0)).ToJsonString()))[0]).Arrival;
+            System.Text.Encoding.UTF8.GetBytes(new JsonArray(Record("m-9", "imports-dlq", new string('z', 100 * 1024), T0)).ToJsonString()))[0], T0).Arrival;
         await File.WriteAllTextAsync(archived, OpsPipeline.Core.Dlq.DlqEnricher.Envelope(arrival, T0));
 
         var (exit, output, err) = await Opsctl("dlq", "redrive", "--state", StateDir, archived);

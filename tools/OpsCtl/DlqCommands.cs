@@ -122,13 +122,17 @@ public static class DlqCommands
         {
             var record = DlqEnricher.ParseRecords(Encoding.UTF8.GetBytes("[" + input.Json + "]"))[0];
             // A raw DLQ record still has its whole body, however large.
-            return DlqEnricher.Enrich(record).Arrival with { Body = record.Body ?? string.Empty };
+            return Redrivable(DlqEnricher.Enrich(record, DateTimeOffset.UtcNow).Arrival) with { Body = record.Body ?? string.Empty };
         }
 
         return EventParser.Parse(input.Json) is DlqArrivalEvent e
-            ? e.Arrival
+            ? Redrivable(e.Arrival)
             : throw new InvalidEventException("detail-type", "detail-type: not a 'DLQ Message Arrived' event");
     }
+
+    /// <summary>An unreadable record's body is the whole record and its queue may be unknown: sending it anywhere would be a guess.</summary>
+    private static DlqArrival Redrivable(DlqArrival arrival) =>
+        arrival.Unreadable is { } why ? throw new InvalidEventException("detail.unreadable", $"message {arrival.MessageId}: the record was unreadable ({why}); not redriven") : arrival;
 
     private static async Task<string> ParkedBodyAsync(ParkedBodyStore parked, DlqArrival arrival, CancellationToken ct)
     {

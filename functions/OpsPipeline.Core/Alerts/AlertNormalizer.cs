@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Events;
+using OpsPipeline.Core.Masking;
 
 namespace OpsPipeline.Core.Alerts;
 
@@ -65,7 +66,7 @@ public static partial class AlertNormalizer
 
         var groupBy = config.Dlq?.GroupBy is { Count: > 0 } g ? g : ["queue"];
         var group = string.Join(",", groupBy.Select(l => $"{l}={(labels.TryGetValue(l, out var v) ? v : string.Empty)}"));
-        var reason = a.Failure.ErrorMessage is { Length: > 0 } m ? m : null;
+        var reason = CredentialMask.Mask(a.Unreadable is { } why ? "unreadable record: " + why : a.Failure.ErrorMessage is { Length: > 0 } m ? m : null);
         var summary = $"{a.QueueName}: message dead-lettered ({errorCode})" + (reason is null ? string.Empty : ": " + reason);
         var queueUrl = $"https://sqs.{a.Region}.amazonaws.com/{a.Account}/{a.QueueName}";
         return new Alert
@@ -85,9 +86,11 @@ public static partial class AlertNormalizer
             Region = a.Region,
             Labels = labels,
             Summary = summary.Length <= MaxSummaryLength ? summary : summary[..MaxSummaryLength],
-            Description = $"message {a.MessageId}, {a.BodySize} bytes (sha256 {a.BodySha256}), received {a.ReceiveCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} times; body: {a.BodyPreview}",
+            Description = CredentialMask.Mask(a.Unreadable is null
+                ? $"message {a.MessageId}, {a.BodySize} bytes (sha256 {a.BodySha256}), received {a.ReceiveCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} times; body: {a.BodyPreview}"
+                : $"unreadable record {a.MessageId}, {a.BodySize} bytes as received (sha256 {a.BodySha256}); record: {a.BodyPreview}"),
             Reason = reason,
-            Links = [new AlertLink("Queue", $"https://{a.Region}.console.aws.amazon.com/sqs/v3/home?region={a.Region}#/queues/{Uri.EscapeDataString(queueUrl)}")],
+            Links = a.QueueArn == Dlq.DlqEnricher.Unknown ? [] : [new AlertLink("Queue", $"https://{a.Region}.console.aws.amazon.com/sqs/v3/home?region={a.Region}#/queues/{Uri.EscapeDataString(queueUrl)}")],
             ReplayName = e.ReplayName,
         };
     }
@@ -108,7 +111,7 @@ public static partial class AlertNormalizer
     {
         var series = e as AlarmContributorStateChangeEvent;
         var labels = Labels(e, series, rules);
-        var description = e.Detail.Configuration?.Description;
+        var description = CredentialMask.Mask(e.Detail.Configuration?.Description);
         return new Alert
         {
             Key = series is null
@@ -128,7 +131,7 @@ public static partial class AlertNormalizer
             Labels = labels,
             Summary = Summary(e, series),
             Description = description,
-            Reason = e.State.Reason,
+            Reason = CredentialMask.Mask(e.State.Reason),
             Links = Links(e, labels, description),
 
             // EventBridge puts no X-Ray trace id in the event body (the trace header travels beside the event,
@@ -250,7 +253,7 @@ public static partial class AlertNormalizer
         }
         else if (!string.IsNullOrWhiteSpace(e.State.Reason))
         {
-            text.Append(": ").Append(e.State.Reason);
+            text.Append(": ").Append(CredentialMask.Mask(e.State.Reason));
         }
 
         var summary = OneLine(text, MaxSummaryLength);

@@ -52,4 +52,13 @@ public sealed record DlqArrival
     public string? BodyRef { get; init; }
 
     public required DlqFailure Failure { get; init; }
+
+    /// <summary>
+    /// Why the SQS record itself could not be read, naming the field (e.g. <c>Records[3].messageId: required field is
+    /// missing</c>); null for a readable record. An unreadable record still becomes an arrival, so one bad record never
+    /// fails the Pipe's batch: its queue is the ARN's when that parses (else "unknown"), its message id "unknown-&lt;index&gt;"
+    /// when missing, and <see cref="BodySize"/>, <see cref="BodySha256"/>, <see cref="Body"/> and <see cref="BodyPreview"/>
+    /// describe the whole record's JSON as received, not a message body.
+    /// </summary>
+    public string? Unreadable { get; init; }
 }

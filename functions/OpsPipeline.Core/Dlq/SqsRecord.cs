@@ -23,6 +23,20 @@ public sealed record SqsRecord
     public string? EventSourceArn { get; init; }
 
     public string? AwsRegion { get; init; }
+
+    /// <summary>
+    /// The record's JSON exactly as it arrived in the batch (empty for a record built in code): an unreadable record
+    /// is reported by this text's size and SHA-256, so it can be found and nothing of it is lost.
+    /// </summary>
+    [JsonIgnore]
+    public ReadOnlyMemory<byte> Raw { get; init; }
+
+    /// <summary>
+    /// Why the record's JSON could not be bound (a field of the wrong type, a duplicated key, not an object), naming the
+    /// field as <c>Records[i].…</c>; null when it was read. Such a record is still enriched, as unreadable.
+    /// </summary>
+    [JsonIgnore]
+    public string? ReadProblem { get; init; }
 }
 
 /// <summary>SQS system attributes (strings on the wire, as SQS sends them).</summary>
@@ -61,6 +75,7 @@ public sealed record SqsBatch
 
 /// <summary>Source-generated JSON for SQS records and DLQ arrivals.</summary>
 [JsonSourceGenerationOptions(AllowDuplicateProperties = false, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SqsRecord))]
 [JsonSerializable(typeof(List<SqsRecord>))]
 [JsonSerializable(typeof(SqsBatch))]
 [JsonSerializable(typeof(DlqArrival))]

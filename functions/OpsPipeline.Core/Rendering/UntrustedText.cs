@@ -89,20 +89,27 @@ public static class UntrustedText
 
     /// <summary>
     /// The link target when <paramref name="href"/> is an absolute http(s) URL, otherwise null (a <c>javascript:</c>
-    /// or relative link is shown as text, never as a link).
+    /// or relative link is shown as text, never as a link). A URL that carries or is a credential (a Slack or
+    /// PagerDuty webhook, a <c>token=</c> parameter, a user:password@) is never a link either: a click would use it,
+    /// and a link is where a reader's eye and a chat unfurler go first.
     /// </summary>
     public static string? WebUrl(string? href)
     {
         var clean = Clean(href).Trim();
-        if (clean.Length == 0 || clean.AsSpan().IndexOfAny('\n', '\t') >= 0)
+        if (clean.Length == 0 || clean.AsSpan().IndexOfAny('\n', '\t') >= 0 || clean.AsSpan().ContainsAny(CredentialUrlParts))
         {
             return null;
         }
 
-        return Uri.TryCreate(clean, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        return Uri.TryCreate(clean, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.UserInfo.Length == 0
             ? clean
             : null;
     }
+
+    /// <summary>Parts of a URL that make it a credential rather than a page (see <see cref="WebUrl"/>).</summary>
+    private static readonly SearchValues<string> CredentialUrlParts = SearchValues.Create(
+        ["hooks.slack.com", "hooks.slack-gov.com", "events.pagerduty.com", "events.eu.pagerduty.com", "token="],
+        StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// A URL for the target part of a Slack <c>&lt;url|text&gt;</c> link: characters that would end or split the
