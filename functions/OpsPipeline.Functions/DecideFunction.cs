@@ -73,7 +73,8 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         var error = (string?)request["error"]?["Error"] ?? "Unknown";
         var cause = (string?)request["error"]?["Cause"] ?? string.Empty;
         runtime.Metrics.Count("EventsParked", ("Error", error));
-        return new ParkResult(ParkedCopy.Render(request["parkedEvent"], error, cause), error, cause);
+        // Credentials pasted into alarm text stay out of the parking queue too.
+        return new ParkResult(ParkedCopy.Render(request["parkedEvent"], error, cause, text => Core.Masking.CredentialMask.Mask(text) ?? string.Empty), error, cause);
     }
 
     public async Task<DecideResult> DecideAsync(ReadOnlyMemory<byte> utf8Event, CancellationToken ct)
