@@ -59,7 +59,9 @@ public sealed class DecideFunction(PipelineRuntime runtime)
 
         try
         {
-            return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 1024 }) is JsonObject { Count: 2 } o && o.ContainsKey("parkedEvent") && o["error"] is JsonObject ? o : null;
+            // The input may hold what a validating reader refuses (lone surrogates): park it as text, not at all.
+            var text = ParkedCopy.NeutralizeLoneSurrogates(System.Text.Encoding.UTF8.GetString(bytes));
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 1024 }) is JsonObject { Count: 2 } o && o.ContainsKey("parkedEvent") && o["error"] is JsonObject ? o : null;
         }
         catch (JsonException)
         {

@@ -19,6 +19,75 @@ public static class ParkedCopy
     /// <summary>The head kept of an input too large to park whole.</summary>
     public const int HeadChars = 64 * 1024;
 
+    /// <summary>
+    /// JSON text with every escape of a lone surrogate (\ud800 with no low half after it, or a low half alone) turned
+    /// into the literal text "\ud800" (its backslash escaped), which any JSON reader takes. Escapes of whole pairs,
+    /// and everything else, are kept as they are. A JSON reader that validates UTF-16 refuses the original.
+    /// </summary>
+    public static string NeutralizeLoneSurrogates(string json)
+    {
+        if (!json.Contains("\\u", StringComparison.OrdinalIgnoreCase))
+        {
+            return json;
+        }
+
+        var result = new StringBuilder(json.Length + 16);
+        var inString = false;
+        for (var i = 0; i < json.Length; i++)
+        {
+            var c = json[i];
+            if (!inString)
+            {
+                inString = c == '"';
+                result.Append(c);
+                continue;
+            }
+
+            if (c == '"')
+            {
+                inString = false;
+                result.Append(c);
+                continue;
+            }
+
+            if (c != '\\' || i + 1 >= json.Length)
+            {
+                result.Append(c);
+                continue;
+            }
+
+            if (json[i + 1] != 'u' || Escaped(json, i) is not { } unit)
+            {
+                result.Append(c).Append(json[i + 1]);
+                i++;
+                continue;
+            }
+
+            var paired = char.IsHighSurrogate(unit) && Escaped(json, i + 6) is { } low && char.IsLowSurrogate(low);
+            if (char.IsSurrogate(unit) && !paired)
+            {
+                result.Append('\\'); // the escape becomes text
+                result.Append(json, i, 6);
+                i += 5;
+            }
+            else
+            {
+                var length = paired ? 12 : 6;
+                result.Append(json, i, length);
+                i += length - 1;
+            }
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>The UTF-16 unit of a \uXXXX escape at <paramref name="at"/>, or null if there is none.</summary>
+    private static char? Escaped(string json, int at) =>
+        at + 6 <= json.Length && json[at] == '\\' && json[at + 1] == 'u'
+        && ushort.TryParse(json.AsSpan(at + 2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var unit)
+            ? (char)unit
+            : null;
+
     private static readonly JsonSerializerOptions Ascii = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default };
 
     /// <summary>

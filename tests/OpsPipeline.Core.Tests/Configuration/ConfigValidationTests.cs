@@ -40,6 +40,10 @@ public class ConfigValidationTests
         // 6: wrong scalar type for a bool.
         { "defaults:\n  sendResolved: \"yes\"\n" + Receivers + Route, 2, "defaults.sendResolved", "must be true or false, got the quoted string 'yes'" },
 
+        // 6b: the allowed clock skew is a positive duration of at most a day.
+        { "defaults:\n  clockSkew: 0s\n" + Receivers + Route, 2, "defaults.clockSkew", "must be" },
+        { "defaults:\n  clockSkew: 2d\n" + Receivers + Route, 2, "defaults.clockSkew", "must be at most 1d" },
+
         // 7: receiver names are unique.
         { Receivers + "  - name: team\n    sns: { topicArn: arn:aws:sns:eu-west-1:1:t }\n" + Route, 6, "receivers[2].name", "receiver 'team' is already defined at line 2" },
 

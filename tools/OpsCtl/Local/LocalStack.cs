@@ -717,8 +717,19 @@ public sealed class LocalStack : IAsyncDisposable
 
     private async Task TaskSinkAsync(HttpContext http, string service, string action)
     {
-        // A parked copy of a hostile event may nest deeply: the sink must take whatever SQS would.
-        var input = await JsonNode.ParseAsync(http.Request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = 1024 }, cancellationToken: http.RequestAborted).ConfigureAwait(false) ?? new JsonObject();
+        // A parked copy of a hostile event may nest deeply: the sink must take whatever SQS would, and refuse what it
+        // refuses. A lone surrogate (which .NET's JSON reader will not read) is such a character.
+        var requestText = await new StreamReader(http.Request.Body, Encoding.UTF8).ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
+        if (OpsPipeline.Core.Events.ParkedCopy.NeutralizeLoneSurrogates(requestText) != requestText)
+        {
+            http.Response.StatusCode = 400;
+            http.Response.ContentType = "application/json";
+            var refused = service == "sns" ? "SNS.InvalidParameterException" : "SQS.InvalidMessageContentsException";
+            await http.Response.WriteAsync(new JsonObject { ["error"] = refused, ["cause"] = "Invalid characters found in the message (a lone UTF-16 surrogate)" }.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var input = JsonNode.Parse(requestText, documentOptions: new JsonDocumentOptions { MaxDepth = 1024 }) ?? new JsonObject();
         JsonObject response;
         var size = http.Request.ContentLength ?? 0;
         try

@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpsPipeline.Core.Events;
+
+namespace OpsPipeline.Core.Tests.Events;
+
+public class ParkedCopyTests
+{
+    /// <summary>What SQS takes in a message body: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.</summary>
+    private static bool SqsTakes(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (c is not ('\t' or '\n' or '\r') && (c < ' ' || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [Theory]
+    [InlineData("""{"a":"x\ud800y"}""", """{"a":"x\\ud800y"}""")]
+    [InlineData("""{"a":"\udfff"}""", """{"a":"\\udfff"}""")]
+    [InlineData("""{"a":"\ud83d\ude00 ok"}""", """{"a":"\ud83d\ude00 ok"}""")] // a whole pair is kept
+    [InlineData("""{"a":"\\ud800"}""", """{"a":"\\ud800"}""")] // already text: a literal backslash before "ud800"
+    [InlineData("""{"\ud800":1}""", """{"\\ud800":1}""")] // in a key too
+    [InlineData("""{"a":"\u0041\n"}""", """{"a":"\u0041\n"}""")]
+    public void NeutralizeLoneSurrogates_WhenAnEscapeHasNoPartner_ShouldTurnItIntoTextAndKeepEverythingElse(string json, string expected)
+    {
+        var neutral = ParkedCopy.NeutralizeLoneSurrogates(json);
+
+        Assert.Equal(expected, neutral);
+        Assert.NotNull(JsonNode.Parse(neutral)); // a validating reader takes it
+    }
+
+    [Fact]
+    public void Render_WhenTheInputHoldsControlCharactersAndNonAscii_ShouldBeAsciiJsonSqsTakesWithTheErrorNamed()
+    {
+        var input = JsonNode.Parse("""{"detail":{"alarmName":"a\u0000b\u001fc\uFFFEd é"}}""");
+
+        var text = ParkedCopy.Render(input, "InvalidEventException", "detail.alarmName: control character");
+
+        Assert.True(SqsTakes(text), text);
+        Assert.All(text, c => Assert.True(c < 128, $"non-ASCII {(int)c} in {text}"));
+        using var parked = JsonDocument.Parse(text);
+        Assert.Equal("a\u0000b\u001fc\uFFFEd é", parked.RootElement.GetProperty("event").GetProperty("detail").GetProperty("alarmName").GetString());
+        Assert.Equal("InvalidEventException", parked.RootElement.GetProperty("error").GetProperty("Error").GetString());
+    }
+
+    [Fact]
+    public void Render_WhenTheInputIsTooLargeToPark_ShouldKeepItsHeadSizeAndHash()
+    {
+        var input = new JsonObject { ["detail"] = new string('x', 300 * 1024) };
+
+        var text = ParkedCopy.Render(input, "States.DataLimitExceeded", "too large");
+
+        Assert.True(Encoding.UTF8.GetByteCount(text) <= ParkedCopy.MaxBytes + 1024);
+        using var parked = JsonDocument.Parse(text);
+        var e = parked.RootElement.GetProperty("event");
+        Assert.True(e.GetProperty("truncated").GetBoolean());
+        Assert.Equal(input.ToJsonString().Length, e.GetProperty("bytes").GetInt32());
+        Assert.Equal(64, e.GetProperty("sha256").GetString()!.Length);
+        Assert.StartsWith("{\"detail\":\"xxx", e.GetProperty("head").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_WhenAMaskIsGiven_ShouldApplyItToEveryStringAndTheCause()
+    {
+        var input = JsonNode.Parse("""{"detail":{"configuration":{"description":"password=hunter2"}},"list":["password=x"]}""");
+
+        var text = ParkedCopy.Render(input, "E", "cause password=y", s => s.Replace("password=", "password=[masked]", StringComparison.Ordinal).Replace("hunter2", string.Empty, StringComparison.Ordinal));
+
+        Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
+        Assert.Contains("\"Cause\":\"cause password=[masked]y\"", text, StringComparison.Ordinal);
+        Assert.Contains("[\"password=[masked]x\"]", text, StringComparison.Ordinal);
+    }
+}
