@@ -30,7 +30,7 @@ public static class AwsCalls
             new("dynamodb:GetItem", AwsResource.Table, "DynamoAlertStateStore.GetAsync, BudgetStore.GetAsync"),
             new("dynamodb:BatchGetItem", AwsResource.Table, "DynamoAlertStateStore.GetAsync (an inhibit target reads the firing sources with its state)"),
             new("dynamodb:PutItem", AwsResource.Table, "DynamoAlertStateStore.TryWriteAsync, BudgetStore.TryWriteAsync, DrillReportStore.AppendAsync, DynamoAlertStateStore.UpdateSourceAsync"),
-            new("dynamodb:UpdateItem", AwsResource.Table, "DynamoAlertStateStore.UpdateSourceAsync"),
+            new("dynamodb:UpdateItem", AwsResource.Table, "DynamoAlertStateStore.UpdateSourceAsync, FloodGuardStore.HoldAsync"),
             new("dynamodb:Query", AwsResource.Table, "DynamoSilenceStore.ListAsync"),
         ],
         ["TickFunction"] =
@@ -38,14 +38,16 @@ public static class AwsCalls
             new("dynamodb:GetItem", AwsResource.Table, "DynamoAlertStateStore.SourcesAsync, BudgetStore.GetAsync"),
             new("dynamodb:BatchGetItem", AwsResource.Table, "DynamoAlertStateStore.DueAsync (DynamoPages.BatchGetAllAsync)"),
             new("dynamodb:PutItem", AwsResource.Table, "DynamoAlertStateStore.TryWriteAsync, BudgetStore.TryWriteAsync"),
-            new("dynamodb:DeleteItem", AwsResource.Table, "DeferredDeliveryStore.TakeDueAsync"),
+            new("dynamodb:UpdateItem", AwsResource.Table, "FloodGuardStore.HoldAsync"),
+            new("dynamodb:DeleteItem", AwsResource.Table, "DeferredDeliveryStore.TakeDueAsync, FloodGuardStore.TakeDueAsync"),
             new("dynamodb:Query", AwsResource.Table, "DynamoSilenceStore.ListAsync"),
-            new("dynamodb:Query", AwsResource.DueIndex, "DynamoAlertStateStore.DueAsync, DeferredDeliveryStore.TakeDueAsync"),
+            new("dynamodb:Query", AwsResource.DueIndex, "DynamoAlertStateStore.DueAsync, DeferredDeliveryStore.TakeDueAsync, FloodGuardStore.TakeDueAsync"),
         ],
         ["DeliverFunction"] =
         [
             new("ssm:GetParameter", AwsResource.SecretParameter, "SsmSecretStore.GetAsync"),
             new("dynamodb:PutItem", AwsResource.Table, "DeferredDeliveryStore.PutAsync"),
+            new("dynamodb:UpdateItem", AwsResource.Table, "FloodGuardStore.TryCountAsync, FloodGuardStore.HoldAsync"),
         ],
         ["DlqEnrichFunction"] =
         [

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.ErrorBudgets;
+using OpsPipeline.Core.Floods;
 using OpsPipeline.Core.Events;
 using OpsPipeline.Functions.Adapters;
 
@@ -130,7 +131,7 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         for (var attempt = 1; attempt <= WriteAttempts; attempt++)
         {
             var (stored, sources) = await states.GetAsync(alert.Key, needsSources, ct).ConfigureAwait(false);
-            var decision = runtime.Decider.Decide(alert, stored, new(silences, sources), runtime.Clock.GetUtcNow(), alertJson);
+            var decision = GuardAgainstFloods(runtime.Decider.Decide(alert, stored, new(silences, sources), runtime.Clock.GetUtcNow(), alertJson), stored, out var held);
 
             // All or nothing: everything else is written first, each write idempotent and ordered by the alarm's own
             // timestamp, and the alert's state last. The state write is the commit: a failure before it leaves nothing
@@ -151,6 +152,12 @@ public sealed class DecideFunction(PipelineRuntime runtime)
                 await RecordBudgetTimeAsync(alert, ct).ConfigureAwait(false);
             }
 
+            foreach (var receiver in alert.ReplayName is null ? held.GroupBy(d => d.Receiver, StringComparer.Ordinal) : [])
+            {
+                // Told once, a minute later, by the Tick (a retry after a lost commit may count these twice: it errs high).
+                await runtime.Floods.HoldAsync(receiver.Key, forAlert: true, receiver.Count(), runtime.Clock.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+
             if (decision.NewState is null || await states.TryWriteAsync(decision.NewState, stored?.Version ?? 0, ct).ConfigureAwait(false))
             {
                 runtime.Metrics.Count("EventsDecided", ("Decision", alert.ReplayName is null ? decision.Kind : DecisionKinds.Drill));
@@ -159,6 +166,31 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         }
 
         throw new StateConflictException($"alert {alert.Key}: state changed under {WriteAttempts} consecutive writes");
+    }
+
+    /// <summary>
+    /// The flood guard's cap per alert: beyond <c>defaults.floodGuard.alertPerHour</c> notifications within the hour,
+    /// what the decision would send is held ("rate limited") and recorded on the alert; first triggers and resolves
+    /// always go out.
+    /// </summary>
+    private Decision GuardAgainstFloods(Decision decision, AlertState? stored, out IReadOnlyList<Delivery> held)
+    {
+        held = [];
+        if (decision.NewState is not { } next || decision.Deliveries.Count == 0)
+        {
+            return decision;
+        }
+
+        var cap = runtime.Config.Defaults.FloodGuard.AlertPerHour;
+        var (sent, over, recent) = FloodGuard.ForAlert(stored?.RecentSends ?? [], decision.Deliveries, d => d.Action, runtime.Clock.GetUtcNow(), cap);
+        held = over;
+        var reason = over.Count > 0 ? $"{decision.Reason}; {FloodGuard.HeldReason(over.Count, cap)}" : decision.Reason;
+        return decision with
+        {
+            Deliveries = sent,
+            Reason = reason,
+            NewState = next with { RecentSends = recent, LastReason = over.Count > 0 ? reason : next.LastReason },
+        };
     }
 
     /// <summary>An SLO alarm's transition opens or closes bad time (drills never reach here: they never touch budgets).</summary>

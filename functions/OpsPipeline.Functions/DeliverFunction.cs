@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Floods;
 
 namespace OpsPipeline.Functions;
 
@@ -63,6 +64,14 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
             return await DeferAsync(delivery, runtime.Clock.GetUtcNow()).ConfigureAwait(false);
         }
 
+        // The flood guard's cap per receiver and minute (first triggers and resolves count, and always go).
+        var now = runtime.Clock.GetUtcNow();
+        if (await HeldByFloodGuardAsync(delivery, runtime.Clock.GetUtcNow()).ConfigureAwait(false))
+        {
+            runtime.Metrics.Count("DeliveriesHeld", ("Channel", delivery.Channel));
+            return Serialize(new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, 0) { Held = FloodGuard.Reason });
+        }
+
         int status;
         try
         {
@@ -89,9 +98,46 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
         return Serialize(new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, status));
     }
 
+    /// <summary>
+    /// Counts the delivery against its receiver's minute and says whether the guard holds it. DynamoDB briefly
+    /// unavailable is a transient delivery error (retried); any other failure of the guard's own store lets the
+    /// delivery go: a broken counter must not stop pages.
+    /// </summary>
+    private async Task<bool> HeldByFloodGuardAsync(Delivery delivery, DateTimeOffset now)
+    {
+        var cap = FloodGuard.AlwaysSent(delivery.Action) ? (int?)null : runtime.Config.Defaults.FloodGuard.ReceiverCap(delivery.Channel);
+        try
+        {
+            if (await runtime.Floods.TryCountAsync(delivery.Receiver, now, cap, CancellationToken.None).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            await runtime.Floods.HoldAsync(delivery.Receiver, forAlert: false, 1, now, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Amazon.DynamoDBv2.AmazonDynamoDBException e) when (DecideFunction.IsTransient(e))
+        {
+            throw new TransientDeliveryException($"DynamoDB {e.ErrorCode} counting the delivery: retry");
+        }
+        catch (Amazon.DynamoDBv2.AmazonDynamoDBException)
+        {
+            runtime.Metrics.Count("FloodGuardFailures", ("Channel", delivery.Channel));
+            return false;
+        }
+    }
+
     private async Task<Stream> DeferAsync(Delivery delivery, DateTimeOffset retryAt)
     {
-        await runtime.Deferred.PutAsync(delivery with { Deferrals = delivery.Deferrals + 1 }, retryAt, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await runtime.Deferred.PutAsync(delivery with { Deferrals = delivery.Deferrals + 1 }, retryAt, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Amazon.DynamoDBv2.AmazonDynamoDBException e) when (DecideFunction.IsTransient(e))
+        {
+            throw new TransientDeliveryException($"DynamoDB {e.ErrorCode} deferring the delivery: retry");
+        }
+
         runtime.Metrics.Count("DeliveriesDeferred", ("Channel", delivery.Channel));
         return Serialize(new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, 0) { DeferredUntil = retryAt });
     }

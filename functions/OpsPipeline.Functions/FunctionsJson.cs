@@ -15,6 +15,9 @@ public sealed record DeliverResult(string Receiver, string Channel, string Dedup
 {
     /// <summary>Set when the delivery was deferred: the first tick at or after this time sends it again.</summary>
     public DateTimeOffset? DeferredUntil { get; init; }
+
+    /// <summary>Set when the flood guard held it (its receiver is told how many, once, a minute later).</summary>
+    public string? Held { get; init; }
 }
 
 /// <summary>

@@ -19,9 +19,10 @@ public sealed class PipelineRuntime
     /// <summary>How long Decide trusts its copy of the silences.</summary>
     public static readonly TimeSpan SilenceCacheTtl = TimeSpan.FromSeconds(30);
 
-    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, DrillReportStore drillReports, BudgetStore budgets, ParkedBodyStore parkedBodies, DeferredDeliveryStore deferred, HttpDeliverySender sender, TimeProvider clock)
+    public PipelineRuntime(PipelineConfig config, IAlertStateStore alertStates, ISilenceStore silenceStore, DrillReportStore drillReports, BudgetStore budgets, ParkedBodyStore parkedBodies, DeferredDeliveryStore deferred, FloodGuardStore floods, HttpDeliverySender sender, TimeProvider clock)
     {
         Deferred = deferred;
+        Floods = floods;
         ParkedBodies = parkedBodies;
         DrillReports = drillReports;
         Budgets = budgets;
@@ -41,10 +42,13 @@ public sealed class PipelineRuntime
     /// <summary>Deliveries put off to a later tick (a long Retry-After, or too little time left in the execution).</summary>
     public DeferredDeliveryStore Deferred { get; }
 
+    /// <summary>The flood guard's per-receiver counts and what it held, to be told.</summary>
+    public FloodGuardStore Floods { get; }
+
     /// <summary>A runtime whose stores all live in one DynamoDB table (the deployed shape, and the local stack's).</summary>
     public static PipelineRuntime ForTable(PipelineConfig config, IAmazonDynamoDB dynamo, string table, HttpDeliverySender sender, TimeProvider clock, EmfMetrics? metrics = null) =>
         new(config, new DynamoAlertStateStore(dynamo, table), new DynamoSilenceStore(dynamo, table), new DrillReportStore(dynamo, table), new BudgetStore(dynamo, table),
-            new ParkedBodyStore(dynamo, table, ParkedBodyRetention), new DeferredDeliveryStore(dynamo, table), sender, clock)
+            new ParkedBodyStore(dynamo, table, ParkedBodyRetention), new DeferredDeliveryStore(dynamo, table), new FloodGuardStore(dynamo, table), sender, clock)
         {
             Metrics = metrics ?? EmfMetrics.Silent(clock),
         };

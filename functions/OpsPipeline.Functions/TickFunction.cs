@@ -2,6 +2,8 @@ using System.Text.Json;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.ErrorBudgets;
+using OpsPipeline.Core.Floods;
+using OpsPipeline.Functions.Adapters;
 using OpsPipeline.Core.Rendering;
 
 namespace OpsPipeline.Functions;
@@ -62,7 +64,8 @@ public sealed class TickFunction(PipelineRuntime runtime)
         path.AddRange(deferred.Select(d => $"deferred {d.Action} to {d.Receiver} ({d.AlertKey}): sent again, its receiver's wait has passed"));
         var budget = await BudgetWorkAsync(now, ct).ConfigureAwait(false);
         path.AddRange(budget.Path);
-        var deliveries = alertDeliveries.Concat(deferred).Concat(budget.Deliveries).ToList();
+        var floods = await FloodNoticesAsync(now, path, ct).ConfigureAwait(false);
+        var deliveries = alertDeliveries.Concat(deferred).Concat(budget.Deliveries).Concat(floods).ToList();
         var summary = $"tick: {path.Count} change(s), {deliveries.Count} deliveries" + (budget.Held.Count > 0 ? $", {budget.Held.Count} budget notice(s) held by silences" : string.Empty);
         path.AddRange(budget.Held);
         return path.Count == 0
@@ -82,8 +85,17 @@ public sealed class TickFunction(PipelineRuntime runtime)
             await runtime.SilenceStore.ListAsync(ct).ConfigureAwait(false),
             await runtime.AlertStates.SourcesAsync(ct).ConfigureAwait(false));
         var written = new List<TickChange>();
-        foreach (var change in runtime.Ticker.Plan(candidates, context, now))
+        var heldFor = new Dictionary<string, int>(StringComparer.Ordinal);
+        var cap = runtime.Config.Defaults.FloodGuard.AlertPerHour;
+        foreach (var planned in runtime.Ticker.Plan(candidates, context, now))
         {
+            // The flood guard's cap per alert, as in Decide: a repeat storm stops at the cap, first triggers always go.
+            var (intents, over, recent) = FloodGuard.ForAlert(planned.Before.RecentSends, planned.Intents, i => i.Action, now, cap);
+            var change = planned with
+            {
+                Intents = intents,
+                After = planned.After with { RecentSends = recent, LastReason = over.Count > 0 ? $"{planned.After.LastReason}; {FloodGuard.HeldReason(over.Count, cap)}" : planned.After.LastReason },
+            };
             // A Decide that wrote this alert since we read it wins; its state is newer, the next tick re-plans. So does
             // a write that failed: what was written before it is told now, not lost with the rest of the tick.
             try
@@ -91,6 +103,10 @@ public sealed class TickFunction(PipelineRuntime runtime)
                 if (await runtime.AlertStates.TryWriteAsync(change.After, change.Before.Version, ct).ConfigureAwait(false))
                 {
                     written.Add(change);
+                    foreach (var intent in over)
+                    {
+                        heldFor[intent.Route.Receiver] = heldFor.GetValueOrDefault(intent.Route.Receiver) + 1;
+                    }
                 }
             }
             catch (Amazon.DynamoDBv2.AmazonDynamoDBException)
@@ -99,7 +115,47 @@ public sealed class TickFunction(PipelineRuntime runtime)
             }
         }
 
+        foreach (var (receiver, count) in heldFor)
+        {
+            try
+            {
+                await runtime.Floods.HoldAsync(receiver, forAlert: true, count, now, ct).ConfigureAwait(false);
+            }
+            catch (Amazon.DynamoDBv2.AmazonDynamoDBException)
+            {
+                runtime.Metrics.Count("TickWriteFailures", ("Work", "flood"));
+            }
+        }
+
         return (runtime.Ticker.Render(written), [.. written.Select(c => $"{c.Alert.Name}: {c.After.LastReason}")]);
+    }
+
+    /// <summary>One summary to each receiver the flood guard held notifications for, a minute after the first hold.</summary>
+    private async Task<IReadOnlyList<Delivery>> FloodNoticesAsync(DateTimeOffset now, List<string> path, CancellationToken ct)
+    {
+        IReadOnlyList<FloodTally> tallies;
+        try
+        {
+            tallies = await runtime.Floods.TakeDueAsync(now, ct).ConfigureAwait(false);
+        }
+        catch (Amazon.DynamoDBv2.AmazonDynamoDBException e)
+        {
+            path.Add($"flood guard tallies not read (DynamoDB {e.ErrorCode}): the next tick tells them");
+            return [];
+        }
+
+        var guard = runtime.Config.Defaults.FloodGuard;
+        var notices = new List<Delivery>();
+        foreach (var t in tallies)
+        {
+            if (runtime.Config.FindReceiver(t.Receiver) is { } receiver)
+            {
+                notices.Add(FloodNotice.Render(receiver, t.HeldForAlert, t.HeldForReceiver, t.Since, guard.AlertPerHour, guard.ReceiverCap(receiver.Channel)));
+                path.Add(FloodNotice.Text(receiver.Name, t.HeldForAlert, t.HeldForReceiver, t.Since, guard.AlertPerHour, guard.ReceiverCap(receiver.Channel)));
+            }
+        }
+
+        return notices;
     }
 
     /// <summary>

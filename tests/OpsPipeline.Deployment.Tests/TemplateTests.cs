@@ -289,10 +289,11 @@ public sealed class TemplateTests
         Assert.Equal("!Sub", Tag(resource));
         Assert.EndsWith(":parameter${SecretsPrefix}*", resource.ToString(), StringComparison.Ordinal);
 
-        // Its only other grant: keeping a delivery a receiver asked to wait for (DeferredDeliveryStore.PutAsync).
+        // Its only other grant: keeping a delivery a receiver asked to wait for (DeferredDeliveryStore.PutAsync), and
+        // the flood guard's count per receiver and minute (FloodGuardStore).
         var defer = Assert.Single(statements, s => Scalar(s, "Sid") != "ReceiverSecrets");
         Assert.Equal("DeferDeliveries", Scalar(defer, "Sid"));
-        Assert.Equal(["dynamodb:PutItem"], OneOrMany(Find(defer, "Action")).Select(a => a.ToString()));
+        Assert.Equal(["dynamodb:PutItem", "dynamodb:UpdateItem"], OneOrMany(Find(defer, "Action")).Select(a => a.ToString()));
         Assert.Equal("AlertTable.Arn", Find(defer, "Resource")!.ToString());
     }
 

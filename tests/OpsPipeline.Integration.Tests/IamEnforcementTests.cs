@@ -37,17 +37,28 @@ public class IamEnforcementTests
         return inputs;
     }
 
+    /// <summary>The sample config, with a flood guard of one notification an hour per alert and repeats every minute, so guard holds happen too.</summary>
+    private static OpsPipeline.Core.Configuration.PipelineConfig Config()
+    {
+        var sample = TestConfig.Sample();
+        return sample with
+        {
+            Defaults = sample.Defaults with { RepeatInterval = TimeSpan.FromMinutes(1), FloodGuard = new OpsPipeline.Core.Floods.FloodGuardConfig { AlertPerHour = 1 } },
+            Route = sample.Route with { RepeatInterval = TimeSpan.FromMinutes(1) },
+        };
+    }
+
     private static async Task<(RunSummary Summary, IReadOnlyList<(string Role, string Action, string Resource)> Calls, string Err)> RunAsync(JsonObject template)
     {
         var err = new StringWriter();
         IReadOnlyList<(string, string, string)> calls = [];
         var (summary, _, _) = await LocalRun.RunAsync(new LocalRunOptions
         {
-            Config = TestConfig.Sample(),
+            Config = Config(),
             Inputs = EverythingInputs(),
             Out = TextWriter.Null,
             Err = err,
-            Stack = new LocalStackOptions { Config = TestConfig.Sample(), Clock = TimeProvider.System, Template = template },
+            Stack = new LocalStackOptions { Config = Config(), Clock = TimeProvider.System, Template = template },
             Prepare = stack => stack.Faults.Script("team", new ReceiverAnswer(429, RetryAfter: TimeSpan.FromMinutes(10))),
             InspectAsync = stack =>
             {

@@ -35,6 +35,9 @@ public sealed record Defaults
 
     public bool SendResolved { get; init; } = true;
 
+    /// <summary>The page-flood caps, per alert and per receiver.</summary>
+    public Floods.FloodGuardConfig FloodGuard { get; init; } = new();
+
     /// <summary>How far ahead of the pipeline's clock an input time may be before the event is rejected.</summary>
     public TimeSpan ClockSkew { get; init; } = Events.EventPlausibility.DefaultClockSkew;
 }

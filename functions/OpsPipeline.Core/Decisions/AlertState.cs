@@ -49,6 +49,9 @@ public sealed record AlertState
     /// <summary>When a trigger, repeat or digest for this alert last went out (repeat is measured from here).</summary>
     public DateTimeOffset? LastNotifiedAt { get; init; }
 
+    /// <summary>When this alert sent its notifications within the last hour, newest last (the flood guard's window).</summary>
+    public IReadOnlyList<DateTimeOffset> RecentSends { get; init; } = [];
+
     /// <summary>Why a firing alert is not being sent (silenced or inhibited); null when it is not suppressed.</summary>
     public string? Suppressed { get; init; }
 

@@ -24,6 +24,9 @@ public static class DeliveryActions
     public const string Digest = "digest";
     public const string Budget = "budget";
     public const string Dlq = "dlq";
+
+    /// <summary>The flood guard's summary of what it held for a receiver.</summary>
+    public const string Flood = "flood";
 }
 
 /// <summary>Where a delivery goes. Secrets are SSM parameter names, resolved by Deliver at send time.</summary>

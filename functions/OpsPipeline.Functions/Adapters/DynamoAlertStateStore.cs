@@ -226,6 +226,10 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         item["updatedAt"] = new() { S = SortableTime(s.UpdatedAt) };
         item["expiresAt"] = Number(s.UpdatedAt.Add(AlertDecider.StateRetention).ToUnixTimeSeconds());
         item["changes"] = new() { L = [.. s.Changes.Select(t => new AttributeValue { S = SortableTime(t) })] };
+        if (s.RecentSends.Count > 0)
+        {
+            item["sent"] = new() { L = [.. s.RecentSends.Select(t => new AttributeValue { S = SortableTime(t) })] };
+        }
         item["pending"] = new()
         {
             L = [.. s.Pending.Select(p => new AttributeValue
@@ -305,6 +309,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             Version = long.Parse(item["version"].N, CultureInfo.InvariantCulture),
             UpdatedAt = Time(item["updatedAt"].S),
             Changes = item.TryGetValue("changes", out var c) && c.L is not null ? [.. c.L.Select(v => Time(v.S))] : [],
+            RecentSends = item.TryGetValue("sent", out var sent) && sent.L is not null ? [.. sent.L.Select(v => Time(v.S))] : [],
             Flapping = item.TryGetValue("flapping", out var f) && f.BOOL == true,
             LastNotifiedAt = Text("lastNotifiedAt") is { } ln ? Time(ln) : null,
             Suppressed = Text("suppressed"),

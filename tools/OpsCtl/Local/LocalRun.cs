@@ -247,7 +247,8 @@ public static class LocalRun
 
             // Deliveries a receiver asked to wait for go out at the first tick after the wait, however long it was
             // (bounded: Deliver defers one delivery at most DeliverFunction.MaxDeferrals times).
-            for (var round = 0; round <= OpsPipeline.Functions.DeliverFunction.MaxDeferrals && await stack.Runtime.Deferred.EarliestAsync(ct).ConfigureAwait(false) is { } retryAt; round++)
+            // So do the flood guard's summaries, a minute after what they tell.
+            for (var round = 0; round <= OpsPipeline.Functions.DeliverFunction.MaxDeferrals + 1 && await PendingAfterRunAsync(stack, ct).ConfigureAwait(false) is { } retryAt; round++)
             {
                 await TickUntilAsync(MinuteCeiling(retryAt > clock.Now ? retryAt : clock.Now.AddMinutes(1))).ConfigureAwait(false);
             }
@@ -338,6 +339,10 @@ public static class LocalRun
         return OpsPipeline.Core.Dlq.DlqEnricher.Envelope(arrivals.Single(), now);
     }
 
+    /// <summary>The earliest deferred delivery or flood-guard summary still to go out, if any.</summary>
+    private static async Task<DateTimeOffset?> PendingAfterRunAsync(LocalStack stack, CancellationToken ct) =>
+        new[] { await stack.Runtime.Deferred.EarliestAsync(ct).ConfigureAwait(false), await stack.Runtime.Floods.EarliestAsync(ct).ConfigureAwait(false) }.Min();
+
     /// <summary>The first minute boundary at which a tick could do something, or null when every minute counts.</summary>
     private static async Task<DateTimeOffset?> NextWorkAsync(LocalStack stack, DateTimeOffset until, CancellationToken ct)
     {
@@ -364,7 +369,8 @@ public static class LocalRun
 
         var due = await stack.Runtime.AlertStates.DueAsync(until, ct).ConfigureAwait(false);
         var deferred = await stack.Runtime.Deferred.EarliestAsync(ct).ConfigureAwait(false);
-        var first = due.Select(d => d.DueAt).Append(deferred).Where(d => d is not null).Min();
+        var floods = await stack.Runtime.Floods.EarliestAsync(ct).ConfigureAwait(false);
+        var first = due.Select(d => d.DueAt).Append(deferred).Append(floods).Where(d => d is not null).Min();
         return first is { } f ? MinuteCeiling(f) : until.AddMinutes(1);
     }
 

@@ -12,7 +12,9 @@ namespace OpsPipeline.Core.Configuration.Internal;
 internal sealed partial class ConfigReader(IReadOnlyDictionary<string, string>? substitutions)
 {
     private static readonly string[] TopKeys = ["defaults", "alarms", "receivers", "route", "inhibit", "drillReceiver", "slos", "dlq"];
-    private static readonly string[] DefaultsKeys = ["groupWait", "repeatInterval", "flapping", "sendResolved", "clockSkew"];
+    private static readonly string[] DefaultsKeys = ["groupWait", "repeatInterval", "flapping", "sendResolved", "clockSkew", "floodGuard"];
+    private static readonly string[] FloodGuardKeys = ["alertPerHour", "receiverPerMinute"];
+    private static readonly string[] ChannelKeys = [Decisions.Channels.PagerDuty, Decisions.Channels.Slack, Decisions.Channels.Sns, Decisions.Channels.Webhook];
     private static readonly string[] FlappingKeys = ["changes", "window"];
     private static readonly string[] AlarmRuleKeys = ["match", "labels"];
     private static readonly string[] Channels = ["pagerduty", "slack", "sns", "webhook"];
@@ -99,6 +101,11 @@ internal sealed partial class ConfigReader(IReadOnlyDictionary<string, string>? 
             result = result with { SendResolved = ReadBool(sr, f.Field("sendResolved")) ?? result.SendResolved };
         }
 
+        if (f.TryGet("floodGuard", out var fg))
+        {
+            result = result with { FloodGuard = ReadFloodGuard(fg, f.Field("floodGuard")) };
+        }
+
         if (f.TryGet("clockSkew", out var cs) && ReadDuration(cs, f.Field("clockSkew"), positive: true) is { } skew)
         {
             // Beyond a day an input time is no longer a clock's drift: it would let one event block its alarm for days.
@@ -113,6 +120,50 @@ internal sealed partial class ConfigReader(IReadOnlyDictionary<string, string>? 
         }
 
         return result;
+    }
+
+    private Floods.FloodGuardConfig ReadFloodGuard(YamlNode node, string path)
+    {
+        var result = new Floods.FloodGuardConfig();
+        var f = ReadFields(node, path, FloodGuardKeys);
+        if (f is null)
+        {
+            return result;
+        }
+
+        if (f.TryGet("alertPerHour", out var a) && ReadCap(a, f.Field("alertPerHour")) is { } perHour)
+        {
+            result = result with { AlertPerHour = perHour };
+        }
+
+        if (f.TryGet("receiverPerMinute", out var r) && ReadFields(r, f.Field("receiverPerMinute"), ChannelKeys) is { } channels)
+        {
+            var caps = new Dictionary<string, int>(result.ReceiverPerMinute, StringComparer.Ordinal);
+            foreach (var channel in ChannelKeys)
+            {
+                if (channels.TryGet(channel, out var c) && ReadCap(c, channels.Field(channel)) is { } cap)
+                {
+                    caps[channel] = cap;
+                }
+            }
+
+            result = result with { ReceiverPerMinute = caps };
+        }
+
+        return result;
+    }
+
+    /// <summary>A cap is a whole number of notifications, at least one (a guard of zero would hold every page).</summary>
+    private int? ReadCap(YamlNode node, string field)
+    {
+        var value = ReadInt(node, field);
+        if (value is < 1)
+        {
+            Error(node, field, $"must be at least 1, got {value.Value.ToString(CultureInfo.InvariantCulture)}");
+            return null;
+        }
+
+        return value;
     }
 
     private FlappingConfig ReadFlapping(YamlNode node, string path)

@@ -1,0 +1,71 @@
+using OpsPipeline.Core.Decisions;
+
+namespace OpsPipeline.Core.Floods;
+
+/// <summary>The page-flood caps (defaults.floodGuard): per alert per hour, per receiver per minute by channel.</summary>
+public sealed record FloodGuardConfig
+{
+    public int AlertPerHour { get; init; } = 10;
+
+    /// <summary>Per channel; PagerDuty and Slack defaults stay under their own rate limits.</summary>
+    public IReadOnlyDictionary<string, int> ReceiverPerMinute { get; init; } = DefaultReceiverPerMinute;
+
+    /// <summary>One shared instance, so two configs that leave the caps alone compare equal.</summary>
+    private static readonly IReadOnlyDictionary<string, int> DefaultReceiverPerMinute = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        [Channels.PagerDuty] = 60,
+        [Channels.Slack] = 20,
+        [Channels.Sns] = 60,
+        [Channels.Webhook] = 60,
+    };
+
+    public int ReceiverCap(string channel) => ReceiverPerMinute.TryGetValue(channel, out var cap) ? cap : 60;
+}
+
+/// <summary>
+/// A safety property that holds whatever the input or the config: no alert sends more than the cap an hour, and no
+/// receiver gets more than its cap a minute. What is over is held with the reason "rate limited", and the receiver
+/// is told once how many were held and why. It never holds the first trigger of an alert, nor a resolve (which only
+/// follows a trigger that was sent): those count, but always go out.
+/// </summary>
+public static class FloodGuard
+{
+    public const string Reason = "rate limited";
+
+    public static readonly TimeSpan AlertWindow = TimeSpan.FromHours(1);
+
+    /// <summary>Whether a notification of this action always goes out (and still counts).</summary>
+    public static bool AlwaysSent(string action) => action is DeliveryActions.Trigger or DeliveryActions.Resolve or DeliveryActions.Flood;
+
+    /// <summary>
+    /// Splits one alert's notifications into those sent and those held, given when it last sent (within the hour):
+    /// returns the times it has sent within the hour afterwards, newest last, at most <paramref name="cap"/> of them
+    /// beyond the always-sent ones.
+    /// </summary>
+    public static (IReadOnlyList<T> Sent, IReadOnlyList<T> Held, IReadOnlyList<DateTimeOffset> RecentSends) ForAlert<T>(
+        IReadOnlyList<DateTimeOffset> recentSends, IReadOnlyList<T> notifications, Func<T, string> actionOf, DateTimeOffset now, int cap)
+    {
+        var window = recentSends.Where(t => t > now - AlertWindow && t <= now).ToList();
+        var sent = new List<T>();
+        var held = new List<T>();
+        foreach (var n in notifications)
+        {
+            if (AlwaysSent(actionOf(n)) || window.Count < cap)
+            {
+                sent.Add(n);
+                window.Add(now);
+            }
+            else
+            {
+                held.Add(n);
+            }
+        }
+
+        // Only the newest `cap` matter for the next decision; keeping more would grow the item under a storm.
+        return (sent, held, window.Count > cap ? window[^cap..] : window);
+    }
+
+    /// <summary>The sentence an alert's state records for what the guard held.</summary>
+    public static string HeldReason(int held, int cap) =>
+        $"{held} notification(s) held: {Reason} (flood guard: more than {cap} an hour for this alert)";
+}

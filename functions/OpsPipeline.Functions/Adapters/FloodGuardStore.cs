@@ -1,0 +1,139 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OpsPipeline.Core.Decisions;
+
+namespace OpsPipeline.Functions.Adapters;
+
+/// <summary>What the flood guard held for one receiver since it last told it, and why.</summary>
+public sealed record FloodTally(string Receiver, long HeldForAlert, long HeldForReceiver, DateTimeOffset Since);
+
+/// <summary>
+/// The flood guard's shared state: how many notifications each receiver got in each minute (pk = RATE#{receiver},
+/// sk = the minute, one UpdateItem per delivery), and what was held for it (pk = FLOOD#{receiver}, sk = HELD), in
+/// the due index under its own shard so the Tick tells the receiver once, a minute later, how many and why.
+/// </summary>
+public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName)
+{
+    private const string DueShard = "FLOOD";
+
+    /// <summary>
+    /// Counts one notification to <paramref name="receiver"/> in the minute of <paramref name="now"/>. A capped one
+    /// counts only while the minute has room (false: hold it); one that is always sent counts regardless.
+    /// </summary>
+    public async Task<bool> TryCountAsync(string receiver, DateTimeOffset now, int? cap, CancellationToken ct)
+    {
+        var request = new UpdateItemRequest
+        {
+            TableName = tableName,
+            Key = new Dictionary<string, AttributeValue>
+            {
+                ["pk"] = new() { S = "RATE#" + receiver },
+                ["sk"] = new() { S = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture) },
+            },
+            UpdateExpression = "ADD sent :one SET expiresAt = :expires",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+            {
+                [":one"] = new() { N = "1" },
+                [":expires"] = new() { N = (now + TimeSpan.FromHours(1)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+            },
+        };
+        if (cap is { } c)
+        {
+            request.ConditionExpression = "attribute_not_exists(sent) OR sent < :cap";
+            request.ExpressionAttributeValues[":cap"] = new() { N = c.ToString(CultureInfo.InvariantCulture) };
+        }
+
+        try
+        {
+            await dynamo.UpdateItemAsync(request, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Records <paramref name="count"/> notifications held for <paramref name="receiver"/>; the Tick tells it a minute later.</summary>
+    public Task HoldAsync(string receiver, bool forAlert, int count, DateTimeOffset now, CancellationToken ct) =>
+        dynamo.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = tableName,
+            Key = Key(receiver),
+            UpdateExpression = "ADD #held :n SET since = if_not_exists(since, :now), dueShard = :shard, dueAt = if_not_exists(dueAt, :due)",
+            ExpressionAttributeNames = new Dictionary<string, string> { ["#held"] = forAlert ? "heldForAlert" : "heldForReceiver" },
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+            {
+                [":n"] = new() { N = count.ToString(CultureInfo.InvariantCulture) },
+                [":now"] = new() { S = DynamoAlertStateStore.SortableTime(now) },
+                [":shard"] = new() { S = DueShard },
+                [":due"] = new() { S = DynamoAlertStateStore.SortableTime(now + TimeSpan.FromMinutes(1)) },
+            },
+        }, ct);
+
+    /// <summary>The tallies due by <paramref name="until"/>, each taken with a conditional delete (one tick tells it).</summary>
+    public async Task<IReadOnlyList<FloodTally>> TakeDueAsync(DateTimeOffset until, CancellationToken ct)
+    {
+        var keys = await dynamo.QueryAllAsync(new QueryRequest
+        {
+            TableName = tableName,
+            IndexName = DynamoAlertStateStore.DueIndex,
+            KeyConditionExpression = "dueShard = :shard AND dueAt <= :until",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+            {
+                [":shard"] = new() { S = DueShard },
+                [":until"] = new() { S = DynamoAlertStateStore.SortableTime(until) },
+            },
+        }, ct).ConfigureAwait(false);
+        var taken = new List<FloodTally>();
+        foreach (var key in keys)
+        {
+            try
+            {
+                var old = (await dynamo.DeleteItemAsync(new DeleteItemRequest
+                {
+                    TableName = tableName,
+                    Key = new Dictionary<string, AttributeValue> { ["pk"] = key["pk"], ["sk"] = key["sk"] },
+                    ConditionExpression = "attribute_exists(pk)",
+                    ReturnValues = ReturnValue.ALL_OLD,
+                }, ct).ConfigureAwait(false)).Attributes;
+                if (old is { Count: > 0 })
+                {
+                    long Count(string name) => old.TryGetValue(name, out var v) ? long.Parse(v.N, CultureInfo.InvariantCulture) : 0;
+                    taken.Add(new FloodTally(old["pk"].S["FLOOD#".Length..], Count("heldForAlert"), Count("heldForReceiver"), DateTimeOffset.Parse(old["since"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
+                }
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // Another tick told it.
+            }
+            catch (AmazonDynamoDBException)
+            {
+                // Stays due: the next tick tells it.
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>When the earliest tally is due (for a local run's clock), if any.</summary>
+    public async Task<DateTimeOffset?> EarliestAsync(CancellationToken ct)
+    {
+        var page = await dynamo.QueryAsync(new QueryRequest
+        {
+            TableName = tableName,
+            IndexName = DynamoAlertStateStore.DueIndex,
+            KeyConditionExpression = "dueShard = :shard",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":shard"] = new() { S = DueShard } },
+            Limit = 1,
+        }, ct).ConfigureAwait(false);
+        return page.Items is [var first, ..] ? DateTimeOffset.Parse(first["dueAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
+    }
+
+    private static Dictionary<string, AttributeValue> Key(string receiver) => new()
+    {
+        ["pk"] = new() { S = "FLOOD#" + receiver },
+        ["sk"] = new() { S = "HELD" },
+    };
+}
