@@ -72,7 +72,14 @@ public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName)
             },
         }, ct);
 
-    /// <summary>The tallies due by <paramref name="until"/>, each taken with a conditional delete (one tick tells it).</summary>
+    /// <summary>A receiver is told what was held at most this often, however long a flood lasts.</summary>
+    public static readonly TimeSpan SummaryInterval = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The tallies due by <paramref name="until"/>, each taken with a conditional update (one tick tells it) that
+    /// zeroes it and notes when it was told. A tally whose receiver was told less than <see cref="SummaryInterval"/>
+    /// ago is not told now: it keeps counting, and comes due again when the interval has passed.
+    /// </summary>
     public async Task<IReadOnlyList<FloodTally>> TakeDueAsync(DateTimeOffset until, CancellationToken ct)
     {
         var keys = await dynamo.QueryAllAsync(new QueryRequest
@@ -89,28 +96,46 @@ public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName)
         var taken = new List<FloodTally>();
         foreach (var key in keys)
         {
+            var itemKey = new Dictionary<string, AttributeValue> { ["pk"] = key["pk"], ["sk"] = key["sk"] };
             try
             {
-                var old = (await dynamo.DeleteItemAsync(new DeleteItemRequest
+                var old = (await dynamo.UpdateItemAsync(new UpdateItemRequest
                 {
                     TableName = tableName,
-                    Key = new Dictionary<string, AttributeValue> { ["pk"] = key["pk"], ["sk"] = key["sk"] },
-                    ConditionExpression = "attribute_exists(pk)",
+                    Key = itemKey,
+                    UpdateExpression = "SET lastTold = :now, heldForAlert = :zero, heldForReceiver = :zero REMOVE dueShard, dueAt, since",
+                    ConditionExpression = "attribute_exists(dueAt) AND (attribute_not_exists(lastTold) OR lastTold <= :quiet)",
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                    {
+                        [":now"] = new() { S = DynamoAlertStateStore.SortableTime(until) },
+                        [":zero"] = new() { N = "0" },
+                        [":quiet"] = new() { S = DynamoAlertStateStore.SortableTime(until - SummaryInterval) },
+                    },
                     ReturnValues = ReturnValue.ALL_OLD,
+                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
                 }, ct).ConfigureAwait(false)).Attributes;
-                if (old is { Count: > 0 })
+                long Count(string name) => old.TryGetValue(name, out var v) ? long.Parse(v.N, CultureInfo.InvariantCulture) : 0;
+                if (Count("heldForAlert") + Count("heldForReceiver") > 0)
                 {
-                    long Count(string name) => old.TryGetValue(name, out var v) ? long.Parse(v.N, CultureInfo.InvariantCulture) : 0;
                     taken.Add(new FloodTally(old["pk"].S["FLOOD#".Length..], Count("heldForAlert"), Count("heldForReceiver"), DateTimeOffset.Parse(old["since"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
                 }
+            }
+            catch (ConditionalCheckFailedException e) when (e.Item?.GetValueOrDefault("lastTold")?.S is { } lastTold)
+            {
+                // Told recently: due again once the interval has passed since then.
+                var next = DateTimeOffset.Parse(lastTold, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) + SummaryInterval;
+                await dynamo.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = tableName,
+                    Key = itemKey,
+                    UpdateExpression = "SET dueAt = :next",
+                    ConditionExpression = "attribute_exists(dueAt)",
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":next"] = new() { S = DynamoAlertStateStore.SortableTime(next) } },
+                }, ct).ConfigureAwait(false);
             }
             catch (ConditionalCheckFailedException)
             {
                 // Another tick told it.
-            }
-            catch (AmazonDynamoDBException)
-            {
-                // Stays due: the next tick tells it.
             }
         }
 

@@ -44,6 +44,11 @@ public class ConfigValidationTests
         { "defaults:\n  clockSkew: 0s\n" + Receivers + Route, 2, "defaults.clockSkew", "must be" },
         { "defaults:\n  clockSkew: 2d\n" + Receivers + Route, 2, "defaults.clockSkew", "must be at most 1d" },
 
+        // 6c: flood guard caps are whole numbers of at least one, per known channel.
+        { "defaults:\n  floodGuard: { alertPerHour: 0 }\n" + Receivers + Route, 2, "defaults.floodGuard.alertPerHour", "must be at least 1, got 0" },
+        { "defaults:\n  floodGuard: { receiverPerMinute: { slak: 5 } }\n" + Receivers + Route, 2, "defaults.floodGuard.receiverPerMinute.slak", "did you mean 'slack'?" },
+        { "defaults:\n  floodGuard: { receiverPerMinute: { slack: many } }\n" + Receivers + Route, 2, "defaults.floodGuard.receiverPerMinute.slack", "a whole number" },
+
         // 7: receiver names are unique.
         { Receivers + "  - name: team\n    sns: { topicArn: arn:aws:sns:eu-west-1:1:t }\n" + Route, 6, "receivers[2].name", "receiver 'team' is already defined at line 2" },
 
