@@ -176,10 +176,12 @@ public sealed class DecideFunction(PipelineRuntime runtime)
     private Decision GuardAgainstFloods(Decision decision, AlertState? stored, out IReadOnlyList<Delivery> held)
     {
         held = [];
-        if (decision.NewState is not { } next || decision.Deliveries.Count == 0)
+        if (decision.NewState is not { } next)
         {
             return decision;
         }
+
+        // Always carried over, deliveries or not: the decider builds the next state afresh from the event.
 
         var cap = runtime.Config.Defaults.FloodGuard.AlertPerHour;
         var (sent, over, recent) = FloodGuard.ForAlert(stored?.RecentSends ?? [], decision.Deliveries, d => d.Action, runtime.Clock.GetUtcNow(), cap);

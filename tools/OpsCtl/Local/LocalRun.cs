@@ -76,6 +76,9 @@ public sealed record RunSummary
 
     public int Ticks { get; init; }
 
+    /// <summary>Of <see cref="ExecutionsFailed"/>, the ticks (the rest are events).</summary>
+    public int TicksFailed { get; init; }
+
     /// <summary>Wall time of each event's execution (start to end, all deliveries included), in input order.</summary>
     public IReadOnlyList<double> ExecutionMilliseconds { get; init; } = [];
 
@@ -108,7 +111,7 @@ public static class LocalRun
         await using var archive = options.StateDir is { } dir ? new StreamWriter(Path.Combine(dir, "archive.jsonl"), append: true) : null;
         var decisions = new Dictionary<string, int>(StringComparer.Ordinal);
         var latencies = new List<double>();
-        int rejected = 0, failed = 0, printed = 0, ticks = 0;
+        int rejected = 0, failed = 0, printed = 0, ticks = 0, ticksFailed = 0;
         long transitions = 0;
 
         async Task PrintNewAsync()
@@ -147,6 +150,7 @@ public static class LocalRun
                 if (tick.Status != "SUCCEEDED" || kind == "parked")
                 {
                     failed++;
+                    ticksFailed++;
                     await options.Err.WriteLineAsync(kind == "parked" ? $"failed tick at {next:HH:mm} (parked with its error): {reason}" : $"failed tick at {next:HH:mm}: {tick.Error}: {tick.Cause}").ConfigureAwait(false);
                 }
                 else if (options.Explain && kind == "tick" && !reason.Contains("nothing due", StringComparison.Ordinal))
@@ -279,6 +283,7 @@ public static class LocalRun
             InvocationsByFunction = new Dictionary<string, long>(stack.InvocationsByFunction, StringComparer.Ordinal),
             StateTransitions = transitions,
             Ticks = ticks,
+            TicksFailed = ticksFailed,
             ExecutionMilliseconds = latencies,
             DecideMilliseconds = stack.DecideMilliseconds,
             DrillReport = options.ReplayName is { } replay ? await stack.Runtime.DrillReports.ListAsync(replay, ct).ConfigureAwait(false) : [],

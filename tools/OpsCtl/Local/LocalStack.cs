@@ -484,7 +484,7 @@ public sealed class LocalStack : IAsyncDisposable
             }
         }
 
-        var http = new HttpClient(new RecordingHandler(_outbound) { InnerHandler = new SocketsHttpHandler() }) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(new RecordingHandler(_outbound, _options.Clock) { InnerHandler = new SocketsHttpHandler() }) { Timeout = Timeout.InfiniteTimeSpan };
         var pagerDuty = new Uri($"{BaseUrl}/local/receivers/pagerduty/events");
         var sender = new HttpDeliverySender(http, new InMemorySecretStore(secrets), pagerDuty, _options.DeliveryTimeout);
         Runtime = PipelineRuntime.ForTable(_options.Config, Dynamo, TableName, sender, _options.Clock);
@@ -766,7 +766,7 @@ public sealed class LocalStack : IAsyncDisposable
                 response = new JsonObject { ["error"] = "SQS.InvalidMessageContentsException", ["cause"] = $"Invalid characters found in the message body at index {at}" };
                 break;
             case "sns:publish":
-                _outbound.Enqueue(SnsRecord(input.AsObject()));
+                _outbound.Enqueue(SnsRecord(input.AsObject()) with { At = _options.Clock.GetUtcNow() });
                 response = new JsonObject { ["MessageId"] = Guid.NewGuid().ToString() };
                 break;
             case "sqs:sendMessage":
@@ -931,7 +931,7 @@ public sealed class LocalStack : IAsyncDisposable
     }
 
     /// <summary>Records what Deliver sent, with the delivery it belongs to, once the receiver accepted it.</summary>
-    private sealed class RecordingHandler(ConcurrentQueue<OutboundRecord> outbound) : DelegatingHandler
+    private sealed class RecordingHandler(ConcurrentQueue<OutboundRecord> outbound, TimeProvider clock) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -949,6 +949,7 @@ public sealed class LocalStack : IAsyncDisposable
                     DedupKey = d.DedupKey,
                     Drill = d.Drill,
                     Payload = doc.RootElement.Clone(),
+                    At = clock.GetUtcNow(),
                 });
             }
 

@@ -23,6 +23,10 @@ public sealed record OutboundRecord
 
     /// <summary>The exact body sent (SNS: the message string).</summary>
     public required JsonElement Payload { get; init; }
+
+    /// <summary>When it went out, on the pipeline's clock (not printed: the line's contract is what the receiver got).</summary>
+    [JsonIgnore]
+    public DateTimeOffset At { get; init; }
 }
 
 /// <summary>Something parked instead of delivered: a failed delivery or a rejected event, with its reason.</summary>
