@@ -88,6 +88,30 @@ public static class ParkedCopy
             ? (char)unit
             : null;
 
+    /// <summary>
+    /// The index of the first character SQS refuses in a message body (it takes only #x9 | #xA | #xD | #x20 to #xD7FF |
+    /// #xE000 to #xFFFD | #x10000 to #x10FFFF: so no lone surrogate, no other control character), or null.
+    /// </summary>
+    public static int? FirstCharacterSqsRefuses(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (c is not ('\t' or '\n' or '\r') && (c < ' ' || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF'))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
     private static readonly JsonSerializerOptions Ascii = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default };
 
     /// <summary>

@@ -66,7 +66,10 @@ public static class BudgetMessage
         return Truncation.ToChars(ascii, ChannelLimits.SnsSubjectChars);
     }
 
-    private static void Slack(Utf8JsonWriter w, string text)
+    private static void Slack(Utf8JsonWriter w, string text) => WriteSlackNotice(w, ":chart_with_downwards_trend:", text);
+
+    /// <summary>A one-section Slack message (the text, escaped and cut to a section's limit, behind an emoji): the pipeline's own notices.</summary>
+    internal static void WriteSlackNotice(Utf8JsonWriter w, string emoji, string text)
     {
         var escaped = Truncation.ToChars(UntrustedText.EscapeSlack(UntrustedText.Clean(text)), ChannelLimits.SlackSectionChars);
         w.WriteStartObject();
@@ -76,7 +79,7 @@ public static class BudgetMessage
         w.WriteString("type", "section");
         w.WriteStartObject("text");
         w.WriteString("type", "mrkdwn");
-        w.WriteString("text", ":chart_with_downwards_trend: " + escaped);
+        w.WriteString("text", emoji + " " + escaped);
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteEndArray();

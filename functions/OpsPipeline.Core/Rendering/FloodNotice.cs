@@ -26,7 +26,7 @@ public static class FloodNotice
         };
         return receiver.Channel switch
         {
-            Channels.Slack => delivery with { PayloadUtf8 = PayloadJson.Write(w => Slack(w, text)) },
+            Channels.Slack => delivery with { PayloadUtf8 = PayloadJson.Write(w => BudgetMessage.WriteSlackNotice(w, ":no_entry:", text)) },
             Channels.PagerDuty => delivery with { PayloadUtf8 = PayloadJson.Write(w => PagerDuty(w, delivery.DedupKey, text, heldForAlert + heldForReceiver)) },
             Channels.Sns => delivery with { Subject = "[FLOOD GUARD] notifications held", PayloadUtf8 = PayloadJson.String(text) },
             _ => delivery with { PayloadUtf8 = PayloadJson.Write(w => Webhook(w, text, heldForAlert, heldForReceiver)) },
@@ -49,23 +49,6 @@ public static class FloodNotice
 
         return string.Create(CultureInfo.InvariantCulture,
             $"flood guard: {heldForAlert + heldForReceiver} notification(s) to {UntrustedText.OneLine(receiver)} held ({Floods.FloodGuard.Reason}) since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC: {string.Join("; ", why)}. First triggers and resolves were always sent; opsctl local --explain or the alerts' last reasons show which.");
-    }
-
-    private static void Slack(Utf8JsonWriter w, string text)
-    {
-        var escaped = Truncation.ToChars(UntrustedText.EscapeSlack(UntrustedText.Clean(text)), ChannelLimits.SlackSectionChars);
-        w.WriteStartObject();
-        w.WriteString("text", escaped);
-        w.WriteStartArray("blocks");
-        w.WriteStartObject();
-        w.WriteString("type", "section");
-        w.WriteStartObject("text");
-        w.WriteString("type", "mrkdwn");
-        w.WriteString("text", ":no_entry: " + escaped);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndArray();
-        w.WriteEndObject();
     }
 
     private static void PagerDuty(Utf8JsonWriter w, string dedupKey, string text, long held)

@@ -16,7 +16,7 @@ namespace OpsPipeline.Functions.Adapters;
 /// </summary>
 public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableName)
 {
-    private const string DueShard = "DEFERRED";
+    private const string Shard = "DEFERRED";
     private const string SortKey = "DELIVERY";
 
     /// <summary>Kept well past any Retry-After we honour; TTL is garbage collection only.</summary>
@@ -31,19 +31,17 @@ public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableNa
             {
                 ["pk"] = new() { S = "DEFERRED#" + IdOf(delivery) },
                 ["sk"] = new() { S = SortKey },
-                ["dueShard"] = new() { S = DueShard },
+                ["dueShard"] = new() { S = Shard },
                 ["dueAt"] = new() { S = DynamoAlertStateStore.SortableTime(retryAt) },
                 ["delivery"] = new() { S = JsonSerializer.Serialize(delivery, FunctionsJsonContext.Default.Delivery) },
                 ["expiresAt"] = new() { N = (retryAt + Retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
             },
         }, ct);
 
+    private readonly DueShard _due = new(dynamo, tableName, Shard);
+
     /// <summary>When the earliest deferred delivery is due, if any (for a local run's clock; one Query).</summary>
-    public async Task<DateTimeOffset?> EarliestAsync(CancellationToken ct)
-    {
-        var page = await dynamo.QueryAsync(DueQuery(DateTimeOffset.MaxValue, limit: 1), ct).ConfigureAwait(false);
-        return page.Items is [var first, ..] ? DateTimeOffset.Parse(first["dueAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
-    }
+    public Task<DateTimeOffset?> EarliestAsync(CancellationToken ct) => _due.EarliestAsync(ct);
 
     /// <summary>
     /// The deliveries due by <paramref name="until"/>, each taken with a conditional delete, so two overlapping ticks
@@ -51,7 +49,7 @@ public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableNa
     /// </summary>
     public async Task<IReadOnlyList<Delivery>> TakeDueAsync(DateTimeOffset until, CancellationToken ct)
     {
-        var keys = await dynamo.QueryAllAsync(DueQuery(until, limit: null), ct).ConfigureAwait(false);
+        var keys = await _due.KeysDueAsync(until, ct).ConfigureAwait(false);
         var taken = new List<Delivery>();
         foreach (var key in keys)
         {
@@ -81,19 +79,6 @@ public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableNa
 
         return taken;
     }
-
-    private QueryRequest DueQuery(DateTimeOffset until, int? limit) => new()
-    {
-        TableName = tableName,
-        IndexName = DynamoAlertStateStore.DueIndex,
-        KeyConditionExpression = "dueShard = :shard AND dueAt <= :until",
-        ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-        {
-            [":shard"] = new() { S = DueShard },
-            [":until"] = new() { S = DynamoAlertStateStore.SortableTime(until) },
-        },
-        Limit = limit,
-    };
 
     /// <summary>The same delivery (receiver, action, alert, body) always has the same id.</summary>
     private static string IdOf(Delivery delivery)

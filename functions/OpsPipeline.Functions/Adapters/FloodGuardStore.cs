@@ -15,7 +15,9 @@ public sealed record FloodTally(string Receiver, long HeldForAlert, long HeldFor
 /// </summary>
 public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName)
 {
-    private const string DueShard = "FLOOD";
+    private const string Shard = "FLOOD";
+
+    private readonly DueShard _due = new(dynamo, tableName, Shard);
 
     /// <summary>
     /// Counts one notification to <paramref name="receiver"/> in the minute of <paramref name="now"/>. A capped one
@@ -67,7 +69,7 @@ public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName)
             {
                 [":n"] = new() { N = count.ToString(CultureInfo.InvariantCulture) },
                 [":now"] = new() { S = DynamoAlertStateStore.SortableTime(now) },
-                [":shard"] = new() { S = DueShard },
+                [":shard"] = new() { S = Shard },
                 [":due"] = new() { S = DynamoAlertStateStore.SortableTime(now + TimeSpan.FromMinutes(1)) },
             },
         }, ct);
@@ -82,17 +84,7 @@ public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName)
     /// </summary>
     public async Task<IReadOnlyList<FloodTally>> TakeDueAsync(DateTimeOffset until, CancellationToken ct)
     {
-        var keys = await dynamo.QueryAllAsync(new QueryRequest
-        {
-            TableName = tableName,
-            IndexName = DynamoAlertStateStore.DueIndex,
-            KeyConditionExpression = "dueShard = :shard AND dueAt <= :until",
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-            {
-                [":shard"] = new() { S = DueShard },
-                [":until"] = new() { S = DynamoAlertStateStore.SortableTime(until) },
-            },
-        }, ct).ConfigureAwait(false);
+        var keys = await _due.KeysDueAsync(until, ct).ConfigureAwait(false);
         var taken = new List<FloodTally>();
         foreach (var key in keys)
         {
@@ -143,18 +135,7 @@ public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName)
     }
 
     /// <summary>When the earliest tally is due (for a local run's clock), if any.</summary>
-    public async Task<DateTimeOffset?> EarliestAsync(CancellationToken ct)
-    {
-        var page = await dynamo.QueryAsync(new QueryRequest
-        {
-            TableName = tableName,
-            IndexName = DynamoAlertStateStore.DueIndex,
-            KeyConditionExpression = "dueShard = :shard",
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":shard"] = new() { S = DueShard } },
-            Limit = 1,
-        }, ct).ConfigureAwait(false);
-        return page.Items is [var first, ..] ? DateTimeOffset.Parse(first["dueAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
-    }
+    public Task<DateTimeOffset?> EarliestAsync(CancellationToken ct) => _due.EarliestAsync(ct);
 
     private static Dictionary<string, AttributeValue> Key(string receiver) => new()
     {

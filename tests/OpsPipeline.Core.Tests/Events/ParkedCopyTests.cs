@@ -7,25 +7,24 @@ namespace OpsPipeline.Core.Tests.Events;
 
 public class ParkedCopyTests
 {
-    /// <summary>What SQS takes in a message body: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.</summary>
-    private static bool SqsTakes(string text)
+    private static bool SqsTakes(string text) => ParkedCopy.FirstCharacterSqsRefuses(text) is null;
+
+    [Theory]
+    [InlineData("plain text\twith tab\r\n", null)]
+    [InlineData("a\u0000b", 1)]
+    [InlineData("ok \ud83d\ude00 pair", null)]
+    [InlineData("\uFFFE", 0)]
+    public void FirstCharacterSqsRefuses_WhenTextHoldsWhatSqsRefuses_ShouldNameItsIndex(string text, int? at)
     {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-                continue;
-            }
+        Assert.Equal(at, ParkedCopy.FirstCharacterSqsRefuses(text));
+    }
 
-            if (c is not ('\t' or '\n' or '\r') && (c < ' ' || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF'))
-            {
-                return false;
-            }
-        }
-
-        return true;
+    [Fact]
+    public void FirstCharacterSqsRefuses_WhenASurrogateHasNoPartner_ShouldNameIt()
+    {
+        // Built from code units: attribute arguments cannot carry a lone surrogate.
+        Assert.Equal(5, ParkedCopy.FirstCharacterSqsRefuses("lone " + (char)0xD800));
+        Assert.Equal(4, ParkedCopy.FirstCharacterSqsRefuses("low " + (char)0xDC00 + " first"));
     }
 
     [Theory]

@@ -691,27 +691,6 @@ public sealed class LocalStack : IAsyncDisposable
         _dynamoByInvocation.AddOrUpdate(key, (1, requests), (_, t) => (t.Invocations + 1, t.Requests + requests));
     }
 
-    /// <summary>The index of the first character SQS refuses in a message body (a lone surrogate, a control character), or null.</summary>
-    public static int? FirstCharacterSqsRefuses(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-                continue;
-            }
-
-            if (c is not ('\t' or '\n' or '\r') && (c < ' ' || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF'))
-            {
-                return i;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>SNS Publish and SQS SendMessage refuse a message over 256 KiB.</summary>
     public const int MaxMessageBytes = 256 * 1024;
 
@@ -760,7 +739,7 @@ public sealed class LocalStack : IAsyncDisposable
                 http.Response.StatusCode = 400;
                 response = new JsonObject { ["error"] = service == "sns" ? "SNS.InvalidParameterException" : "SQS.InvalidParameterValueException", ["cause"] = $"message of {size} bytes: longer than the {MaxMessageBytes}-byte limit" };
                 break;
-            case "sqs:sendMessage" when FirstCharacterSqsRefuses(input["MessageBody"] is JsonValue body && body.TryGetValue<string>(out var bodyText) ? bodyText : input["MessageBody"]?.ToJsonString() ?? string.Empty) is { } at:
+            case "sqs:sendMessage" when OpsPipeline.Core.Events.ParkedCopy.FirstCharacterSqsRefuses(input["MessageBody"] is JsonValue body && body.TryGetValue<string>(out var bodyText) ? bodyText : input["MessageBody"]?.ToJsonString() ?? string.Empty) is { } at:
                 // SQS takes only #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.
                 http.Response.StatusCode = 400;
                 response = new JsonObject { ["error"] = "SQS.InvalidMessageContentsException", ["cause"] = $"Invalid characters found in the message body at index {at}" };
