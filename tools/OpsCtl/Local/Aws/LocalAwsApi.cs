@@ -109,6 +109,10 @@ public sealed class LocalAwsApi(IamPolicies iam)
         {
             await AnswerAsync(http, 400, "com.amazon.coral.service#AccessDeniedException", e.Message).ConfigureAwait(false);
         }
+        catch (System.Text.Json.JsonException e)
+        {
+            await AnswerAsync(http, 400, "com.amazon.coral.service#SerializationException", e.Message).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The ARNs a DynamoDB request acts on: its table, its index (Query/Scan), every table of a batch.</summary>
