@@ -33,7 +33,7 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         var output = new MemoryStream();
         if (ParkRequest(bytes) is { } park)
         {
-            await JsonSerializer.SerializeAsync(output, Park(park), FunctionsJsonContext.Default.ParkResult).ConfigureAwait(false);
+            WriteParkResult(output, Park(park));
         }
         else
         {
@@ -49,6 +49,10 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         output.Position = 0;
         return output;
     }
+
+    /// <summary>Printable ASCII of at most <paramref name="max"/> characters (others as '?'): what the state carries beside the copy.</summary>
+    private static string Ascii(string text, int max) =>
+        new([.. text.Take(max).Select(c => c is >= ' ' and <= '~' ? c : '?')]);
 
     /// <summary>The state machine's request to park an input that failed: exactly {"parkedEvent", "error"}.</summary>
     private static JsonObject? ParkRequest(byte[] bytes)
@@ -70,11 +74,25 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         }
     }
 
+    /// <summary>
+    /// Written by hand with only quotes and backslashes escaped: the body is ASCII already, and the default encoder's
+    /// \u0022 for every quote would make it up to six times larger in the state than it is.
+    /// </summary>
+    private static void WriteParkResult(Stream output, ParkResult result)
+    {
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteString("body", result.Body);
+        w.WriteString("error", result.Error);
+        w.WriteString("cause", result.Cause);
+        w.WriteEndObject();
+    }
+
     /// <summary>What the parked-event queue gets: the input and the error, escaped so the queue accepts it whatever it holds.</summary>
     private ParkResult Park(JsonObject request)
     {
-        var error = (string?)request["error"]?["Error"] ?? "Unknown";
-        var cause = (string?)request["error"]?["Cause"] ?? string.Empty;
+        var error = Ascii((string?)request["error"]?["Error"] ?? "Unknown", 256);
+        var cause = Ascii((string?)request["error"]?["Cause"] ?? string.Empty, ParkedCopy.MaxCauseChars);
         runtime.Metrics.Count("EventsParked", ("Error", error));
         // Credentials pasted into alarm text stay out of the parking queue too.
         return new ParkResult(ParkedCopy.Render(request["parkedEvent"], error, cause, text => Core.Masking.CredentialMask.Mask(text) ?? string.Empty), error, cause);
@@ -138,7 +156,7 @@ public sealed class DecideFunction(PipelineRuntime runtime)
             // a retry or the next event cannot redo (the alert is not "already notified"), and nothing after it can fail.
             if (decision.SourceUpdate is { } update && decision.NewState is not null)
             {
-                // Only inhibition sources (capability alarms) pay this request, and only when they start or stop firing.
+                // Only inhibition sources (capability alarms) pay this request, on each of their transitions.
                 await runtime.AlertStates.UpdateSourceAsync(update, ct).ConfigureAwait(false);
             }
 
@@ -183,8 +201,11 @@ public sealed class DecideFunction(PipelineRuntime runtime)
 
         // Always carried over, deliveries or not: the decider builds the next state afresh from the event.
 
+        // Not yet told firing in this episode: what goes out now is its first notification, which is never held.
+        var first = stored?.NotifiedStatus != AlertStatus.Firing;
+        var deliveries = first ? [.. decision.Deliveries.Select(d => d with { Essential = true })] : decision.Deliveries;
         var cap = runtime.Config.Defaults.FloodGuard.AlertPerHour;
-        var (sent, over, recent) = FloodGuard.ForAlert(stored?.RecentSends ?? [], decision.Deliveries, d => d.Action, runtime.Clock.GetUtcNow(), cap);
+        var (sent, over, recent) = FloodGuard.ForAlert(stored?.RecentSends ?? [], deliveries, FloodGuard.AlwaysSent, runtime.Clock.GetUtcNow(), cap);
         held = over;
         var reason = over.Count > 0 ? $"{decision.Reason}; {FloodGuard.HeldReason(over.Count, cap)}" : decision.Reason;
         return decision with

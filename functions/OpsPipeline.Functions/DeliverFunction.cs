@@ -105,7 +105,7 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
     /// </summary>
     private async Task<bool> HeldByFloodGuardAsync(Delivery delivery, DateTimeOffset now)
     {
-        var cap = FloodGuard.AlwaysSent(delivery.Action) ? (int?)null : runtime.Config.Defaults.FloodGuard.ReceiverCap(delivery.Channel);
+        var cap = FloodGuard.AlwaysSent(delivery) ? (int?)null : runtime.Config.Defaults.FloodGuard.ReceiverCap(delivery.Channel);
         try
         {
             if (await runtime.Floods.TryCountAsync(delivery.Receiver, now, cap, CancellationToken.None).ConfigureAwait(false))

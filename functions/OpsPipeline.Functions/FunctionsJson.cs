@@ -33,7 +33,6 @@ public sealed record ParkResult(string Body, string Error, string Cause);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DecideResult))]
 [JsonSerializable(typeof(DeliverResult))]
-[JsonSerializable(typeof(ParkResult))]
 [JsonSerializable(typeof(Delivery))]
 [JsonSerializable(typeof(DeliverInput))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

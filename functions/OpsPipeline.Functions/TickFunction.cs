@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.ErrorBudgets;
@@ -90,7 +91,9 @@ public sealed class TickFunction(PipelineRuntime runtime)
         foreach (var planned in runtime.Ticker.Plan(candidates, context, now))
         {
             // The flood guard's cap per alert, as in Decide: a repeat storm stops at the cap, first triggers always go.
-            var (intents, over, recent) = FloodGuard.ForAlert(planned.Before.RecentSends, planned.Intents, i => i.Action, now, cap);
+            // Group flushes and releases are the alert's first notification of its episode: never held.
+            var first = planned.Before.NotifiedStatus != AlertStatus.Firing;
+            var (intents, over, recent) = FloodGuard.ForAlert(planned.Before.RecentSends, planned.Intents, i => first || i.GroupKey is not null || FloodGuard.AlwaysSent(i.Action), now, cap);
             var change = planned with
             {
                 Intents = intents,
@@ -127,7 +130,10 @@ public sealed class TickFunction(PipelineRuntime runtime)
             }
         }
 
-        return (runtime.Ticker.Render(written), [.. written.Select(c => $"{c.Alert.Name}: {c.After.LastReason}")]);
+        // Marked for Deliver's cap per receiver as they were for the cap per alert.
+        var firsts = written.Where(c => c.Before.NotifiedStatus != AlertStatus.Firing).Select(c => c.Alert.Key).ToHashSet(StringComparer.Ordinal);
+        var rendered = runtime.Ticker.Render(written).Select(d => firsts.Contains(d.AlertKey) || d.Action == DeliveryActions.Digest ? d with { Essential = true } : d).ToList();
+        return (rendered, [.. written.Select(c => $"{c.Alert.Name}: {c.After.LastReason}")]);
     }
 
     /// <summary>One summary to each receiver the flood guard held notifications for, a minute after the first hold.</summary>
@@ -225,7 +231,8 @@ public sealed class TickFunction(PipelineRuntime runtime)
         {
             if (runtime.Config.FindReceiver(notice.Receiver) is { } receiver)
             {
-                work.Deliveries.Add(BudgetMessage.Render(notice, receiver, drill: false));
+                // Told once per episode (a burn page, its all-clear, exhaustion): never held by the flood guard.
+                work.Deliveries.Add(BudgetMessage.Render(notice, receiver, drill: false) with { Essential = true });
                 work.Path.Add($"{slo.Name}: {notice.Kind} to {receiver.Name}: {BudgetMessage.Text(notice, drill: false)}");
             }
         }

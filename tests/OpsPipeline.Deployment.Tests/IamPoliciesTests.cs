@@ -98,4 +98,25 @@ public class IamPoliciesTests
 
         Assert.Contains("AdministratorAccess", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void QueueAllowsService_WhenADenyMatchesBesideTheAllow_ShouldRefuse()
+    {
+        var queue = """
+            , "Q": { "Type": "AWS::SQS::Queue", "Properties": {} },
+            "QP": { "Type": "AWS::SQS::QueuePolicy", "Properties": { "Queues": [ { "Ref": "Q" } ], "PolicyDocument": { "Statement": [
+              { "Effect": "Allow", "Principal": { "Service": "events.amazonaws.com" }, "Action": "sqs:SendMessage", "Resource": { "Fn::GetAtt": ["Q", "Arn"] } },
+              { "Effect": "Deny", "Principal": { "Service": "events.amazonaws.com" }, "Action": "sqs:*", "Resource": "*", "Condition": { "ArnLike": { "aws:SourceArn": "arn:aws:events:*:000000000000:rule/blocked-*" } } } ] } } }
+            """;
+        var iam = Policies("[]", queue);
+        const string url = "https://sqs.us-east-1.amazonaws.com/000000000000/Q";
+        const string arn = "arn:aws:sqs:us-east-1:000000000000:Q";
+
+        Assert.True(iam.QueueAllowsService(url, arn, "events.amazonaws.com", "sqs:SendMessage", new IamContext("arn:aws:events:us-east-1:000000000000:rule/ok")).Allowed);
+        var denied = iam.QueueAllowsService(url, arn, "events.amazonaws.com", "sqs:SendMessage", new IamContext("arn:aws:events:us-east-1:000000000000:rule/blocked-1"));
+        Assert.False(denied.Allowed);
+        Assert.Contains("explicit deny", denied.Message, StringComparison.Ordinal);
+        // ArnLike checks each colon-separated part: a * in the region part never spans into the account's.
+        Assert.True(iam.QueueAllowsService(url, arn, "events.amazonaws.com", "sqs:SendMessage", new IamContext("arn:aws:events:us-east-1:111111111111:rule/blocked-1")).Allowed);
+    }
 }

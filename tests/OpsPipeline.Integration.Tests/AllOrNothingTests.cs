@@ -80,4 +80,39 @@ public class AllOrNothingTests
             Assert.Equal(1, summary.ExecutionsFailed);
         }
     }
+
+    [Fact]
+    public async Task InhibitionSource_WhenItsAlarmIsParkedAfterItsSourceEntryWasWritten_ShouldBeClearedByItsNextTransition()
+    {
+        // The capability's ALARM writes its source entry (creating the sources item on the way: UpdateItem, PutItem,
+        // UpdateItem), then its state (the second PutItem), which fails for good: the event is parked with the entry
+        // written. Its OK must still clear the entry, or every component stays inhibited for ever.
+        var puts = 0;
+        var err = new StringWriter();
+        var config = TestConfig.Sample();
+        var (summary, outbound, parked) = await LocalRun.RunAsync(new LocalRunOptions
+        {
+            Config = config,
+            Inputs =
+            [
+                new("capability-alarm", StateChange("checkout-capability", "ALARM", T0)),
+                new("capability-ok", StateChange("checkout-capability", "OK", T0.AddMinutes(5), previous: "ALARM")),
+                new("component-alarm", StateChange("checkout-api-5xx", "ALARM", T0.AddMinutes(6))),
+            ],
+            Out = TextWriter.Null,
+            Err = err,
+            Explain = true,
+            Stack = new LocalStackOptions
+            {
+                Config = config,
+                Clock = TimeProvider.System,
+                FailWrite = op => op == "PutItem" && Interlocked.Increment(ref puts) == 2 ? WriteFault.Permanent : null,
+            },
+        });
+
+        Assert.Single(parked, p => p.Queue == LocalStack.ParkedEventQueueUrl);
+        Assert.Equal(1, summary.ExecutionsFailed);
+        Assert.True(outbound.Any(o => o.Receiver == "oncall" && o.Action == "trigger" && o.AlertKey.EndsWith(":alarm:checkout-api-5xx", StringComparison.Ordinal)), err.ToString());
+        Assert.DoesNotContain("inhibited by checkout-capability", err.ToString(), StringComparison.Ordinal);
+    }
 }

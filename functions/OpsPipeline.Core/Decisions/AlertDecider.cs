@@ -320,9 +320,10 @@ public sealed class AlertDecider
             return null;
         }
 
-        var wasFiring = stored?.State == "ALARM";
-        var firing = alert.Status == AlertStatus.Firing;
-        return wasFiring == firing ? null : new SourceUpdate(new InhibitionSource(alert.Key, alert.Name, alert.Labels), firing, alert.StateTimestamp);
+        // Every transition of a source, not only the ones that change the stored state: a source update written before
+        // a commit that then failed must be corrected by the next transition, which the stored state cannot tell.
+        // The update is ordered by the transition's time, so writing it again changes nothing.
+        return new SourceUpdate(new InhibitionSource(alert.Key, alert.Name, alert.Labels), alert.Status == AlertStatus.Firing, alert.StateTimestamp);
     }
 
     /// <summary>When the Tick next needs this alert: group flush, end of flapping, suppression re-check, or repeat.</summary>

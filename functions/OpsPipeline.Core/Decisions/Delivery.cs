@@ -67,6 +67,13 @@ public sealed record Delivery
 
     public required DeliveryTarget Target { get; init; }
 
+    /// <summary>
+    /// The first notification of its alert's episode (or of a group, a burn-rate page, a flood notice): the flood
+    /// guard counts it but never holds it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Essential { get; init; }
+
     /// <summary>How often this delivery was put off to a later tick because its receiver asked to wait (bounded by Deliver).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Deferrals { get; init; }

@@ -13,11 +13,14 @@ namespace OpsPipeline.Core.Events;
 /// </summary>
 public static class ParkedCopy
 {
-    /// <summary>SQS and Step Functions both carry at most 256 KiB; this leaves room for the envelope.</summary>
-    public const int MaxBytes = 240 * 1024;
+    /// <summary>
+    /// The parked copy's size as a JSON string (its quotes and backslashes escaped once more), at most: it travels as
+    /// one inside the state machine's state (256 KiB for the whole state) before it becomes the SQS message.
+    /// </summary>
+    public const int MaxBytes = 100 * 1024;
 
-    /// <summary>The head kept of an input too large to park whole.</summary>
-    public const int HeadChars = 64 * 1024;
+    /// <summary>The most of the error's cause that is kept.</summary>
+    public const int MaxCauseChars = 2048;
 
     /// <summary>
     /// JSON text with every escape of a lone surrogate (\ud800 with no low half after it, or a low half alone) turned
@@ -121,28 +124,38 @@ public static class ParkedCopy
     public static string Render(JsonNode? input, string error, string cause, Func<string, string>? mask = null)
     {
         mask ??= static s => s;
-        var body = new JsonObject
-        {
-            ["event"] = MaskStrings(input, mask),
-            ["error"] = new JsonObject { ["Error"] = error, ["Cause"] = mask(cause) },
-        };
-        var text = body.ToJsonString(Ascii);
-        if (Encoding.UTF8.GetByteCount(text) <= MaxBytes)
+        var errorNode = new JsonObject { ["Error"] = error, ["Cause"] = mask(cause.Length <= MaxCauseChars ? cause : cause[..MaxCauseChars]) };
+        var text = new JsonObject { ["event"] = MaskStrings(input, mask), ["error"] = errorNode.DeepClone() }.ToJsonString(Ascii);
+        if (SizeAsJsonString(text) <= MaxBytes)
         {
             return text;
         }
 
+        // Too large to park whole: its size, hash and as much of its head as fits.
         var whole = input?.ToJsonString(Ascii) ?? "null";
         var bytes = Encoding.UTF8.GetBytes(whole);
-        body["event"] = new JsonObject
+        for (var head = Math.Min(whole.Length, MaxBytes / 2); ; head /= 2)
         {
-            ["truncated"] = true,
-            ["bytes"] = bytes.Length,
-            ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
-            ["head"] = mask(whole[..Math.Min(whole.Length, HeadChars)]),
-        };
-        return body.ToJsonString(Ascii);
+            text = new JsonObject
+            {
+                ["event"] = new JsonObject
+                {
+                    ["truncated"] = true,
+                    ["bytes"] = bytes.Length,
+                    ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+                    ["head"] = mask(whole[..head]),
+                },
+                ["error"] = errorNode.DeepClone(),
+            }.ToJsonString(Ascii);
+            if (SizeAsJsonString(text) <= MaxBytes || head == 0)
+            {
+                return text;
+            }
+        }
     }
+
+    /// <summary>Bytes of ASCII <paramref name="text"/> written as a JSON string value: a quote or backslash takes two.</summary>
+    public static int SizeAsJsonString(string text) => text.Length + text.Count(c => c is '"' or '\\');
 
     /// <summary>A copy of <paramref name="node"/> with <paramref name="mask"/> applied to every string value.</summary>
     private static JsonNode? MaskStrings(JsonNode? node, Func<string, string> mask) => node switch

@@ -34,8 +34,15 @@ public static class FloodGuard
 
     public static readonly TimeSpan AlertWindow = TimeSpan.FromHours(1);
 
-    /// <summary>Whether a notification of this action always goes out (and still counts).</summary>
-    public static bool AlwaysSent(string action) => action is DeliveryActions.Trigger or DeliveryActions.Resolve or DeliveryActions.Flood;
+    /// <summary>
+    /// Whether a delivery always goes out (and still counts): the first notification of an episode (marked
+    /// <see cref="Delivery.Essential"/> where it is decided), a resolve (sent only for what was told firing), and
+    /// the guard's own notice.
+    /// </summary>
+    public static bool AlwaysSent(Delivery delivery) => delivery.Essential || AlwaysSent(delivery.Action);
+
+    /// <summary>Actions that always go out, whatever the episode: resolves and the guard's own notices.</summary>
+    public static bool AlwaysSent(string action) => action is DeliveryActions.Resolve or DeliveryActions.Flood;
 
     /// <summary>
     /// Splits one alert's notifications into those sent and those held, given when it last sent (within the hour):
@@ -43,14 +50,14 @@ public static class FloodGuard
     /// beyond the always-sent ones.
     /// </summary>
     public static (IReadOnlyList<T> Sent, IReadOnlyList<T> Held, IReadOnlyList<DateTimeOffset> RecentSends) ForAlert<T>(
-        IReadOnlyList<DateTimeOffset> recentSends, IReadOnlyList<T> notifications, Func<T, string> actionOf, DateTimeOffset now, int cap)
+        IReadOnlyList<DateTimeOffset> recentSends, IReadOnlyList<T> notifications, Func<T, bool> alwaysSent, DateTimeOffset now, int cap)
     {
         var window = recentSends.Where(t => t > now - AlertWindow && t <= now).ToList();
         var sent = new List<T>();
         var held = new List<T>();
         foreach (var n in notifications)
         {
-            if (AlwaysSent(actionOf(n)) || window.Count < cap)
+            if (alwaysSent(n) || window.Count < cap)
             {
                 sent.Add(n);
                 window.Add(now);

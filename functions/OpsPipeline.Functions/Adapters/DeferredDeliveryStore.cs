@@ -44,8 +44,9 @@ public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableNa
     public Task<DateTimeOffset?> EarliestAsync(CancellationToken ct) => _due.EarliestAsync(ct);
 
     /// <summary>
-    /// The deliveries due by <paramref name="until"/>, each taken with a conditional delete, so two overlapping ticks
-    /// never both send one. What is taken then goes through the Map's retries and parking like any delivery.
+    /// The deliveries due by <paramref name="until"/>: each read consistently, then deleted, then sent through the
+    /// Map's retries and parking like any delivery. Read before the delete, so a delete whose answer is lost (and
+    /// retried) cannot lose the delivery; two ticks that overlap may both send one, which errs toward the page.
     /// </summary>
     public async Task<IReadOnlyList<Delivery>> TakeDueAsync(DateTimeOffset until, CancellationToken ct)
     {
@@ -53,23 +54,17 @@ public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableNa
         var taken = new List<Delivery>();
         foreach (var key in keys)
         {
+            var itemKey = new Dictionary<string, AttributeValue> { ["pk"] = key["pk"], ["sk"] = key["sk"] };
             try
             {
-                var deleted = await dynamo.DeleteItemAsync(new DeleteItemRequest
+                var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = itemKey, ConsistentRead = true }, ct).ConfigureAwait(false)).Item;
+                if (item?.GetValueOrDefault("delivery")?.S is not { } json || JsonSerializer.Deserialize(json, FunctionsJsonContext.Default.Delivery) is not { } delivery)
                 {
-                    TableName = tableName,
-                    Key = new Dictionary<string, AttributeValue> { ["pk"] = key["pk"], ["sk"] = key["sk"] },
-                    ConditionExpression = "attribute_exists(pk)",
-                    ReturnValues = ReturnValue.ALL_OLD,
-                }, ct).ConfigureAwait(false);
-                if (deleted.Attributes?.GetValueOrDefault("delivery")?.S is { } json && JsonSerializer.Deserialize(json, FunctionsJsonContext.Default.Delivery) is { } delivery)
-                {
-                    taken.Add(delivery);
+                    continue; // taken meanwhile
                 }
-            }
-            catch (ConditionalCheckFailedException)
-            {
-                // Another tick took it.
+
+                await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = tableName, Key = itemKey }, ct).ConfigureAwait(false);
+                taken.Add(delivery);
             }
             catch (AmazonDynamoDBException)
             {

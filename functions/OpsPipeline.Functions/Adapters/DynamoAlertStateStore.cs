@@ -94,7 +94,8 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             TableName = tableName,
             Key = SourcesKey(),
             UpdateExpression = "SET sources.#k = :v",
-            ConditionExpression = "attribute_not_exists(sources.#k) OR sources.#k.#at < :at",
+            // An entry written before transition times were kept has none: any timed update replaces it.
+            ConditionExpression = "attribute_not_exists(sources.#k) OR attribute_not_exists(sources.#k.#at) OR sources.#k.#at < :at",
             ExpressionAttributeNames = new Dictionary<string, string> { ["#k"] = update.Source.AlertKey, ["#at"] = "at" },
             ExpressionAttributeValues = new Dictionary<string, AttributeValue>
             {

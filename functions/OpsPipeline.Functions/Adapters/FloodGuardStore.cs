@@ -112,22 +112,30 @@ public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName)
                     taken.Add(new FloodTally(old["pk"].S["FLOOD#".Length..], Count("heldForAlert"), Count("heldForReceiver"), DateTimeOffset.Parse(old["since"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
                 }
             }
-            catch (ConditionalCheckFailedException e) when (e.Item?.GetValueOrDefault("lastTold")?.S is { } lastTold)
+            catch (ConditionalCheckFailedException e) when (e.Item?.GetValueOrDefault("lastTold")?.S is { } lastTold && e.Item.ContainsKey("dueAt"))
             {
-                // Told recently: due again once the interval has passed since then.
+                // Told recently: due again once the interval has passed since then (if another tick has not just told it).
                 var next = DateTimeOffset.Parse(lastTold, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) + SummaryInterval;
-                await dynamo.UpdateItemAsync(new UpdateItemRequest
+                try
                 {
-                    TableName = tableName,
-                    Key = itemKey,
-                    UpdateExpression = "SET dueAt = :next",
-                    ConditionExpression = "attribute_exists(dueAt)",
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":next"] = new() { S = DynamoAlertStateStore.SortableTime(next) } },
-                }, ct).ConfigureAwait(false);
+                    await dynamo.UpdateItemAsync(new UpdateItemRequest
+                    {
+                        TableName = tableName,
+                        Key = itemKey,
+                        UpdateExpression = "SET dueAt = :next",
+                        ConditionExpression = "attribute_exists(dueAt)",
+                        ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":next"] = new() { S = DynamoAlertStateStore.SortableTime(next) } },
+                    }, ct).ConfigureAwait(false);
+                }
+                catch (AmazonDynamoDBException)
+                {
+                    // Stays due as it is: the next tick looks again.
+                }
             }
-            catch (ConditionalCheckFailedException)
+            catch (AmazonDynamoDBException)
             {
-                // Another tick told it.
+                // Another tick told it, or DynamoDB failed: it stays due and the next tick looks again. What was
+                // already taken is still told now.
             }
         }
 

@@ -63,13 +63,25 @@ public class ParkedCopyTests
 
         var text = ParkedCopy.Render(input, "States.DataLimitExceeded", "too large");
 
-        Assert.True(Encoding.UTF8.GetByteCount(text) <= ParkedCopy.MaxBytes + 1024);
+        Assert.True(ParkedCopy.SizeAsJsonString(text) <= ParkedCopy.MaxBytes);
         using var parked = JsonDocument.Parse(text);
         var e = parked.RootElement.GetProperty("event");
         Assert.True(e.GetProperty("truncated").GetBoolean());
         Assert.Equal(input.ToJsonString().Length, e.GetProperty("bytes").GetInt32());
         Assert.Equal(64, e.GetProperty("sha256").GetString()!.Length);
         Assert.StartsWith("{\"detail\":\"xxx", e.GetProperty("head").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_WhenTheInputIsMostlyQuotes_ShouldStillFitTheStateAsAJsonString()
+    {
+        // ["","",...]: every character a quote or comma, so escaping it again doubles it; the copy must still fit.
+        var input = new JsonArray([.. Enumerable.Range(0, 60_000).Select(_ => (JsonNode)JsonValue.Create(string.Empty))]);
+
+        var text = ParkedCopy.Render(input, "InvalidEventException", "(root): expected a JSON object");
+
+        Assert.True(ParkedCopy.SizeAsJsonString(text) <= ParkedCopy.MaxBytes, $"{ParkedCopy.SizeAsJsonString(text)} bytes");
+        Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("event").GetProperty("truncated").GetBoolean());
     }
 
     [Fact]

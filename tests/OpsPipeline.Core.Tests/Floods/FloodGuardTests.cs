@@ -14,13 +14,14 @@ public class FloodGuardTests
     [InlineData(0, new[] { "repeat" }, 1, 0)]          // room
     [InlineData(9, new[] { "repeat", "repeat" }, 1, 1)] // one slot left
     [InlineData(10, new[] { "repeat" }, 0, 1)]          // at the cap
-    [InlineData(10, new[] { "trigger", "resolve", "flood" }, 3, 0)] // always sent, at the cap too
+    [InlineData(10, new[] { "resolve", "flood" }, 2, 0)] // always sent, at the cap too
+    [InlineData(10, new[] { "trigger" }, 0, 1)]          // a trigger that is not its episode's first is capped
     [InlineData(10, new[] { "flapping", "digest", "budget", "dlq" }, 0, 4)]
     public void ForAlert_WhenTheHourHoldsSomeSends_ShouldHoldWhatIsOverTheCapButNeverTriggersOrResolves(int sentWithinHour, string[] actions, int sent, int held)
     {
         var recent = MinutesAgo([.. Enumerable.Range(1, sentWithinHour)]);
 
-        var (s, h, after) = FloodGuard.ForAlert(recent, actions, a => a, Now, cap: 10);
+        var (s, h, after) = FloodGuard.ForAlert(recent, actions, a => FloodGuard.AlwaysSent(a), Now, cap: 10);
 
         Assert.Equal(sent, s.Count);
         Assert.Equal(held, h.Count);
@@ -29,11 +30,27 @@ public class FloodGuardTests
     }
 
     [Fact]
+    public void AlwaysSent_WhenADeliveryIsItsEpisodesFirst_ShouldNeverBeHeld()
+    {
+        Delivery Of(string action, bool essential) => new()
+        {
+            Receiver = "team", Channel = Channels.Slack, Action = action, AlertKey = "k", DedupKey = "k", Essential = essential,
+            Target = new DeliveryTarget(), PayloadUtf8 = "{}"u8.ToArray(),
+        };
+        var recent = MinutesAgo([.. Enumerable.Range(1, 10)]);
+
+        var (sent, held, _) = FloodGuard.ForAlert(recent, [Of("trigger", true), Of("digest", true), Of("dlq", true), Of("repeat", false), Of("digest", false)], FloodGuard.AlwaysSent, Now, cap: 10);
+
+        Assert.Equal(["trigger", "digest", "dlq"], sent.Select(d => d.Action));
+        Assert.Equal(["repeat", "digest"], held.Select(d => d.Action));
+    }
+
+    [Fact]
     public void ForAlert_WhenOldSendsLeaveTheWindow_ShouldSendAgain()
     {
         var recent = MinutesAgo(61, 62, 63, 64, 65, 66, 67, 68, 69, 70); // ten, all over an hour ago
 
-        var (sent, held, after) = FloodGuard.ForAlert(recent, ["repeat"], a => a, Now, cap: 10);
+        var (sent, held, after) = FloodGuard.ForAlert(recent, ["repeat"], a => FloodGuard.AlwaysSent(a), Now, cap: 10);
 
         Assert.Single(sent);
         Assert.Empty(held);
@@ -48,7 +65,7 @@ public class FloodGuardTests
         for (var m = 0; m < 24 * 60; m++)
         {
             var at = Now.AddMinutes(m);
-            var (sent, _, after) = FloodGuard.ForAlert(recent, ["repeat"], a => a, at, cap: 10);
+            var (sent, _, after) = FloodGuard.ForAlert(recent, ["repeat"], a => FloodGuard.AlwaysSent(a), at, cap: 10);
             sentAt.AddRange(sent.Select(_ => at));
             recent = after;
         }

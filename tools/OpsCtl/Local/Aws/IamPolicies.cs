@@ -89,8 +89,17 @@ public sealed class IamPolicies
             }
 
             var statements = properties["PolicyDocument"]?["Statement"] as JsonArray ?? [];
+            var allowed = false;
             foreach (var statement in statements.OfType<JsonObject>())
             {
+                foreach (var unsupported in new[] { "NotAction", "NotResource", "NotPrincipal" })
+                {
+                    if (statement.ContainsKey(unsupported))
+                    {
+                        throw new CfnEvaluationException($"{id}: the local stack does not evaluate {unsupported} in a resource policy");
+                    }
+                }
+
                 var principal = statement["Principal"]?["Service"];
                 var services = principal is JsonArray a ? a.Select(p => (string?)p).ToList() : [(string?)principal];
                 var condition = statement["Condition"] as JsonObject;
@@ -100,10 +109,18 @@ public sealed class IamPolicies
                 }
 
                 var candidate = new IamStatement(id, (string?)statement["Effect"] == "Allow", Template.Strings(statement["Action"], $"{id}.Action"), Template.Strings(statement["Resource"], $"{id}.Resource"), condition);
-                if (candidate.Allow && services.Contains(service) && candidate.Actions.Any(x => Matches(x, action, ignoreCase: true)) && candidate.Resources.Any(r => Matches(r, queueArn, ignoreCase: false)) && Holds(candidate, context))
+                var applies = (services.Contains(service) || services.Contains("*")) && candidate.Actions.Any(x => Matches(x, action, ignoreCase: true)) && candidate.Resources.Any(r => Matches(r, queueArn, ignoreCase: false)) && Holds(candidate, context);
+                if (applies && !candidate.Allow)
                 {
-                    return new(true, $"allowed by {id}");
+                    return new(false, $"{service} is not authorized to perform: {action} on resource: {queueArn} with an explicit deny in a resource-based policy");
                 }
+
+                allowed |= applies;
+            }
+
+            if (allowed)
+            {
+                return new(true, $"allowed by {id}");
             }
         }
 
@@ -220,8 +237,14 @@ public sealed class IamPolicies
             {
                 var actual = key.Equals("aws:SourceArn", StringComparison.OrdinalIgnoreCase) ? context?.SourceArn : context?.SourceAccount;
                 var values = expected is JsonArray a ? a.Select(v => (string)v!).ToList() : [(string)expected!];
-                var like = op is "ArnLike" or "StringLike";
-                if (actual is null || !values.Any(v => like ? Matches(v, actual, ignoreCase: false) : string.Equals(v, actual, StringComparison.Ordinal)))
+                bool Match(string v) => op switch
+                {
+                    // ArnLike checks each of the six colon-separated parts on its own: a * never spans a colon.
+                    "ArnLike" => v.Split(':', 6) is { Length: 6 } p && actual.Split(':', 6) is { Length: 6 } a && p.Zip(a).All(x => Matches(x.First, x.Second, ignoreCase: false)),
+                    "StringLike" => Matches(v, actual, ignoreCase: false),
+                    _ => string.Equals(v, actual, StringComparison.Ordinal),
+                };
+                if (actual is null || !values.Any(Match))
                 {
                     return false;
                 }
