@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.ErrorBudgets;
@@ -66,12 +65,62 @@ public sealed class TickFunction(PipelineRuntime runtime)
         var budget = await BudgetWorkAsync(now, ct).ConfigureAwait(false);
         path.AddRange(budget.Path);
         var floods = await FloodNoticesAsync(now, path, ct).ConfigureAwait(false);
-        var deliveries = alertDeliveries.Concat(deferred).Concat(budget.Deliveries).Concat(floods).ToList();
+        var deliveries = await FitToStateAsync([.. alertDeliveries, .. deferred, .. budget.Deliveries, .. floods], path, now, ct).ConfigureAwait(false);
         var summary = $"tick: {path.Count} change(s), {deliveries.Count} deliveries" + (budget.Held.Count > 0 ? $", {budget.Held.Count} budget notice(s) held by silences" : string.Empty);
         path.AddRange(budget.Held);
         return path.Count == 0
             ? new DecideResult(id, null, "tick", "tick: nothing due", [])
             : new DecideResult(id, null, "tick", summary, deliveries) { Path = path };
+    }
+
+    /// <summary>What the Tick may hand the state machine: Step Functions carries at most 256 KiB of state.</summary>
+    public const int OutputBudgetBytes = 180 * 1024;
+
+    /// <summary>
+    /// The deliveries that fit the Tick's output; the rest were committed already, so they are deferred to the next
+    /// tick (in the table, as a receiver's wait would be) rather than lost with an output Step Functions refuses.
+    /// </summary>
+    private async Task<List<Delivery>> FitToStateAsync(List<Delivery> deliveries, List<string> path, DateTimeOffset now, CancellationToken ct)
+    {
+        // The path is for people: past 200 lines it says how many more there were.
+        if (path.Count > 200)
+        {
+            var more = path.Count - 200;
+            path.RemoveRange(200, more);
+            path.Add($"… and {more} more");
+        }
+
+        var size = path.Sum(p => p.Length + 8);
+        var kept = new List<Delivery>(deliveries.Count);
+        var overflow = 0;
+        foreach (var delivery in deliveries)
+        {
+            // The body, plus the envelope: receiver, keys, target, subject.
+            var bytes = delivery.PayloadUtf8.Length + delivery.AlertKey.Length + delivery.DedupKey.Length + 512;
+            if (size + bytes <= OutputBudgetBytes)
+            {
+                size += bytes;
+                kept.Add(delivery);
+                continue;
+            }
+
+            try
+            {
+                await runtime.Deferred.PutAsync(delivery, now, ct).ConfigureAwait(false);
+                overflow++;
+            }
+            catch (Amazon.DynamoDBv2.AmazonDynamoDBException)
+            {
+                kept.Add(delivery); // cannot keep it for later: send it now, whatever the size
+            }
+        }
+
+        if (overflow > 0)
+        {
+            path.Add($"{overflow} deliveries deferred to the next tick: this tick's output is at its {OutputBudgetBytes / 1024} KiB budget");
+        }
+
+        return kept;
     }
 
     private async Task<(IReadOnlyList<Delivery> Deliveries, List<string> Path)> AlertWorkAsync(DateTimeOffset now, CancellationToken ct)
@@ -91,9 +140,9 @@ public sealed class TickFunction(PipelineRuntime runtime)
         foreach (var planned in runtime.Ticker.Plan(candidates, context, now))
         {
             // The flood guard's cap per alert, as in Decide: a repeat storm stops at the cap, first triggers always go.
-            // Group flushes and releases are the alert's first notification of its episode: never held.
-            var first = planned.Before.NotifiedStatus != AlertStatus.Firing;
-            var (intents, over, recent) = FloodGuard.ForAlert(planned.Before.RecentSends, planned.Intents, i => first || i.GroupKey is not null || FloodGuard.AlwaysSent(i.Action), now, cap);
+            // A tick's triggers and group flushes are an alert's first notification of its episode (a group's wait
+            // ended, a silence or an inhibition released it): never held. Repeats and flapping notices are capped.
+            var (intents, over, recent) = FloodGuard.ForAlert(planned.Before.RecentSends, planned.Intents, FirstOfEpisode, now, cap);
             var change = planned with
             {
                 Intents = intents,
@@ -131,10 +180,12 @@ public sealed class TickFunction(PipelineRuntime runtime)
         }
 
         // Marked for Deliver's cap per receiver as they were for the cap per alert.
-        var firsts = written.Where(c => c.Before.NotifiedStatus != AlertStatus.Firing).Select(c => c.Alert.Key).ToHashSet(StringComparer.Ordinal);
-        var rendered = runtime.Ticker.Render(written).Select(d => firsts.Contains(d.AlertKey) || d.Action == DeliveryActions.Digest ? d with { Essential = true } : d).ToList();
+        var rendered = runtime.Ticker.Render(written).Select(d => d.Action is DeliveryActions.Trigger or DeliveryActions.Digest ? d with { Essential = true } : d).ToList();
         return (rendered, [.. written.Select(c => $"{c.Alert.Name}: {c.After.LastReason}")]);
     }
+
+    private static bool FirstOfEpisode(TickIntent intent) =>
+        intent.GroupKey is not null || intent.Action is DeliveryActions.Trigger or DeliveryActions.Digest || FloodGuard.AlwaysSent(intent.Action);
 
     /// <summary>One summary to each receiver the flood guard held notifications for, a minute after the first hold.</summary>
     private async Task<IReadOnlyList<Delivery>> FloodNoticesAsync(DateTimeOffset now, List<string> path, CancellationToken ct)

@@ -62,3 +62,32 @@ public class FloodGuardScenarioTests
         Assert.Single(outbound, o => o.Action == "resolve");
     }
 }
+
+/// <summary>A tick whose notifications would not fit Step Functions' 256 KiB state.</summary>
+[Trait("Category", "Integration")]
+public class TickOutputTests
+{
+    [Fact]
+    public async Task GroupFlush_WhenItsPagesWouldOverflowTheState_ShouldDeferTheRestToTheNextTickAndLoseNone()
+    {
+        var config = TestConfig.Inline("""
+            receivers:
+              - name: oncall
+                pagerduty: { routingKeyParameter: /ops/pagerduty/routing-key }
+            route:
+              receiver: oncall
+              groupWait: 30s
+              groupBy: [namespace]
+            """);
+        // 150 alarms in one group: PagerDuty gets one event per alert, all in the tick that flushes the group.
+        var alarms = Enumerable.Range(1, 150).Select(i => StateChange($"shard-{i:000}-errors", "ALARM", T0.AddMilliseconds(i * 100))).ToList();
+
+        var (summary, outbound, parked, err) = await TestConfig.RunAsync(alarms, config);
+
+        Assert.Equal(150, outbound.Count(o => o.Action == "trigger"));
+        Assert.Equal(150, outbound.Select(o => o.AlertKey).Distinct().Count());
+        Assert.Empty(parked);
+        Assert.Equal(0, summary.ExecutionsFailed);
+        Assert.Contains("deliveries deferred to the next tick: this tick's output is at its 180 KiB budget", err, StringComparison.Ordinal);
+    }
+}
