@@ -14,6 +14,13 @@ public class AllOrNothingTests
     private static async Task<(RunSummary Summary, IReadOnlyList<OutboundRecord> Outbound, IReadOnlyList<ParkedRecord> Parked, int Writes, string Err)> RunAsync(IReadOnlyList<string> events, int failAt, WriteFault fault)
     {
         var writes = 0;
+        var (summary, outbound, parked, err) = await RunAsync(events, _ => Interlocked.Increment(ref writes) == failAt ? fault : null);
+        return (summary, outbound, parked, writes, err);
+    }
+
+    /// <summary>The events through the local stack with the sample config, each write a function makes put to <paramref name="failWrite"/>.</summary>
+    private static async Task<(RunSummary Summary, IReadOnlyList<OutboundRecord> Outbound, IReadOnlyList<ParkedRecord> Parked, string Err)> RunAsync(IReadOnlyList<string> events, Func<string, WriteFault?> failWrite)
+    {
         var err = new StringWriter();
         var config = TestConfig.Sample();
         var (summary, outbound, parked) = await LocalRun.RunAsync(new LocalRunOptions
@@ -23,14 +30,9 @@ public class AllOrNothingTests
             Out = TextWriter.Null,
             Err = err,
             Explain = true,
-            Stack = new LocalStackOptions
-            {
-                Config = config,
-                Clock = TimeProvider.System,
-                FailWrite = _ => Interlocked.Increment(ref writes) == failAt ? fault : null,
-            },
+            Stack = new LocalStackOptions { Config = config, Clock = TimeProvider.System, FailWrite = failWrite },
         });
-        return (summary, outbound, parked, writes, err.ToString());
+        return (summary, outbound, parked, err.ToString());
     }
 
     private static IEnumerable<string> Told(IEnumerable<OutboundRecord> outbound) =>
@@ -88,31 +90,17 @@ public class AllOrNothingTests
         // UpdateItem), then its state (the second PutItem), which fails for good: the event is parked with the entry
         // written. Its OK must still clear the entry, or every component stays inhibited for ever.
         var puts = 0;
-        var err = new StringWriter();
-        var config = TestConfig.Sample();
-        var (summary, outbound, parked) = await LocalRun.RunAsync(new LocalRunOptions
-        {
-            Config = config,
-            Inputs =
+        var (summary, outbound, parked, err) = await RunAsync(
             [
-                new("capability-alarm", StateChange("checkout-capability", "ALARM", T0)),
-                new("capability-ok", StateChange("checkout-capability", "OK", T0.AddMinutes(5), previous: "ALARM")),
-                new("component-alarm", StateChange("checkout-api-5xx", "ALARM", T0.AddMinutes(6))),
+                StateChange("checkout-capability", "ALARM", T0),
+                StateChange("checkout-capability", "OK", T0.AddMinutes(5), previous: "ALARM"),
+                StateChange("checkout-api-5xx", "ALARM", T0.AddMinutes(6)),
             ],
-            Out = TextWriter.Null,
-            Err = err,
-            Explain = true,
-            Stack = new LocalStackOptions
-            {
-                Config = config,
-                Clock = TimeProvider.System,
-                FailWrite = op => op == "PutItem" && Interlocked.Increment(ref puts) == 2 ? WriteFault.Permanent : null,
-            },
-        });
+            op => op == "PutItem" && Interlocked.Increment(ref puts) == 2 ? WriteFault.Permanent : null);
 
         Assert.Single(parked, p => p.Queue == LocalStack.ParkedEventQueueUrl);
         Assert.Equal(1, summary.ExecutionsFailed);
-        Assert.True(outbound.Any(o => o.Receiver == "oncall" && o.Action == "trigger" && o.AlertKey.EndsWith(":alarm:checkout-api-5xx", StringComparison.Ordinal)), err.ToString());
-        Assert.DoesNotContain("inhibited by checkout-capability", err.ToString(), StringComparison.Ordinal);
+        Assert.True(outbound.Any(o => o.Receiver == "oncall" && o.Action == "trigger" && o.AlertKey.EndsWith(":alarm:checkout-api-5xx", StringComparison.Ordinal)), err);
+        Assert.DoesNotContain("inhibited by checkout-capability", err, StringComparison.Ordinal);
     }
 }
