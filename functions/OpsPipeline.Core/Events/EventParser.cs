@@ -8,10 +8,10 @@ namespace OpsPipeline.Core.Events;
 
 /// <summary>
 /// Recognises an incoming EventBridge event and returns it typed, or throws <see cref="InvalidEventException"/>
-/// naming the field that is wrong. A well-formed CloudWatch alarm event is read straight off the bytes
-/// (<see cref="AlarmEventReader"/>); everything else goes to a reader scan for source and detail-type (EventBridge
-/// writes them near the start, so it stops there) and a source-generated bind to the detail type they name. Only
-/// when that bind fails does the scan run over everything, for its clearer messages (depth, duplicates).
+/// naming the field that is wrong. A reader scan finds source and detail-type (EventBridge writes them near the
+/// start, so it stops there), then a source-generated bind reads the detail type they name. Only when that bind
+/// fails does the scan run over everything, for its clearer messages (depth, duplicates). One parser: a second,
+/// hand-written fast path for alarm events saved about 2 µs of a Decide that takes milliseconds, and was removed.
 /// </summary>
 public static class EventParser
 {
@@ -23,12 +23,7 @@ public static class EventParser
 
     private const string Root = "(root)";
 
-    public static ParsedEvent Parse(ReadOnlySpan<byte> utf8Json) => Parse(utf8Json, fastPath: true);
-
-    /// <summary>The parse without the fast path (scan, then the source-generated bind), for the tests that hold the two equal.</summary>
-    internal static ParsedEvent ParseByBind(ReadOnlySpan<byte> utf8Json) => Parse(utf8Json, fastPath: false);
-
-    private static ParsedEvent Parse(ReadOnlySpan<byte> utf8Json, bool fastPath)
+    public static ParsedEvent Parse(ReadOnlySpan<byte> utf8Json)
     {
         if (utf8Json.Length > MaxEventBytes)
         {
@@ -39,13 +34,6 @@ public static class EventParser
         if (utf8Json.StartsWith("\uFEFF"u8))
         {
             utf8Json = utf8Json[3..];
-        }
-
-        // Well-formed alarm events, nearly all of the traffic, are read straight off the bytes; the reader hands
-        // everything else (other events, and anything it is unsure of) to the scan and bind below, which decide.
-        if (fastPath && AlarmEventReader.TryRead(utf8Json) is { } alarm)
-        {
-            return AlarmEvent(alarm, contributor: alarm.DetailType == CloudWatchEventTypes.AlarmContributorStateChange);
         }
 
         var (source, detailType) = Scan(utf8Json, stopWhenFound: true);
