@@ -85,13 +85,26 @@ public sealed class PipelineRuntime
     /// <summary>The runtime for a Lambda execution environment, from its environment variables.</summary>
     public static PipelineRuntime FromEnvironment => FromEnvironmentLazy.Value;
 
-    /// <summary>Config substitutions (${Name}) come from the environment, e.g. OpsEmailTopicArn.</summary>
+    /// <summary>The environment variables a config may name as ${Name}: the template's own, and a team's OPS_CONFIG_* ones.</summary>
+    public static readonly IReadOnlySet<string> SubstitutableVariables = new HashSet<string>(StringComparer.Ordinal) { "OpsEmailTopicArn" };
+
+    /// <summary>Prefix of the environment variables a team may add for its own ${Name} substitutions.</summary>
+    public const string SubstitutionPrefix = "OPS_CONFIG_";
+
+    /// <summary>
+    /// Config substitutions (${Name}) from the environment, only those allowed: the function's environment also holds
+    /// its AWS credentials and runtime settings, which no config may pull into a notification.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> EnvironmentSubstitutions()
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
         {
-            values[(string)e.Key] = (string?)e.Value ?? string.Empty;
+            var name = (string)e.Key;
+            if (SubstitutableVariables.Contains(name) || (name.StartsWith(SubstitutionPrefix, StringComparison.Ordinal) && name != "OPS_CONFIG_FILE"))
+            {
+                values[name] = (string?)e.Value ?? string.Empty;
+            }
         }
 
         return values;
