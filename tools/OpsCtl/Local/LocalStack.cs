@@ -521,10 +521,15 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The local stand-in for a PagerDuty integration key; not a secret, it only names the receiver.</summary>
     public static string LocalRoutingKey(string receiver) => "local-routing-key-" + receiver;
 
-    /// <summary>The table as template.yaml declares it (pk/sk strings, on-demand).</summary>
-    /// <summary>The due index's projection, as template.yaml declares it.</summary>
-    public static readonly ProjectionType DueProjection = ProjectionType.KEYS_ONLY;
+    /// <summary>The due index's projection, as template.yaml declares it (read from the committed expansion).</summary>
+    public static readonly ProjectionType DueProjection = new((string?)AlertTableProperties()["GlobalSecondaryIndexes"]?[0]?["Projection"]?["ProjectionType"] ?? "KEYS_ONLY");
 
+    /// <summary>AlertTable's properties in the SAM expansion: the one place the table's schema is written.</summary>
+    private static JsonObject AlertTableProperties() =>
+        JsonNode.Parse(File.ReadAllText(RepoPaths.ExpandedTemplate))?["Resources"]?["AlertTable"]?["Properties"] as JsonObject
+            ?? throw new CfnEvaluationException("the expanded template has no AlertTable");
+
+    /// <summary>Creates the table as template.yaml declares it: its keys, attribute types, billing mode and indexes.</summary>
     public static async Task CreateTableAsync(IAmazonDynamoDB dynamo, CancellationToken ct)
     {
         var existing = await dynamo.ListTablesAsync(new ListTablesRequest(), ct).ConfigureAwait(false);
@@ -533,20 +538,23 @@ public sealed class LocalStack : IAsyncDisposable
             return; // a kept --state directory already has it
         }
 
+        var declared = AlertTableProperties();
+        static List<KeySchemaElement> Keys(JsonNode? keys) =>
+            [.. (keys as JsonArray ?? []).Select(k => new KeySchemaElement((string)k!["AttributeName"]!, new KeyType((string)k["KeyType"]!)))];
         await dynamo.CreateTableAsync(new CreateTableRequest
         {
             TableName = TableName,
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-            AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S), new("dueShard", ScalarAttributeType.S), new("dueAt", ScalarAttributeType.S)],
-            KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
+            BillingMode = new BillingMode((string?)declared["BillingMode"] ?? "PAY_PER_REQUEST"),
+            AttributeDefinitions = [.. (declared["AttributeDefinitions"] as JsonArray ?? []).Select(a => new AttributeDefinition((string)a!["AttributeName"]!, new ScalarAttributeType((string)a["AttributeType"]!)))],
+            KeySchema = Keys(declared["KeySchema"]),
             GlobalSecondaryIndexes =
             [
-                new GlobalSecondaryIndex
+                .. (declared["GlobalSecondaryIndexes"] as JsonArray ?? []).Select(g => new GlobalSecondaryIndex
                 {
-                    IndexName = DynamoAlertStateStore.DueIndex,
-                    KeySchema = [new("dueShard", KeyType.HASH), new("dueAt", KeyType.RANGE)],
-                    Projection = new Projection { ProjectionType = DueProjection },
-                },
+                    IndexName = (string)g!["IndexName"]!,
+                    KeySchema = Keys(g["KeySchema"]),
+                    Projection = new Projection { ProjectionType = new ProjectionType((string)g["Projection"]!["ProjectionType"]!) },
+                }),
             ],
         }, ct).ConfigureAwait(false);
 
