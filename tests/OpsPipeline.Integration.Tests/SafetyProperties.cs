@@ -117,9 +117,9 @@ public class SafetyProperties
             }
         }
 
-        // No alert sends more than the cap in any hour beyond its first notifications and resolves (repeats and flapping
-        // notices are never an episode's first) ...
-        static bool Capped(OutboundRecord o) => o.Action is "repeat" or "flapping";
+        // No alert sends more than the cap in any hour beyond its first notifications and resolves (a repeat is never an
+        // episode's first; a flapping notice may be, and then is never held) ...
+        static bool Capped(OutboundRecord o) => o.Action is "repeat";
         foreach (var alert in outbound.Where(Capped).GroupBy(o => o.AlertKey))
         {
             var times = alert.Select(o => o.At).ToList();
