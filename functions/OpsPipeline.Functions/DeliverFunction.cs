@@ -40,8 +40,8 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
     /// <summary>
     /// Deliver tries a send only while the execution has at least this long left: one attempt (the task's 25 s
     /// timeout), the longest backoff before the next (20 s), one more invocation that defers (25 s) and parking
-    /// (27 s at worst), with a margin. With less
-    /// left it defers the delivery to the Tick at once, so no delivery is ever lost to the execution's timeout.
+    /// (27 s at worst), with a margin. With less left it defers the delivery to the Tick at once, so no delivery
+    /// is ever lost to the execution's timeout.
     /// </summary>
     public static readonly TimeSpan DeadlineReserve = TimeSpan.FromSeconds(100);
 
@@ -59,14 +59,14 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
         var (delivery, startedAt) = Read(buffer.ToArray());
 
         // Wall time, not the pipeline's clock: the execution's timeout runs on the wall clock.
+        var now = runtime.Clock.GetUtcNow();
         if (startedAt is { } started && started + ExecutionTimeout - TimeProvider.System.GetUtcNow() < DeadlineReserve)
         {
-            return await DeferAsync(delivery, runtime.Clock.GetUtcNow()).ConfigureAwait(false);
+            return await DeferAsync(delivery, now).ConfigureAwait(false);
         }
 
-        // The flood guard's cap per receiver and minute (first triggers and resolves count, and always go).
-        var now = runtime.Clock.GetUtcNow();
-        if (await HeldByFloodGuardAsync(delivery, runtime.Clock.GetUtcNow()).ConfigureAwait(false))
+        // The flood guard's cap per receiver and minute (first notifications and resolves count, and always go).
+        if (await HeldByFloodGuardAsync(delivery, now).ConfigureAwait(false))
         {
             runtime.Metrics.Count("DeliveriesHeld", ("Channel", delivery.Channel));
             return Serialize(new DeliverResult(delivery.Receiver, delivery.Channel, delivery.DedupKey, 0) { Held = FloodGuard.Reason });

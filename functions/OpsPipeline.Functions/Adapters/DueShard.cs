@@ -10,9 +10,13 @@ namespace OpsPipeline.Functions.Adapters;
 /// </summary>
 internal sealed class DueShard(IAmazonDynamoDB dynamo, string tableName, string shard)
 {
-    /// <summary>The keys of the items due at or before <paramref name="until"/>, in due order.</summary>
-    public Task<List<Dictionary<string, AttributeValue>>> KeysDueAsync(DateTimeOffset until, CancellationToken ct) =>
-        dynamo.QueryAllAsync(Query(until, limit: null), ct);
+    /// <summary>The keys (pk, sk) of the items due at or before <paramref name="until"/>, in due order.</summary>
+    public Task<List<Dictionary<string, AttributeValue>>> KeysDueAsync(DateTimeOffset until, CancellationToken ct)
+    {
+        var query = Query(until, limit: null);
+        query.ProjectionExpression = "pk, sk";
+        return dynamo.QueryAllAsync(query, ct);
+    }
 
     /// <summary>When the earliest item of the shard is due, if any (for a local run's clock; one Query).</summary>
     public async Task<DateTimeOffset?> EarliestAsync(CancellationToken ct)

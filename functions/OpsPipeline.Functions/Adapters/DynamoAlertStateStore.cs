@@ -16,7 +16,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
 {
     public const string DueIndex = "due";
     private const string StateSortKey = "STATE";
-    private const string DueShard = "DUE";
+    private const string AlertShard = "DUE";
 
     /// <summary>The same store for one recovery drill: its alert state lives apart (pk DRILL#{name}#ALERT#…) and never enters the due index.</summary>
     public IAlertStateStore ForDrill(string replayName) => new DynamoAlertStateStore(dynamo, tableName, replayName);
@@ -157,18 +157,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         // The index holds keys only (a write to a due alert then costs the index one unit, not the item's
         // size again); the items themselves are read consistently, so an index entry that lags a write that
         // just moved or cleared dueAt is seen for what it is and skipped.
-        var keys = await dynamo.QueryAllAsync(new QueryRequest
-        {
-            TableName = tableName,
-            IndexName = DueIndex,
-            KeyConditionExpression = "dueShard = :shard AND dueAt <= :until",
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-            {
-                [":shard"] = new() { S = DueShard },
-                [":until"] = new() { S = SortableTime(until) },
-            },
-            ProjectionExpression = "pk, sk",
-        }, ct).ConfigureAwait(false);
+        var keys = await new DueShard(dynamo, tableName, AlertShard).KeysDueAsync(until, ct).ConfigureAwait(false);
         var items = await dynamo.BatchGetAllAsync(tableName, keys, ct).ConfigureAwait(false);
         return [.. items.Select(FromItem).Where(s => s.DueAt is { } due && due <= until).OrderBy(s => s.DueAt)];
     }
@@ -285,7 +274,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         if (s.DueAt is { } due && drill is null)
         {
             // Sparse index: only items with time-based work left are in it.
-            item["dueShard"] = new() { S = DueShard };
+            item["dueShard"] = new() { S = AlertShard };
             item["dueAt"] = new() { S = SortableTime(due) };
         }
 

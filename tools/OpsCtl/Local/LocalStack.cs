@@ -178,7 +178,7 @@ public sealed class LocalStack : IAsyncDisposable
         var starter = inputJson.Contains("\"ops-pipeline.scheduler\"", StringComparison.Ordinal) && IsTick(inputJson) ? "scheduler" : "rule";
         try
         {
-            Demand(_roles[starter], starter == "scheduler" ? "TickSchedule" : "AlertPipelineRule", "states:StartExecution", LocalAccount.StateMachineArn);
+            Aws.Demand(_roles[starter], starter == "scheduler" ? "TickSchedule" : "AlertPipelineRule", "states:StartExecution", LocalAccount.StateMachineArn);
         }
         catch (AccessDeniedException e)
         {
@@ -246,11 +246,11 @@ public sealed class LocalStack : IAsyncDisposable
         {
             try
             {
-                Demand(_roles["scheduler"], "TickSchedule", "sqs:SendMessage", queueArn);
+                Aws.Demand(_roles["scheduler"], "TickSchedule", "sqs:SendMessage", queueArn);
             }
             catch (AccessDeniedException)
             {
-                return; // recorded by Demand
+                return; // recorded by Aws.Demand
             }
         }
         else
@@ -266,10 +266,6 @@ public sealed class LocalStack : IAsyncDisposable
 
         _parked.Enqueue(new ParkedRecord(queueUrl, new JsonObject { ["event"] = inputJson, ["ERROR_CODE"] = AccessDeniedException.ErrorCode, ["ERROR_MESSAGE"] = error }.ToJsonString()));
     }
-
-    /// <summary>Checks one call of a service identity (rule, scheduler, pipe, state machine) and records a refusal.</summary>
-    private void Demand(string role, string session, string action, string resource, IamContext? context = null) =>
-        Aws.Demand(role, session, action, resource, context); // records a refusal in Aws.Denials
 
     /// <summary>The roles of the functions, the state machine, the rule, the Scheduler and the Pipe, from the template.</summary>
     private void LoadTemplate()
@@ -315,8 +311,8 @@ public sealed class LocalStack : IAsyncDisposable
         }
 
         const string session = "dlq-pipe";
-        Demand(pipeRole, session, "sqs:ReceiveMessage", PipeSource);
-        Demand(pipeRole, session, "lambda:InvokeFunction", LocalAccount.FunctionArn("DlqEnrichFunction"));
+        Aws.Demand(pipeRole, session, "sqs:ReceiveMessage", PipeSource);
+        Aws.Demand(pipeRole, session, "lambda:InvokeFunction", LocalAccount.FunctionArn("DlqEnrichFunction"));
         Interlocked.Increment(ref _lambdaInvocations);
         _invocationsByFunction.AddOrUpdate("ops-dlq-enrich", 1, (_, n) => n + 1);
         List<OpsPipeline.Core.Dlq.DlqArrival> arrivals;
@@ -330,8 +326,8 @@ public sealed class LocalStack : IAsyncDisposable
             throw new PipeBatchFailedException($"DlqEnrichFunction failed: {e.GetType().Name}: {e.Message}", e);
         }
 
-        Demand(pipeRole, session, "events:PutEvents", PipeTarget);
-        Demand(pipeRole, session, "sqs:DeleteMessage", PipeSource);
+        Aws.Demand(pipeRole, session, "events:PutEvents", PipeTarget);
+        Aws.Demand(pipeRole, session, "sqs:DeleteMessage", PipeSource);
         return arrivals;
     }
 
@@ -728,7 +724,7 @@ public sealed class LocalStack : IAsyncDisposable
                 "sqs:sendMessage" => ("sqs:SendMessage", LocalAccount.QueueArnOfUrl((string?)input["QueueUrl"] ?? string.Empty) ?? "(no QueueUrl)"),
                 _ => ($"{service}:{action}", "*"),
             };
-            Demand(_roles["stateMachine"], LocalAccount.NameOf("AlertPipelineStateMachine"), iamAction, resource);
+            Aws.Demand(_roles["stateMachine"], LocalAccount.NameOf("AlertPipelineStateMachine"), iamAction, resource);
         }
         catch (AccessDeniedException e)
         {
