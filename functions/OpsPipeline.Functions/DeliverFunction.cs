@@ -116,7 +116,7 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
             await runtime.Floods.HoldAsync(delivery.Receiver, forAlert: false, 1, now, CancellationToken.None).ConfigureAwait(false);
             return true;
         }
-        catch (Amazon.DynamoDBv2.AmazonDynamoDBException e) when (DecideFunction.IsTransient(e))
+        catch (Amazon.DynamoDBv2.AmazonDynamoDBException e) when (Adapters.DynamoFaults.Instance.IsTransient(e))
         {
             throw new TransientDeliveryException($"DynamoDB {e.ErrorCode} counting the delivery: retry");
         }
@@ -133,7 +133,7 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
         {
             await runtime.Deferred.PutAsync(delivery with { Deferrals = delivery.Deferrals + 1 }, retryAt, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Amazon.DynamoDBv2.AmazonDynamoDBException e) when (DecideFunction.IsTransient(e))
+        catch (Amazon.DynamoDBv2.AmazonDynamoDBException e) when (Adapters.DynamoFaults.Instance.IsTransient(e))
         {
             throw new TransientDeliveryException($"DynamoDB {e.ErrorCode} deferring the delivery: retry");
         }

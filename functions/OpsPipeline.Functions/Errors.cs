@@ -1,10 +1,8 @@
 namespace OpsPipeline.Functions;
 
+// StateConflictException is Core's (OpsPipeline.Core.Pipeline): the use cases throw it.
 // The type names below are Step Functions error names (the managed runtime reports an unhandled
 // exception's type name as errorType), matched by ErrorEquals in statemachines/alert-pipeline.asl.json.
-
-/// <summary>Write contention on one alert's state, or DynamoDB throttling: transient, retried by the state machine.</summary>
-public sealed class StateConflictException(string message) : Exception(message);
 
 /// <summary>A delivery failed in a way that may succeed later (timeout, 5xx, 429): retried with backoff and jitter.</summary>
 public sealed class TransientDeliveryException(string message, TimeSpan? retryAfter = null) : Exception(message)

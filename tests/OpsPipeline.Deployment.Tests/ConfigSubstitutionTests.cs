@@ -12,13 +12,13 @@ public class ConfigSubstitutionTests
         Environment.SetEnvironmentVariable("OPS_CONFIG_TEAM_CHANNEL", "payments");
         try
         {
-            var offered = PipelineRuntime.EnvironmentSubstitutions();
+            var offered = FunctionSettings.FromEnvironment().Substitutions;
 
             Assert.DoesNotContain("AWS_SECRET_ACCESS_KEY_TEST_PROBE", offered.Keys);
             Assert.DoesNotContain("PATH", offered.Keys);
             Assert.DoesNotContain("OPS_CONFIG_FILE", offered.Keys);
             Assert.Equal("payments", offered["OPS_CONFIG_TEAM_CHANNEL"]);
-            Assert.All(offered.Keys, k => Assert.True(PipelineRuntime.SubstitutableVariables.Contains(k) || k.StartsWith(PipelineRuntime.SubstitutionPrefix, StringComparison.Ordinal), k));
+            Assert.All(offered.Keys, k => Assert.True(FunctionSettings.SubstitutableVariables.Contains(k) || k.StartsWith(FunctionSettings.SubstitutionPrefix, StringComparison.Ordinal), k));
         }
         finally
         {
@@ -32,6 +32,6 @@ public class ConfigSubstitutionTests
     {
         // Each allowed name is set for the functions by template.yaml (Globals.Function.Environment.Variables).
         var template = File.ReadAllText(RepoFiles.Template);
-        Assert.All(PipelineRuntime.SubstitutableVariables, name => Assert.Contains($"        {name}: ", template, StringComparison.Ordinal));
+        Assert.All(FunctionSettings.SubstitutableVariables, name => Assert.Contains($"        {name}: ", template, StringComparison.Ordinal));
     }
 }

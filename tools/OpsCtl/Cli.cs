@@ -116,7 +116,7 @@ public static class Cli
             // The sample config's SNS receiver: a stand-in ARN locally, overridable from the environment.
             ["OpsEmailTopicArn"] = "arn:aws:sns:us-east-1:000000000000:ops-email",
         };
-        foreach (var (k, v) in OpsPipeline.Functions.PipelineRuntime.EnvironmentSubstitutions())
+        foreach (var (k, v) in OpsPipeline.Functions.FunctionSettings.FromEnvironment().Substitutions)
         {
             substitutions[k] = v;
         }

@@ -66,7 +66,7 @@ public static class DlqCommands
             IQueueSender sender = parse.GetValue(table) is null
                 ? new LocalQueueSender(parse.GetValue(state) ?? StateTarget.DefaultStateDir)
                 : new SqsQueueSender(new AmazonSQSClient());
-            var parked = new ParkedBodyStore(target.Dynamo, target.Table, PipelineRuntime.ParkedBodyRetention);
+            var parked = new ParkedBodyStore(target.Dynamo, target.Table, FunctionSettings.FromEnvironment().ParkedBodyRetention);
             int read = 0, sent = 0, failed = 0, skipped = 0;
             foreach (var input in EventInputs.Read(parse.GetValue(from)!))
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using OpsPipeline.Core.Ports;
 using OpsPipeline.Functions.Adapters;
 
 namespace OpsCtl;

@@ -52,8 +52,8 @@ public sealed record AlertState
     /// <summary>When this alert sent its notifications within the last hour, newest last (the flood guard's window).</summary>
     public IReadOnlyList<DateTimeOffset> RecentSends { get; init; } = [];
 
-    /// <summary>Why a firing alert is not being sent (silenced or inhibited); null when it is not suppressed.</summary>
-    public string? Suppressed { get; init; }
+    /// <summary>What mutes this firing alert (a silence or an inhibition), and until when; null when it is not muted.</summary>
+    public Suppression? Suppressed { get; init; }
 
     /// <summary>Notifications waiting for their group to flush (one per grouped route).</summary>
     public IReadOnlyList<PendingNotification> Pending { get; init; } = [];

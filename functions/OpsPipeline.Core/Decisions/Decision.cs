@@ -29,7 +29,7 @@ public static class DecisionKinds
 }
 
 /// <summary>The outcome of deciding one event: the state to write (null: write nothing) and what to send.</summary>
-public sealed record Decision(string Kind, string Reason, AlertState? NewState, IReadOnlyList<Delivery> Deliveries)
+public sealed record Decision(string Kind, string Reason, AlertState? NewState, IReadOnlyList<Notification> Notifications)
 {
     /// <summary>The steps that led here, in order, for `opsctl local --explain`.</summary>
     public IReadOnlyList<string> Path { get; init; } = [];
@@ -38,8 +38,14 @@ public sealed record Decision(string Kind, string Reason, AlertState? NewState, 
     public SourceUpdate? SourceUpdate { get; init; }
 
     /// <summary>For a drill: what production would have sent (the drill itself sends only to the drill receiver).</summary>
-    public IReadOnlyList<Delivery> WouldSend { get; init; } = [];
+    public IReadOnlyList<Notification> WouldSend { get; init; } = [];
+
+    /// <summary>What the flood guard held back from <see cref="Notifications"/> (its receivers are told how many, once).</summary>
+    public IReadOnlyList<Notification> Held { get; init; } = [];
 }
+
+/// <summary>What the Tick does for one alert: the state to write, over the version it read, and what depends on that write.</summary>
+public sealed record TickChange(AlertState Before, AlertState After, Alerts.Alert Alert, IReadOnlyList<Notification> Notifications);
 
 /// <summary>A firing alert that matches an inhibit rule's sourceMatch.</summary>
 public sealed record InhibitionSource(string AlertKey, string Name, IReadOnlyDictionary<string, string> Labels);

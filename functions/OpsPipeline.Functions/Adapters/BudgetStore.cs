@@ -3,11 +3,13 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OpsPipeline.Core.ErrorBudgets;
+using OpsPipeline.Core.Pipeline;
+using OpsPipeline.Core.Ports;
 
 namespace OpsPipeline.Functions.Adapters;
 
 /// <summary>One item per SLO (pk = SLO#{name}, sk = BUDGET), written with a conditional write on its version.</summary>
-public sealed class BudgetStore(IAmazonDynamoDB dynamo, string tableName)
+public sealed class BudgetStore(IAmazonDynamoDB dynamo, string tableName) : IBudgetStore
 {
     public async Task<BudgetState> GetAsync(string slo, CancellationToken ct)
     {

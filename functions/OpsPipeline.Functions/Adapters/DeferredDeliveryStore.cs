@@ -6,6 +6,8 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OpsPipeline.Core.Decisions;
 
+using OpsPipeline.Core.Ports;
+
 namespace OpsPipeline.Functions.Adapters;
 
 /// <summary>
@@ -14,7 +16,7 @@ namespace OpsPipeline.Functions.Adapters;
 /// their own shard, so the Tick reads them with one Query and alert work never sees them. The id is the
 /// delivery's hash, so deferring the same delivery again overwrites it instead of doubling it.
 /// </summary>
-public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableName)
+public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableName) : IDeferredDeliveries
 {
     private const string Shard = "DEFERRED";
     private const string SortKey = "DELIVERY";

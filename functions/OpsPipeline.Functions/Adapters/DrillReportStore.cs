@@ -3,36 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OpsPipeline.Core.Ports;
 
 namespace OpsPipeline.Functions.Adapters;
-
-/// <summary>One delivery in a drill report: who would have been (or was) notified, and how.</summary>
-public sealed record DrillDelivery(string Receiver, string Channel, string Action);
-
-/// <summary>One replayed event in a drill report: what the pipeline decided, what production would have sent, what the drill sent.</summary>
-public sealed record DrillReportRow
-{
-    public required string ReplayName { get; init; }
-
-    public required string EventId { get; init; }
-
-    public required DateTimeOffset EventTime { get; init; }
-
-    public string? AlertKey { get; init; }
-
-    public string? AlertName { get; init; }
-
-    public string? State { get; init; }
-
-    /// <summary>notify, duplicate, stale, … or "rejected" when the event failed.</summary>
-    public required string Decision { get; init; }
-
-    public required string Reason { get; init; }
-
-    public IReadOnlyList<DrillDelivery> WouldSend { get; init; } = [];
-
-    public IReadOnlyList<DrillDelivery> Sent { get; init; } = [];
-}
 
 /// <summary>Source-generated JSON for drill report rows (stored as one JSON attribute, printed by opsctl).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -41,7 +14,7 @@ public sealed record DrillReportRow
 public sealed partial class DrillJsonContext : JsonSerializerContext;
 
 /// <summary>Drill reports in the pipeline table: pk = DRILLREPORT#{name}, sk = {event time}#{event id}; kept 30 days.</summary>
-public sealed class DrillReportStore(IAmazonDynamoDB dynamo, string tableName)
+public sealed class DrillReportStore(IAmazonDynamoDB dynamo, string tableName) : IDrillReports
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 

@@ -3,6 +3,8 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Pipeline;
+using OpsPipeline.Core.Ports;
 
 namespace OpsPipeline.Functions.Adapters;
 
@@ -214,7 +216,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         item["lastReason"] = new() { S = s.LastReason };
         item["version"] = Number(s.Version);
         item["updatedAt"] = new() { S = SortableTime(s.UpdatedAt) };
-        item["expiresAt"] = Number(s.UpdatedAt.Add(AlertDecider.StateRetention).ToUnixTimeSeconds());
+        item["expiresAt"] = Number(s.UpdatedAt.Add(StateChanges.StateRetention).ToUnixTimeSeconds());
         item["changes"] = new() { L = [.. s.Changes.Select(t => new AttributeValue { S = SortableTime(t) })] };
         if (s.RecentSends.Count > 0)
         {
@@ -258,9 +260,18 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             item["lastNotifiedAt"] = new() { S = SortableTime(lastNotified) };
         }
 
-        if (s.Suppressed is not null)
+        if (s.Suppressed is { } muted)
         {
-            item["suppressed"] = new() { S = s.Suppressed };
+            item["suppressed"] = new()
+            {
+                M = new Dictionary<string, AttributeValue>
+                {
+                    ["kind"] = new() { S = muted.Kind.ToString() },
+                    ["id"] = new() { S = muted.Id },
+                    ["until"] = new() { S = SortableTime(muted.Until) },
+                    ["detail"] = new() { S = muted.Detail },
+                },
+            };
         }
 
         if (s.Dlq is { } tally)
@@ -302,7 +313,9 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             RecentSends = item.TryGetValue("sent", out var sent) && sent.L is not null ? [.. sent.L.Select(v => Time(v.S))] : [],
             Flapping = item.TryGetValue("flapping", out var f) && f.BOOL == true,
             LastNotifiedAt = Text("lastNotifiedAt") is { } ln ? Time(ln) : null,
-            Suppressed = Text("suppressed"),
+            Suppressed = item.TryGetValue("suppressed", out var m) && m.M is { } mute
+                ? new Suppression(Enum.Parse<SuppressionKind>(mute["kind"].S), mute["id"].S, Time(mute["until"].S), mute["detail"].S)
+                : null,
             Pending = item.TryGetValue("pending", out var p) && p.L is not null
                 ? [.. p.L.Select(v => new PendingNotification(v.M["routeId"].S, v.M["groupKey"].S, v.M["receiver"].S, Time(v.M["dueAt"].S)))]
                 : [],

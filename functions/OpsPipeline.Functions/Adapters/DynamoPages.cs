@@ -1,6 +1,8 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
+using OpsPipeline.Core.Pipeline;
+
 namespace OpsPipeline.Functions.Adapters;
 
 /// <summary>Every item of a Query or Scan, following LastEvaluatedKey: DynamoDB returns at most 1 MB per page.</summary>

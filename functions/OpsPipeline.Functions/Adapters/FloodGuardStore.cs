@@ -2,18 +2,16 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Ports;
 
 namespace OpsPipeline.Functions.Adapters;
-
-/// <summary>What the flood guard held for one receiver since it last told it, and why.</summary>
-public sealed record FloodTally(string Receiver, long HeldForAlert, long HeldForReceiver, DateTimeOffset Since);
 
 /// <summary>
 /// The flood guard's shared state: how many notifications each receiver got in each minute (pk = RATE#{receiver},
 /// sk = the minute, one UpdateItem per delivery), and what was held for it (pk = FLOOD#{receiver}, sk = HELD), in
 /// the due index under its own shard so the Tick tells the receiver once, a minute later, how many and why.
 /// </summary>
-public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName)
+public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName) : IFloodLedger
 {
     private const string Shard = "FLOOD";
 

@@ -1,20 +1,10 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OpsPipeline.Core.Ports;
 using OpsPipeline.Core.Silences;
 
 namespace OpsPipeline.Functions.Adapters;
-
-/// <summary>Silences, managed by operators (opsctl silence) and read by Decide and the Tick.</summary>
-public interface ISilenceStore
-{
-    Task<IReadOnlyList<Silence>> ListAsync(CancellationToken ct);
-
-    Task PutAsync(Silence silence, CancellationToken ct);
-
-    /// <summary>Ends a silence now (keeps it for the record). False if no such silence.</summary>
-    Task<bool> ExpireAsync(string id, DateTimeOffset now, CancellationToken ct);
-}
 
 /// <summary>Silences in the pipeline table: pk = SILENCE, sk = id; TTL removes them a while after they end.</summary>
 public sealed class DynamoSilenceStore(IAmazonDynamoDB dynamo, string tableName) : ISilenceStore
@@ -77,37 +67,3 @@ public sealed class DynamoSilenceStore(IAmazonDynamoDB dynamo, string tableName)
     };
 }
 
-/// <summary>
-/// Silences cached briefly per execution environment, so Decide's hot path stays at two DynamoDB requests.
-/// Freshness is measured on the wall clock: it is an operational bound, not domain time.
-/// </summary>
-public sealed class CachedSilences(ISilenceStore store, TimeProvider wallClock, TimeSpan ttl)
-{
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private IReadOnlyList<Silence> _silences = [];
-    private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
-
-    public async Task<IReadOnlyList<Silence>> GetAsync(CancellationToken ct)
-    {
-        if (wallClock.GetUtcNow() - _loadedAt < ttl)
-        {
-            return _silences;
-        }
-
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (wallClock.GetUtcNow() - _loadedAt >= ttl)
-            {
-                _silences = await store.ListAsync(ct).ConfigureAwait(false);
-                _loadedAt = wallClock.GetUtcNow();
-            }
-
-            return _silences;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-}

@@ -11,7 +11,7 @@ public sealed record MetricPoint(string Name, double Value, string Unit, IReadOn
 /// metric with no API call (namespace ServerlessOpsPipeline; names match template.yaml's dashboard and alarms).
 /// Metrics over free-text logs: the event itself is logged once, its outcome is counted.
 /// </summary>
-public sealed class EmfMetrics(TextWriter output, TimeProvider clock)
+public sealed class EmfMetrics(TextWriter output, TimeProvider clock) : OpsPipeline.Core.Ports.IMetrics
 {
     public const string Namespace = "ServerlessOpsPipeline";
 

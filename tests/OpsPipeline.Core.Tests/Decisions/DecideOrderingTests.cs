@@ -20,9 +20,9 @@ public class DecideOrderingTests
 
         var again = run.Apply(Billing, "ALARM", T0, id: "evt-1", receivedAt: T0.AddSeconds(40));
 
-        Assert.Equal(DecisionKinds.Duplicate, again.Kind);
+        Assert.Equal(DecisionKinds.Duplicate, again.Decision);
         Assert.Equal("duplicate: event evt-1 was already applied", again.Reason);
-        Assert.Null(again.NewState);
+        Assert.Equal(1, run.Writes); // nothing written for the duplicate
         Assert.Empty(again.Deliveries);
         Assert.Same(stored, run.State(Billing));
         Assert.Equal([("team", "trigger", Billing)], run.Deliveries());
@@ -36,7 +36,7 @@ public class DecideOrderingTests
 
         var again = run.Apply(Billing, "ALARM", T0, id: "evt-2", receivedAt: T0.AddSeconds(40));
 
-        Assert.Equal(DecisionKinds.Recorded, again.Kind);
+        Assert.Equal(DecisionKinds.Recorded, again.Decision);
         Assert.Empty(again.Deliveries);
         var state = run.State(Billing)!;
         Assert.Equal("recorded", state.LastDecision);
@@ -55,7 +55,7 @@ public class DecideOrderingTests
 
         var late = run.Apply(Billing, "ALARM", T0.AddMinutes(5), id: "evt-late", receivedAt: T0.AddMinutes(11));
 
-        Assert.Equal(DecisionKinds.Stale, late.Kind);
+        Assert.Equal(DecisionKinds.Stale, late.Decision);
         Assert.Empty(late.Deliveries);
         var state = run.State(Billing)!;
         Assert.Equal(("OK", T0.AddMinutes(10)), (state.State, state.StateTimestamp));
@@ -74,7 +74,7 @@ public class DecideOrderingTests
         var alarm = run.Apply(Billing, "ALARM", T0, receivedAt: T0.AddMinutes(10).AddSeconds(3));
         run.AdvanceBy(TimeSpan.FromHours(5));
 
-        Assert.Equal((DecisionKinds.Recorded, DecisionKinds.Stale), (ok.Kind, alarm.Kind));
+        Assert.Equal((DecisionKinds.Recorded, DecisionKinds.Stale), (ok.Decision, alarm.Decision));
         Assert.Empty(run.Sent);
         Assert.Equal("OK", run.State(Billing)!.State);
     }
@@ -112,7 +112,7 @@ public class DecideOrderingTests
         var decision = run.Apply(Billing, state, T0);
         run.AdvanceBy(TimeSpan.FromHours(5));
 
-        Assert.Equal((DecisionKinds.Recorded, reason), (decision.Kind, decision.Reason));
+        Assert.Equal((DecisionKinds.Recorded, reason), (decision.Decision, decision.Reason));
         Assert.Empty(run.Sent);
         var stored = run.State(Billing)!;
         Assert.Equal((state, DecisionKinds.Recorded, reason), (stored.State, stored.LastDecision, stored.LastReason));
@@ -145,7 +145,7 @@ public class DecideOrderingTests
         var ok = run.Apply(Checkout, "OK", T0.AddMinutes(15));
         run.AdvanceBy(TimeSpan.FromHours(5));
 
-        Assert.Equal((DecisionKinds.Recorded, "recorded: resolved (sendResolved is off)"), (ok.Kind, ok.Reason));
+        Assert.Equal((DecisionKinds.Recorded, "recorded: resolved (sendResolved is off)"), (ok.Decision, ok.Reason));
         Assert.Equal([("oncall", "trigger", Checkout), ("team", "trigger", Checkout)], run.Deliveries());
         Assert.Null(run.State(Checkout)!.DueAt);
     }
@@ -168,8 +168,8 @@ public class DecideOrderingTests
 
         var delivery = Assert.Single(drill.Deliveries);
         Assert.Equal(("drills", action, true), (delivery.Receiver, delivery.Action, delivery.Drill));
-        Assert.Null(drill.SourceUpdate);
-        Assert.Equal(production, string.Join(", ", drill.WouldSend.Select(d => $"{d.Receiver} {d.Action}")));
+        Assert.DoesNotContain(run.SourceUpdates, u => u.At == T0.AddMinutes(-30));
+        Assert.Equal(production, string.Join(", ", run.Reports.Drills[^1].WouldSend.Select(d => $"{d.Receiver} {d.Action}")));
         Assert.Same(stored, run.State(Checkout));
         Assert.Equal([("oncall", "trigger", Checkout), ("team", "trigger", Checkout)], run.Deliveries("decide"));
         Assert.All(run.Sent.Where(s => s.By == "drill"), s => Assert.Equal(("drills", true), (s.Delivery.Receiver, s.Delivery.Drill)));

@@ -1,3 +1,4 @@
+using OpsPipeline.Core.Pipeline;
 using OpsPipeline.Core.Decisions;
 using static OpsPipeline.Core.Tests.Decisions.AlarmEvents;
 
@@ -9,7 +10,7 @@ public class FlappingTests
     private const string Billing = "billing-api-5xx";
 
     /// <summary>Alternating ALARM/OK every two minutes, starting with ALARM at T0.</summary>
-    private static List<Decision> Flap(InMemoryPipeline run, int changes) =>
+    private static List<DecideResult> Flap(InMemoryPipeline run, int changes) =>
         [.. Enumerable.Range(0, changes).Select(i => run.Apply(Billing, i % 2 == 0 ? "ALARM" : "OK", T0.AddMinutes(2 * i)))];
 
     [Theory]
@@ -27,7 +28,7 @@ public class FlappingTests
             [("team", "trigger", Billing), ("team", "resolve", Billing), ("team", "trigger", Billing), ("team", "flapping", Billing)],
             run.Deliveries("decide"));
         Assert.Equal("notify: flapping (4 state changes within 30m) to team; quiet until stable for 30m", decisions[3].Reason);
-        Assert.All(decisions.Skip(4), d => Assert.Equal(DecisionKinds.Flapping, d.Kind));
+        Assert.All(decisions.Skip(4), d => Assert.Equal(DecisionKinds.Flapping, d.Decision));
         Assert.Equal($"flapping: quiet until stable for 30m (since the last change at {lastChange.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z)", decisions[^1].Reason);
         Assert.Empty(run.Deliveries("tick"));
         Assert.Equal(lastChange + TimeSpan.FromMinutes(30), run.State(Billing)!.DueAt);
@@ -52,7 +53,7 @@ public class FlappingTests
 
         var decisions = Enumerable.Range(0, 6).Select(i => run.Apply(Billing, i % 2 == 0 ? "ALARM" : "OK", T0.AddMinutes(11 * i))).ToList();
 
-        Assert.DoesNotContain(decisions, d => d.Kind == DecisionKinds.Flapping);
+        Assert.DoesNotContain(decisions, d => d.Decision == DecisionKinds.Flapping);
         Assert.Equal(["trigger", "resolve", "trigger", "resolve", "trigger", "resolve"], run.Sent.Select(s => s.Delivery.Action));
     }
 }

@@ -21,7 +21,7 @@ public class GroupingTests
         var decisions = Storm.Select((name, i) => run.Apply(name, "ALARM", T0.AddSeconds(5 * i))).ToList();
         run.AdvanceBy(TimeSpan.FromMinutes(10));
 
-        Assert.All(decisions, d => Assert.Equal(DecisionKinds.Grouped, d.Kind));
+        Assert.All(decisions, d => Assert.Equal(DecisionKinds.Grouped, d.Decision));
         Assert.Equal("grouped: held for hook until 2026-03-10T09:00:35Z", decisions[0].Reason);
         var digest = Assert.Single(run.Sent);
         Assert.Equal(("tick", "hook", "digest", CheckoutGroup, FirstTick), (digest.By, digest.Delivery.Receiver, digest.Delivery.Action, digest.Delivery.AlertKey, digest.At));
@@ -58,7 +58,7 @@ public class GroupingTests
         var ok = run.Apply(Storm[0], "OK", T0.AddSeconds(20));
         run.AdvanceBy(TimeSpan.FromMinutes(10));
 
-        Assert.Equal((DecisionKinds.Recorded, "recorded: checkout-api-5xx resolved within its group wait; nothing had been sent"), (ok.Kind, ok.Reason));
+        Assert.Equal((DecisionKinds.Recorded, "recorded: checkout-api-5xx resolved within its group wait; nothing had been sent"), (ok.Decision, ok.Reason));
         var digest = Assert.Single(run.Sent);
         Assert.Equal(("hook", "digest", 2), (digest.Delivery.Receiver, digest.Delivery.Action, digest.Delivery.Payload.GetProperty("count").GetInt32()));
         Assert.Equal([Storm[1], Storm[2]], digest.Delivery.Payload.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("name").GetString()).Order(StringComparer.Ordinal));

@@ -1,3 +1,4 @@
+using OpsPipeline.Core.Pipeline;
 using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
@@ -23,7 +24,7 @@ public class InhibitionTests
         var billing = run.Apply("billing-api-5xx", "ALARM", T0.AddSeconds(50));
         run.AdvanceBy(TimeSpan.FromMinutes(5));
 
-        Assert.All(components, d => Assert.Equal((DecisionKinds.Suppressed, "suppressed: inhibited by checkout-capability"), (d.Kind, d.Reason)));
+        Assert.All(components, d => Assert.Equal((DecisionKinds.Suppressed, "suppressed: inhibited by checkout-capability"), (d.Decision, d.Reason)));
         Assert.All(Components, c => Assert.Equal(
             (DecisionKinds.Suppressed, "suppressed: inhibited by checkout-capability"),
             (run.State(c)!.LastDecision, run.State(c)!.LastReason)));
@@ -64,7 +65,7 @@ public class InhibitionTests
     public void Decide_WhenAlertIsBothSourceAndTarget_ShouldNotInhibitItself()
     {
         var config = ConfigLoader.Load(DecisionConfigs.Immediate().Replace("targetMatch: { kind: component }", "targetMatch: { service: checkout }", StringComparison.Ordinal), "self.yaml");
-        var decider = new AlertDecider(config, RouteTree.From(config));
+        var decider = new AlertPipeline(config, RouteTree.From(config));
         var capability = AlarmEvents.Alert(config, Capability, "ALARM", T0);
         var itself = new InhibitionSource(capability.Key, capability.Name, capability.Labels);
         var other = AlarmEvents.Alert(config, Capability, "ALARM", T0) with { Key = "another-account:checkout-capability" };
@@ -85,9 +86,9 @@ public class InhibitionTests
         var unknown = run.Apply(Capability, "INSUFFICIENT_DATA", T0.AddMinutes(20));
         var component = run.Apply("checkout-api-5xx", "ALARM", T0.AddMinutes(21));
 
-        Assert.Equal((Capability, true), (fires.SourceUpdate!.Source.Name, fires.SourceUpdate.Firing));
-        Assert.False(unknown.SourceUpdate!.Firing);
+        Assert.Equal([(Capability, true, T0), (Capability, false, T0.AddMinutes(20))], run.SourceUpdates.Select(u => (u.Source.Name, u.Firing, u.At)));
         Assert.Equal("notify: trigger to oncall, team", component.Reason);
-        Assert.Null(run.Apply("billing-api-5xx", "ALARM", T0.AddMinutes(22)).SourceUpdate);
+        run.Apply("billing-api-5xx", "ALARM", T0.AddMinutes(22));
+        Assert.Equal(2, run.SourceUpdates.Count);
     }
 }

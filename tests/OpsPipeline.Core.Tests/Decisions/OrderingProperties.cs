@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using OpsPipeline.Core.Pipeline;
 using OpsPipeline.Core.Decisions;
 using static OpsPipeline.Core.Tests.Decisions.AlarmEvents;
 
@@ -40,7 +41,7 @@ public class OrderingProperties
     private const string Billing = "billing-api-5xx";
 
     /// <summary>Applies the arrivals 20 s apart, after every transition happened, then lets two hours pass (flapping ends).</summary>
-    private static (InMemoryPipeline Run, List<(int Transition, Decision Decision)> Decisions) Play(EventHistory history, IEnumerable<int> arrivals)
+    private static (InMemoryPipeline Run, List<(int Transition, DecideResult Decision)> Decisions) Play(EventHistory history, IEnumerable<int> arrivals)
     {
         var run = new InMemoryPipeline(DecisionConfigs.Immediate());
         var firstArrival = T0.AddMinutes(history.States.Count);
@@ -92,7 +93,7 @@ public class OrderingProperties
         {
             if (!seen.Add(d.Transition))
             {
-                Assert.Equal(DecisionKinds.Duplicate, d.Decision.Kind);
+                Assert.Equal(DecisionKinds.Duplicate, d.Decision.Decision);
                 Assert.Empty(d.Decision.Deliveries);
             }
         });
@@ -108,7 +109,7 @@ public class OrderingProperties
         var decisions = run.ApplyInterleaved(alerts, schedule.Select(s => s.Get));
 
         return run.Deliveries().SequenceEqual([("oncall", "trigger", "checkout-api-5xx"), ("team", "trigger", "checkout-api-5xx")])
-            && decisions.Count(d => d.Kind == DecisionKinds.Notify) == 1
+            && decisions.Count(d => d.Decision == DecisionKinds.Notify) == 1
             && run.State("checkout-api-5xx")!.Version == (sameId ? 1 : n);
     }
 
@@ -121,7 +122,7 @@ public class OrderingProperties
         // Everyone reads version 0, then everyone decides and writes: the first write wins, the rest re-read.
         var decisions = run.ApplyInterleaved(alerts, [0, 1, 2, 3, 4, 0, 1, 2, 3, 4]);
 
-        Assert.Equal([DecisionKinds.Notify, .. Enumerable.Repeat(DecisionKinds.Duplicate, 4)], decisions.Select(d => d.Kind));
+        Assert.Equal([DecisionKinds.Notify, .. Enumerable.Repeat(DecisionKinds.Duplicate, 4)], decisions.Select(d => d.Decision));
         Assert.Equal(2, run.Sent.Count);
     }
 

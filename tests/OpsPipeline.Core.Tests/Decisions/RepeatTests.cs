@@ -73,7 +73,7 @@ public class RepeatTests
 
         Assert.Equal([("team", "trigger", Billing)], run.Deliveries());
         var state = run.State(Billing)!;
-        Assert.StartsWith("suppressed: silenced by sil-9 (", state.Suppressed, StringComparison.Ordinal);
+        Assert.StartsWith("suppressed: silenced by sil-9 (", state.Suppressed!.Reason, StringComparison.Ordinal);
 
         // The silence ends with the alert still firing: one reminder that it is, then the normal interval.
         run.AdvanceTo(T0.AddHours(4).AddMinutes(30));

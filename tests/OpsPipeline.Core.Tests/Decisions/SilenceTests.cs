@@ -28,9 +28,9 @@ public class SilenceTests
         var decision = run.Apply(Billing, "ALARM", T0);
 
         const string reason = "suppressed: silenced by sil-1 ({alarmName=billing-api-5xx} until 2026-03-10T10:00Z by alice: deploy window)";
-        Assert.Equal((DecisionKinds.Suppressed, reason), (decision.Kind, decision.Reason));
+        Assert.Equal((DecisionKinds.Suppressed, reason), (decision.Decision, decision.Reason));
         var state = run.State(Billing)!;
-        Assert.Equal((DecisionKinds.Suppressed, reason, reason), (state.LastDecision, state.LastReason, state.Suppressed));
+        Assert.Equal((DecisionKinds.Suppressed, reason, reason), (state.LastDecision, state.LastReason, state.Suppressed?.Reason));
         Assert.Equal(T0.AddHours(1), state.DueAt);
         Assert.Empty(run.Sent);
     }
@@ -65,7 +65,7 @@ public class SilenceTests
         var ok = run.Apply(Billing, "OK", T0.AddMinutes(20));
         run.AdvanceBy(TimeSpan.FromHours(6));
 
-        Assert.Equal((DecisionKinds.Recorded, "recorded: billing-api-5xx resolved while suppressed; it was never sent"), (ok.Kind, ok.Reason));
+        Assert.Equal((DecisionKinds.Recorded, "recorded: billing-api-5xx resolved while suppressed; it was never sent"), (ok.Decision, ok.Reason));
         Assert.Empty(run.Sent);
         Assert.Null(run.State(Billing)!.DueAt);
     }

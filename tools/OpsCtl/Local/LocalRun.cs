@@ -89,7 +89,7 @@ public sealed record RunSummary
     public IReadOnlyList<string> AccessDenials { get; init; } = [];
 
     /// <summary>The drill report rows of <see cref="LocalRunOptions.ReplayName"/>, when the run was a drill.</summary>
-    public IReadOnlyList<OpsPipeline.Functions.Adapters.DrillReportRow> DrillReport { get; init; } = [];
+    public IReadOnlyList<OpsPipeline.Core.Ports.DrillReportRow> DrillReport { get; init; } = [];
 }
 
 /// <summary>Runs events through the local stack one at a time and prints each outbound notification as a JSON line.</summary>
@@ -247,7 +247,7 @@ public static class LocalRun
         // At the end the clock advances past every pending group wait, so every digest that would have gone out does.
         if (options.Clock == ClockMode.Event)
         {
-            await TickUntilAsync(clock.Now + stack.Runtime.Decider.MaxGroupWait + TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+            await TickUntilAsync(clock.Now + stack.Runtime.Pipeline.Lookahead + TimeSpan.FromMinutes(1)).ConfigureAwait(false);
 
             // Deliveries a receiver asked to wait for go out at the first tick after the wait, however long it was
             // (bounded: Deliver defers one delivery at most DeliverFunction.MaxDeferrals times).

@@ -1,6 +1,6 @@
 using OpsPipeline.Core.Decisions;
 
-namespace OpsPipeline.Functions.Adapters;
+namespace OpsPipeline.Core.Ports;
 
 /// <summary>
 /// Persistence of alert state. The hot path is one read (the alert's state, with the firing inhibition

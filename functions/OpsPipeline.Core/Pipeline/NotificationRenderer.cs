@@ -1,0 +1,59 @@
+using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Rendering;
+
+namespace OpsPipeline.Core.Pipeline;
+
+/// <summary>
+/// After the decision: what the stages decided to send, rendered by each receiver's channel. Single notifications as
+/// they are, in order; then the members of each group (route, group key, receiver) as one digest.
+/// </summary>
+public sealed class NotificationRenderer(PipelineConfig config)
+{
+    public IReadOnlyList<Delivery> Render(IEnumerable<Notification> notifications)
+    {
+        var all = notifications as IReadOnlyList<Notification> ?? [.. notifications];
+        var deliveries = new List<Delivery>(all.Count);
+        foreach (var n in all.Where(n => n.GroupKey is null))
+        {
+            var receiver = Receiver(n.Receiver);
+            var delivery = n.Action == DeliveryActions.Dlq && n.Tally is { } tally
+                ? DeliveryRenderer.Render(Counted(n.Alert, tally), DeliveryActions.Dlq, receiver, n.Drill)
+                : DeliveryRenderer.Render(n.Alert, n.Action, receiver, n.Drill);
+            deliveries.Add(n.Essential ? delivery with { Essential = true } : delivery);
+        }
+
+        foreach (var group in all.Where(n => n.GroupKey is not null).GroupBy(n => (n.Route!.Id, n.GroupKey, n.Receiver)))
+        {
+            var alerts = group.Select(n => n.Alert).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+            var route = group.First().Route!;
+            var receiver = Receiver(group.Key.Receiver);
+            if (alerts.Count == 1 || receiver.PagerDuty is not null)
+            {
+                // A group of one is simply that alert's trigger. PagerDuty gets one event per alert even when grouped:
+                // each resolve must close its own dedup_key, and PagerDuty groups incidents itself.
+                deliveries.AddRange(alerts.Select(a => DeliveryRenderer.Render(a, DeliveryActions.Trigger, receiver, drill: false)));
+                continue;
+            }
+
+            var groupLabels = route.GroupBy
+                .Where(l => alerts[0].Labels.ContainsKey(l))
+                .ToDictionary(l => l, l => alerts[0].Labels[l], StringComparer.Ordinal);
+            deliveries.Add(DeliveryRenderer.RenderDigest(group.Key.GroupKey!, groupLabels, alerts, receiver, drill: false));
+        }
+
+        return deliveries;
+    }
+
+    private ReceiverConfig Receiver(string name) =>
+        config.FindReceiver(name) ?? throw new InvalidOperationException($"receiver {name} is not configured");
+
+    /// <summary>A DLQ notice states the running count; the alert as normalized describes the latest message.</summary>
+    private static Alert Counted(Alert alert, DlqTally tally) => alert with
+    {
+        Summary = tally.Count == 1
+            ? alert.Summary
+            : $"{alert.Name}: {tally.Count} messages dead-lettered since {DecisionText.Format(tally.FirstSeen)} ({tally.Unreported} new, last {DecisionText.Format(tally.LastSeen)}); latest: {alert.Summary}",
+    };
+}

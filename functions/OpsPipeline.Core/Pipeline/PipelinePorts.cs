@@ -1,0 +1,30 @@
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Ports;
+
+namespace OpsPipeline.Core.Pipeline;
+
+/// <summary>Everything the use cases read and write, behind Core's ports; DynamoDB in Lambda and locally, memory in the tests.</summary>
+public sealed record PipelinePorts(
+    IAlertStateStore AlertStates,
+    ISilenceStore Silences,
+    ISilenceSource CachedSilences,
+    IBudgetStore Budgets,
+    IDrillReports DrillReports,
+    IDeferredDeliveries Deferred,
+    IFloodLedger Floods,
+    IMetrics Metrics,
+    IStoreFaults Faults,
+    TimeProvider Clock);
+
+/// <summary>What Decide and the Tick return to the state machine: the decision and the deliveries the Map sends.</summary>
+public sealed record DecideResult(string EventId, string? AlertKey, string Decision, string Reason, IReadOnlyList<Delivery> Deliveries)
+{
+    /// <summary>The steps of the decision, for explaining it (opsctl local --explain, execution history).</summary>
+    public IReadOnlyList<string> Path { get; init; } = [];
+}
+
+/// <summary>
+/// Write contention on one alert's state, or a throttled store: transient, retried by the state machine. The type name
+/// is the Step Functions error name matched by ErrorEquals in statemachines/alert-pipeline.asl.json.
+/// </summary>
+public sealed class StateConflictException(string message) : Exception(message);

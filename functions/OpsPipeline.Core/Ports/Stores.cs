@@ -1,0 +1,93 @@
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.ErrorBudgets;
+
+namespace OpsPipeline.Core.Ports;
+
+/// <summary>Error-budget state per SLO.</summary>
+public interface IBudgetStore
+{
+    Task<BudgetState> GetAsync(string slo, CancellationToken ct);
+
+    /// <summary>Writes the state if its version is still the one read. False on conflict.</summary>
+    Task<bool> TryWriteAsync(BudgetState state, CancellationToken ct);
+
+    /// <summary>Reads, changes and writes conditionally until the write wins.</summary>
+    Task<BudgetState> UpdateAsync(string slo, Func<BudgetState, BudgetState> change, CancellationToken ct);
+}
+
+/// <summary>Where recovery drills report each replayed event.</summary>
+public interface IDrillReports
+{
+    Task AppendAsync(DrillReportRow row, DateTimeOffset now, CancellationToken ct);
+}
+
+/// <summary>Deliveries put off to a later tick (a long Retry-After, or too little time left in the execution).</summary>
+public interface IDeferredDeliveries
+{
+    Task PutAsync(Delivery delivery, DateTimeOffset retryAt, CancellationToken ct);
+
+    /// <summary>Takes (removes and returns) the deliveries due at or before <paramref name="until"/>.</summary>
+    Task<IReadOnlyList<Delivery>> TakeDueAsync(DateTimeOffset until, CancellationToken ct);
+}
+
+/// <summary>What the flood guard held for one receiver since it last told it, and why.</summary>
+public sealed record FloodTally(string Receiver, long HeldForAlert, long HeldForReceiver, DateTimeOffset Since);
+
+/// <summary>The flood guard's shared record of what it held per receiver, to be told once.</summary>
+public interface IFloodLedger
+{
+    /// <summary>Records <paramref name="count"/> notifications held for <paramref name="receiver"/> (by the cap per alert or per receiver).</summary>
+    Task HoldAsync(string receiver, bool forAlert, int count, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Takes the tallies whose notice is due at or before <paramref name="until"/>.</summary>
+    Task<IReadOnlyList<FloodTally>> TakeDueAsync(DateTimeOffset until, CancellationToken ct);
+}
+
+/// <summary>Counts and measurements (EMF in Lambda).</summary>
+public interface IMetrics
+{
+    void Count(string name, params (string Name, string Value)[] dimensions);
+
+    void Emit(string name, double value, string unit, params (string Name, string Value)[] dimensions);
+}
+
+/// <summary>How the stores' failures are told apart: the use cases keep what they committed when a store is down.</summary>
+public interface IStoreFaults
+{
+    /// <summary>A store request failed (throttled, unavailable, refused): the work it was for waits for a retry or the next tick.</summary>
+    bool IsStoreFailure(Exception e);
+
+    /// <summary>A failure that a retry of the whole step may not meet (throttling, a brief outage).</summary>
+    bool IsTransient(Exception e);
+
+    /// <summary>The failure as a reason names it: `DynamoDB ThrottlingException`.</summary>
+    string Describe(Exception e);
+}
+
+/// <summary>One delivery in a drill report: who would have been (or was) notified, and how.</summary>
+public sealed record DrillDelivery(string Receiver, string Channel, string Action);
+
+/// <summary>One replayed event in a drill report: what the pipeline decided, what production would have sent, what the drill sent.</summary>
+public sealed record DrillReportRow
+{
+    public required string ReplayName { get; init; }
+
+    public required string EventId { get; init; }
+
+    public required DateTimeOffset EventTime { get; init; }
+
+    public string? AlertKey { get; init; }
+
+    public string? AlertName { get; init; }
+
+    public string? State { get; init; }
+
+    /// <summary>notify, duplicate, stale, … or "rejected" when the event failed.</summary>
+    public required string Decision { get; init; }
+
+    public required string Reason { get; init; }
+
+    public IReadOnlyList<DrillDelivery> WouldSend { get; init; } = [];
+
+    public IReadOnlyList<DrillDelivery> Sent { get; init; } = [];
+}

@@ -1,0 +1,144 @@
+using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Routing;
+
+namespace OpsPipeline.Core.Stages.Grouping;
+
+/// <summary>
+/// Routing and groups: which routes an alert goes to, and on routes with a <c>groupWait</c> its trigger waits for the
+/// group's first wait to end, then goes out with every member in one digest. A resolve closes only what was sent.
+/// </summary>
+public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionContext, DateTimeOffset, Suppression?> muted)
+{
+    /// <summary>The longest groupWait of any route: how far ahead the Tick must look for members of a due group.</summary>
+    public TimeSpan MaxGroupWait { get; } = settings.Routes.All.Select(r => r.GroupWait).DefaultIfEmpty(TimeSpan.Zero).Max();
+
+    /// <summary>Event time, once admitted: the routes this alert goes to.</summary>
+    public Decision? Route(EventStep step)
+    {
+        step.Routes = settings.Routes.Match(step.Alert.Labels);
+        step.Path.Add("routes: " + string.Join(", ", step.Routes.Select(r => $"{r.Id}→{r.Receiver}")));
+        return null;
+    }
+
+    /// <summary>Event time, firing: a trigger now on routes without a group wait, held for the group on routes with one.</summary>
+    public Decision? Trigger(EventStep step)
+    {
+        if (step.Alert.Status != AlertStatus.Firing)
+        {
+            return null;
+        }
+
+        var next = step.Next with { Suppressed = null };
+        var now = new List<MatchedRoute>();
+        var pending = new List<PendingNotification>(next.Pending);
+        foreach (var route in Notification.DistinctReceivers(step.Routes))
+        {
+            if (route.GroupWait > TimeSpan.Zero)
+            {
+                var group = RouteTree.GroupKey(route, step.Alert.Labels);
+                pending.RemoveAll(p => p.RouteId == route.Id);
+                pending.Add(new PendingNotification(route.Id, group, route.Receiver, step.Now + route.GroupWait));
+                step.Path.Add($"route {route.Id}: held for group {group} until {DecisionText.Format(step.Now + route.GroupWait)}");
+            }
+            else
+            {
+                now.Add(route);
+            }
+        }
+
+        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Trigger, now);
+        next = next with
+        {
+            NotifiedStatus = notifications.Count > 0 || pending.Count > 0 ? AlertStatus.Firing : next.NotifiedStatus,
+            Pending = pending,
+            LastNotifiedAt = notifications.Count > 0 ? step.Now : next.LastNotifiedAt,
+        };
+        if (notifications.Count > 0)
+        {
+            return step.Done(DecisionKinds.Notify, $"notify: trigger to {Notification.Receivers(notifications)}", next, notifications);
+        }
+
+        return pending.Count > 0
+            ? step.Done(DecisionKinds.Grouped, $"grouped: held for {string.Join(", ", pending.Select(p => p.Receiver))} until {DecisionText.Format(pending.Min(p => p.DueAt))}", next, [])
+            : step.Done(DecisionKinds.Recorded, $"recorded: no route matched a receiver for {step.Alert.Name}", next, []);
+    }
+
+    /// <summary>Event time, resolved: a resolve to every route it was sent on; a trigger still held for its group is dropped unsent.</summary>
+    public Decision? Resolve(EventStep step)
+    {
+        if (step.Alert.Status != AlertStatus.Resolved)
+        {
+            return null;
+        }
+
+        var next = step.Next;
+        if (next.NotifiedStatus != AlertStatus.Firing)
+        {
+            var why = next.Suppressed is not null ? $"recorded: {step.Alert.Name} resolved while suppressed; it was never sent" : $"recorded: {step.Alert.Name} is {step.Alert.State} and was not notified as firing";
+            return step.Done(DecisionKinds.Recorded, why, next with { Suppressed = null, Pending = [] }, []);
+        }
+
+        // A trigger still held for a group was never sent: drop it rather than resolve what no one saw.
+        var held = next.Pending.Select(p => p.RouteId).ToHashSet(StringComparer.Ordinal);
+        next = next with { Pending = [], Suppressed = null, NotifiedStatus = AlertStatus.Resolved };
+        if (!settings.Config.Defaults.SendResolved)
+        {
+            return step.Done(DecisionKinds.Recorded, "recorded: resolved (sendResolved is off)", next, []);
+        }
+
+        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Resolve, Notification.DistinctReceivers(step.Routes).Where(r => !held.Contains(r.Id)));
+        return notifications.Count > 0
+            ? step.Done(DecisionKinds.Notify, $"notify: resolve to {Notification.Receivers(notifications)}", next, notifications)
+            : step.Done(DecisionKinds.Recorded, $"recorded: {step.Alert.Name} resolved within its group wait; nothing had been sent", next, []);
+    }
+
+    /// <summary>
+    /// Tick time, over all due alerts: a group is due when its earliest held notification is; then every member goes
+    /// out in one digest. A member muted since it joined leaves the digest and waits as Decide would have held it.
+    /// </summary>
+    public void Flush(IReadOnlyList<AlertState> candidates, Dictionary<string, PlannedChange> changes, DecisionContext context, DateTimeOffset now)
+    {
+        var members = candidates
+            .SelectMany(c => (changes.TryGetValue(c.Key, out var ch) ? ch.After : c).Pending.Select(p => (c.Key, Pending: p)))
+            .GroupBy(m => (m.Pending.RouteId, m.Pending.GroupKey, m.Pending.Receiver));
+        foreach (var group in members)
+        {
+            if (group.Min(m => m.Pending.DueAt) > now || settings.Routes.Find(group.Key.RouteId) is not { } route)
+            {
+                continue;
+            }
+
+            foreach (var (key, pending) in group)
+            {
+                var planned = changes.GetValueOrDefault(key);
+                var state = planned?.After ?? candidates.First(c => c.Key == key);
+                var alert = planned?.Alert ?? AlertCloudEvent.FromJson(state.AlertJson!);
+                var notifications = planned?.Notifications ?? [];
+                var routes = planned?.Routes ?? settings.Routes.Match(alert.Labels);
+                var rest = state.Pending.Where(p => p != pending).ToList();
+                if (muted(alert, context, now) is { } muting)
+                {
+                    // In an alarm storm the capability fires seconds after its components. A trigger already sent on a
+                    // route without group wait still counts as notified (its resolve must close it).
+                    var sentAtOnce = routes.Any(r => r.GroupWait <= TimeSpan.Zero);
+                    changes[key] = new PlannedChange(
+                        state with
+                        {
+                            Pending = rest, Suppressed = muting, NotifiedStatus = sentAtOnce ? state.NotifiedStatus : null, DueAt = muting.Until,
+                            LastDecision = DecisionKinds.Suppressed, LastReason = muting.Reason,
+                        },
+                        alert, notifications, routes);
+                    continue;
+                }
+
+                notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey });
+                var after = state with { Pending = rest, LastNotifiedAt = now, LastDecision = DecisionKinds.Notify, LastReason = $"notify: sent with group {pending.GroupKey} to {pending.Receiver}" };
+                changes[key] = new PlannedChange(after, alert, notifications, routes);
+            }
+        }
+    }
+
+    /// <summary>Due: when the first held notification's group wait ends.</summary>
+    public DateTimeOffset? Due(AlertState s, IReadOnlyList<MatchedRoute> routes) => s.Pending.Count > 0 ? s.Pending.Min(p => p.DueAt) : null;
+}

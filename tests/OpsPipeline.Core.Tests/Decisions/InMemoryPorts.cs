@@ -1,0 +1,231 @@
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.ErrorBudgets;
+using OpsPipeline.Core.Ports;
+using OpsPipeline.Core.Silences;
+
+namespace OpsPipeline.Core.Tests.Decisions;
+
+/// <summary>
+/// Core's ports in memory, with the contracts the DynamoDB adapters keep: conditional (versioned) writes, drill state
+/// kept apart per replay name and never due, sources added and removed by transition. Each read and write of alert
+/// state first waits for its worker's turn when an <see cref="Interleaver"/> runs several at once.
+/// </summary>
+internal sealed class InMemoryAlertStates(Dictionary<string, AlertState> states, Dictionary<string, InhibitionSource> sources, Interleaver turns, string? drill = null) : IAlertStateStore
+{
+    public async Task<(AlertState? State, IReadOnlyList<InhibitionSource> Sources)> GetAsync(string alertKey, bool withSources, CancellationToken ct)
+    {
+        await turns.TurnAsync().ConfigureAwait(false);
+        return (states.GetValueOrDefault(StorageKey(alertKey)), withSources ? [.. sources.Values] : []);
+    }
+
+    /// <summary>Every source update written, in order.</summary>
+    public List<SourceUpdate> SourceUpdates { get; } = [];
+
+    /// <summary>How many alert states were written.</summary>
+    public int Writes { get; private set; }
+
+    public async Task<bool> TryWriteAsync(AlertState state, long expectedVersion, CancellationToken ct)
+    {
+        await turns.TurnAsync().ConfigureAwait(false);
+        var key = StorageKey(state.Key);
+        if ((states.TryGetValue(key, out var s) ? s.Version : 0) != expectedVersion)
+        {
+            return false;
+        }
+
+        Assert.Equal(expectedVersion + 1, state.Version);
+        states[key] = state;
+        Writes++;
+        return true;
+    }
+
+    public Task UpdateSourceAsync(SourceUpdate update, CancellationToken ct)
+    {
+        SourceUpdates.Add(update);
+        if (update.Firing)
+        {
+            sources[update.Source.AlertKey] = update.Source;
+        }
+        else
+        {
+            sources.Remove(update.Source.AlertKey);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<InhibitionSource>> SourcesAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<InhibitionSource>>([.. sources.Values]);
+
+    public Task<IReadOnlyList<AlertState>> DueAsync(DateTimeOffset until, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<AlertState>>([.. states.Where(s => !s.Key.StartsWith("drill/", StringComparison.Ordinal) && s.Value.DueAt is { } due && due <= until)
+            .Select(s => s.Value).OrderBy(s => s.Key, StringComparer.Ordinal)]);
+
+    public IAlertStateStore ForDrill(string replayName) => new InMemoryAlertStates(states, sources, turns, replayName);
+
+    public Task<IReadOnlyList<AlertState>> AllAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<AlertState>>([.. states.Values]);
+
+    /// <summary>A drill's state is kept apart per replay name, so a replay never touches production state.</summary>
+    public string StorageKey(string alertKey) => drill is null ? alertKey : $"drill/{drill}/{alertKey}";
+}
+
+internal sealed class InMemorySilences(List<Silence> silences) : ISilenceStore
+{
+    public Task<IReadOnlyList<Silence>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<Silence>>([.. silences]);
+
+    public Task PutAsync(Silence silence, CancellationToken ct)
+    {
+        silences.Add(silence);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> ExpireAsync(string id, DateTimeOffset now, CancellationToken ct) => Task.FromResult(silences.RemoveAll(s => s.Id == id) > 0);
+}
+
+internal sealed class InMemoryBudgets : IBudgetStore
+{
+    private readonly Dictionary<string, BudgetState> _states = new(StringComparer.Ordinal);
+
+    public Task<BudgetState> GetAsync(string slo, CancellationToken ct) => Task.FromResult(_states.GetValueOrDefault(slo) ?? new BudgetState { Slo = slo });
+
+    public Task<bool> TryWriteAsync(BudgetState state, CancellationToken ct)
+    {
+        var current = _states.GetValueOrDefault(state.Slo)?.Version ?? 0;
+        if (current != state.Version)
+        {
+            return Task.FromResult(false);
+        }
+
+        _states[state.Slo] = state with { Version = state.Version + 1 };
+        return Task.FromResult(true);
+    }
+
+    public async Task<BudgetState> UpdateAsync(string slo, Func<BudgetState, BudgetState> change, CancellationToken ct)
+    {
+        var current = await GetAsync(slo, ct).ConfigureAwait(false);
+        var changed = change(current);
+        return ReferenceEquals(changed, current) || await TryWriteAsync(changed, ct).ConfigureAwait(false) ? changed : throw new InvalidOperationException("single-threaded budget write lost");
+    }
+}
+
+internal sealed class InMemoryReports : IDrillReports, IDeferredDeliveries, IFloodLedger, IMetrics, IStoreFaults
+{
+    public List<DrillReportRow> Drills { get; } = [];
+
+    public List<(Delivery Delivery, DateTimeOffset RetryAt)> Deferred { get; } = [];
+
+    public Dictionary<string, int> HeldFor { get; } = new(StringComparer.Ordinal);
+
+    public Task AppendAsync(DrillReportRow row, DateTimeOffset now, CancellationToken ct)
+    {
+        Drills.Add(row);
+        return Task.CompletedTask;
+    }
+
+    public Task PutAsync(Delivery delivery, DateTimeOffset retryAt, CancellationToken ct)
+    {
+        Deferred.Add((delivery, retryAt));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Delivery>> TakeDueAsync(DateTimeOffset until, CancellationToken ct)
+    {
+        var due = Deferred.Where(d => d.RetryAt <= until).ToList();
+        Deferred.RemoveAll(due.Contains);
+        return Task.FromResult<IReadOnlyList<Delivery>>([.. due.Select(d => d.Delivery)]);
+    }
+
+    public Task HoldAsync(string receiver, bool forAlert, int count, DateTimeOffset now, CancellationToken ct)
+    {
+        HeldFor[receiver] = HeldFor.GetValueOrDefault(receiver) + count;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The flood notices are the Deliver-side guard's (tested with the local stack): none are told here.</summary>
+    Task<IReadOnlyList<FloodTally>> IFloodLedger.TakeDueAsync(DateTimeOffset until, CancellationToken ct) => Task.FromResult<IReadOnlyList<FloodTally>>([]);
+
+    public void Count(string name, params (string Name, string Value)[] dimensions)
+    {
+    }
+
+    public void Emit(string name, double value, string unit, params (string Name, string Value)[] dimensions)
+    {
+    }
+
+    /// <summary>Memory never fails: any exception is a bug and reaches the test.</summary>
+    public bool IsStoreFailure(Exception e) => false;
+
+    public bool IsTransient(Exception e) => false;
+
+    public string Describe(Exception e) => e.GetType().Name;
+}
+
+/// <summary>The clock of an in-memory run: moved on by the run, never by the wall.</summary>
+internal sealed class RunClock(DateTimeOffset start) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = start;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}
+
+/// <summary>
+/// Several Decides at once, in a chosen order: each worker waits at every read and write of alert state until the
+/// schedule gives it a turn, so a test chooses exactly which read each write races. Outside a run, no one waits.
+/// </summary>
+internal sealed class Interleaver
+{
+    private readonly AsyncLocal<int> _worker = new();
+    private readonly List<SemaphoreSlim> _turns = [];
+    private readonly SemaphoreSlim _arrived = new(0);
+
+    public async Task TurnAsync()
+    {
+        if (_worker.Value <= 0)
+        {
+            return;
+        }
+
+        var turn = _turns[_worker.Value - 1];
+        _arrived.Release();
+        await turn.WaitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the workers: each step lets one worker on to its next read or write (or to its end).</summary>
+    public IReadOnlyList<T> Run<T>(IReadOnlyList<Func<Task<T>>> workers, IEnumerable<int> schedule)
+    {
+        var tasks = new Task<T>[workers.Count];
+        for (var i = 0; i < workers.Count; i++)
+        {
+            _turns.Add(new SemaphoreSlim(0));
+            _worker.Value = i + 1;
+            tasks[i] = workers[i]();
+            tasks[i].ContinueWith(_ => _arrived.Release(), TaskScheduler.Default);
+            _arrived.Wait(); // at its first read
+        }
+
+        _worker.Value = 0;
+        void Step(int i)
+        {
+            if (!tasks[i].IsCompleted)
+            {
+                _turns[i].Release();
+                _arrived.Wait();
+            }
+        }
+
+        foreach (var i in schedule)
+        {
+            Step(i % workers.Count);
+        }
+
+        while (tasks.Any(t => !t.IsCompleted))
+        {
+            for (var i = 0; i < workers.Count; i++)
+            {
+                Step(i);
+            }
+        }
+
+        _turns.Clear();
+        return [.. tasks.Select(t => t.GetAwaiter().GetResult())];
+    }
+}
