@@ -59,7 +59,7 @@ public sealed class BudgetStore(IAmazonDynamoDB dynamo, string tableName)
 
     private static Dictionary<string, AttributeValue> KeyOf(string slo) => new()
     {
-        ["pk"] = new() { S = "SLO#" + slo },
-        ["sk"] = new() { S = "BUDGET" },
+        [TableSchema.PartitionKey] = new() { S = "SLO#" + slo },
+        [TableSchema.SortKey] = new() { S = "BUDGET" },
     };
 }
