@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OpsPipeline.Core.Dlq;
+using OpsPipeline.Core.Events;
 
 namespace OpsPipeline.Functions;
 
@@ -22,7 +23,7 @@ public sealed class DlqEnrichFunction(PipelineRuntime runtime)
         await input.CopyToAsync(buffer).ConfigureAwait(false);
         var arrivals = await EnrichAsync(DlqEnricher.ParseRecords(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), CancellationToken.None).ConfigureAwait(false);
         var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, arrivals, DlqJsonContext.Default.ListDlqArrival).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(output, arrivals, DlqArrivalJsonContext.Default.ListDlqArrival).ConfigureAwait(false);
         output.Position = 0;
         return output;
     }

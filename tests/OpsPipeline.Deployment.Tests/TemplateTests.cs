@@ -1,5 +1,6 @@
 using System.Reflection;
 using OpsPipeline.Functions;
+using OpsPipeline.Functions.Adapters;
 using YamlDotNet.RepresentationModel;
 using static OpsPipeline.Deployment.Tests.SamTemplate;
 
@@ -156,12 +157,18 @@ public sealed class TemplateTests
 
         var keys = ((YamlSequenceNode)Find(table, "KeySchema")!).Children.Cast<YamlMappingNode>()
             .Select(k => $"{Scalar(k, "AttributeName")}:{Scalar(k, "KeyType")}");
-        Assert.Equal(["pk:HASH", "sk:RANGE"], keys);
+        Assert.Equal([$"{TableSchema.PartitionKey}:HASH", $"{TableSchema.SortKey}:RANGE"], keys);
         var attributes = ((YamlSequenceNode)Find(table, "AttributeDefinitions")!).Children.Cast<YamlMappingNode>()
             .Select(a => $"{Scalar(a, "AttributeName")}:{Scalar(a, "AttributeType")}");
-        Assert.Equal(["pk:S", "sk:S", "dueShard:S", "dueAt:S"], attributes);
+        Assert.Equal([$"{TableSchema.PartitionKey}:S", $"{TableSchema.SortKey}:S", $"{TableSchema.DueShard}:S", $"{TableSchema.DueAt}:S"], attributes);
+        var index = Assert.Single(((YamlSequenceNode)Find(table, "GlobalSecondaryIndexes")!).Children.Cast<YamlMappingNode>());
+        Assert.Equal(TableSchema.DueIndex, Scalar(index, "IndexName"));
+        Assert.Equal(
+            [$"{TableSchema.DueShard}:HASH", $"{TableSchema.DueAt}:RANGE"],
+            ((YamlSequenceNode)Find(index, "KeySchema")!).Children.Cast<YamlMappingNode>().Select(k => $"{Scalar(k, "AttributeName")}:{Scalar(k, "KeyType")}"));
+        Assert.Equal("KEYS_ONLY", Scalar(Map(index, "Projection"), "ProjectionType"));
         Assert.Equal("PAY_PER_REQUEST", Scalar(table, "BillingMode"));
-        Assert.Equal("expiresAt", Scalar(Map(table, "TimeToLiveSpecification"), "AttributeName"));
+        Assert.Equal(TableSchema.ExpiresAt, Scalar(Map(table, "TimeToLiveSpecification"), "AttributeName"));
         Assert.Equal("true", Scalar(Map(table, "TimeToLiveSpecification"), "Enabled"));
         Assert.Equal("true", Scalar(Map(table, "PointInTimeRecoverySpecification"), "PointInTimeRecoveryEnabled"));
         Assert.Equal("true", Scalar(table, "DeletionProtectionEnabled"));

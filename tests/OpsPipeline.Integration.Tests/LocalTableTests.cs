@@ -21,8 +21,8 @@ public class LocalTableTests
         var described = (await stack.Dynamo.DescribeTableAsync(LocalStack.TableName)).Table;
         var local = described.GlobalSecondaryIndexes.Single();
 
-        Assert.Equal(DynamoAlertStateStore.DueIndex, ((YamlScalarNode)declared["IndexName"]).Value);
-        Assert.Equal(DynamoAlertStateStore.DueIndex, local.IndexName);
+        Assert.Equal(TableSchema.DueIndex, ((YamlScalarNode)declared["IndexName"]).Value);
+        Assert.Equal(TableSchema.DueIndex, local.IndexName);
         Assert.Equal(
             ((YamlSequenceNode)declared["KeySchema"]).Children.Cast<YamlMappingNode>().Select(k => (((YamlScalarNode)k["AttributeName"]).Value, ((YamlScalarNode)k["KeyType"]).Value)),
             local.KeySchema.Select(k => ((string?)k.AttributeName, (string?)k.KeyType.Value)));

@@ -58,20 +58,12 @@ public static class AlertCloudEvent
     /// </summary>
     public static string ToJsonString(Alert alert)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(2048);
-        buffer.ResetWrittenCount();
+        var buffer = ReusedBuffers.TakeBytes();
         Write(alert, buffer);
         var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        if (buffer.Capacity > 64 * 1024)
-        {
-            t_buffer = null;
-        }
-
+        ReusedBuffers.Return(buffer);
         return json;
     }
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
 
     private static void Write(Alert alert, IBufferWriter<byte> output)
     {

@@ -13,20 +13,4 @@ public static class AlertKeys
     /// <summary>One time series of a multi-time-series alarm: <c>{account}:{region}:{alarmArn}#{contributorId}</c>.</summary>
     public static string ForContributor(string account, string region, string alarmArn, string contributorId) =>
         string.Concat(ForAlarm(account, region, alarmArn), "#", contributorId);
-
-    /// <summary>The alarm ARN CloudWatch would report, for events that list no resources.</summary>
-    public static string AlarmArn(string region, string account, string alarmName) =>
-        $"arn:{Partition(region)}:cloudwatch:{region}:{account}:alarm:{alarmName}";
-
-    /// <summary>True for <c>arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}</c>.</summary>
-    public static bool IsAlarmArn(string? value) =>
-        value is not null
-        && value.StartsWith("arn:", StringComparison.Ordinal)
-        && value.Contains(":cloudwatch:", StringComparison.Ordinal)
-        && value.Contains(":alarm:", StringComparison.Ordinal);
-
-    private static string Partition(string region) =>
-        region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
-        : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
-        : "aws";
 }

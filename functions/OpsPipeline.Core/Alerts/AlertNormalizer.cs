@@ -239,7 +239,7 @@ public static partial class AlertNormalizer
     private static string Summary(CloudWatchAlarmEvent e, AlarmContributorStateChangeEvent? series)
     {
         // The raw text in the thread's reused builder; OneLine makes the string.
-        var text = ReusedStringBuilder.Take();
+        var text = ReusedBuffers.TakeText();
         text.Append(e.AlarmName).Append(" is ").Append(e.StateValue);
         if (series is not null)
         {
@@ -257,7 +257,7 @@ public static partial class AlertNormalizer
         }
 
         var summary = OneLine(text, MaxSummaryLength);
-        ReusedStringBuilder.Return(text);
+        ReusedBuffers.Return(text);
         return summary;
     }
 

@@ -16,9 +16,6 @@ public sealed record DlqEnrichment(DlqArrival Arrival, ReadOnlyMemory<byte>? Par
 /// </summary>
 public static class DlqEnricher
 {
-    public const string Source = "ops-pipeline.dlq";
-    public const string DetailType = "DLQ Message Arrived";
-
     /// <summary>
     /// Bodies up to 64 KiB travel inline: with the envelope and Decide's output the execution state stays far under
     /// Step Functions' 256 KiB. Larger ones (SQS takes 1 MiB) are parked in the table and referenced.
@@ -322,8 +319,8 @@ public static class DlqEnricher
             w.WriteStartObject();
             w.WriteString("version", "0");
             w.WriteString("id", id.ToString());
-            w.WriteString("detail-type", DetailType);
-            w.WriteString("source", Source);
+            w.WriteString("detail-type", DlqEventTypes.MessageArrived);
+            w.WriteString("source", DlqEventTypes.Source);
             w.WriteString("account", arrival.Account);
             w.WriteString("time", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             w.WriteString("region", arrival.Region);
@@ -331,7 +328,7 @@ public static class DlqEnricher
             w.WriteStringValue(arrival.QueueArn);
             w.WriteEndArray();
             w.WritePropertyName("detail");
-            JsonSerializer.Serialize(w, arrival, DlqJsonContext.Default.DlqArrival);
+            JsonSerializer.Serialize(w, arrival, DlqArrivalJsonContext.Default.DlqArrival);
             w.WriteEndObject();
         }
 

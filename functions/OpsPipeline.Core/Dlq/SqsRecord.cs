@@ -73,12 +73,9 @@ public sealed record SqsBatch
     public List<SqsRecord>? Records { get; init; }
 }
 
-/// <summary>Source-generated JSON for SQS records and DLQ arrivals.</summary>
+/// <summary>Source-generated JSON for SQS records (the arrivals made of them: <see cref="Events.DlqArrivalJsonContext"/>).</summary>
 [JsonSourceGenerationOptions(AllowDuplicateProperties = false, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SqsRecord))]
 [JsonSerializable(typeof(List<SqsRecord>))]
 [JsonSerializable(typeof(SqsBatch))]
-[JsonSerializable(typeof(DlqArrival))]
-[JsonSerializable(typeof(List<DlqArrival>))]
-[JsonSerializable(typeof(OpsPipeline.Core.Events.EventBridgeEvent<DlqArrival>))]
 public sealed partial class DlqJsonContext : JsonSerializerContext;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Events.Internal;
 
 namespace OpsPipeline.Core.Events;
@@ -58,7 +57,7 @@ public static class EventParser
             }
         }
 
-        if (source == Dlq.DlqEnricher.Source && detailType == Dlq.DlqEnricher.DetailType)
+        if (source == DlqEventTypes.Source && detailType == DlqEventTypes.MessageArrived)
         {
             return ParseDlqArrival(utf8Json);
         }
@@ -89,8 +88,8 @@ public static class EventParser
 
     private static DlqArrivalEvent ParseDlqArrival(ReadOnlySpan<byte> utf8Json)
     {
-        var typeInfo = Dlq.DlqJsonContext.Default.EventBridgeEventDlqArrival;
-        EventBridgeEvent<Dlq.DlqArrival>? wire;
+        var typeInfo = DlqArrivalJsonContext.Default.EventBridgeEventDlqArrival;
+        EventBridgeEvent<DlqArrival>? wire;
         try
         {
             wire = JsonSerializer.Deserialize(utf8Json, typeInfo);
@@ -104,8 +103,8 @@ public static class EventParser
         return new DlqArrivalEvent
         {
             Id = Required(wire.Id, "id"),
-            DetailType = Dlq.DlqEnricher.DetailType,
-            Source = Dlq.DlqEnricher.Source,
+            DetailType = DlqEventTypes.MessageArrived,
+            Source = DlqEventTypes.Source,
             Account = Required(wire.Account, "account"),
             Region = Required(wire.Region, "region"),
             Time = wire.Time ?? throw InvalidEventException.Missing("time"),
@@ -226,7 +225,7 @@ public static class EventParser
         }
 
         var resources = Resources(wire.Resources);
-        var arn = resources.Count > 0 && AlertKeys.IsAlarmArn(resources[0]) ? resources[0] : AlertKeys.AlarmArn(region, account, alarmName);
+        var arn = resources.Count > 0 && AlarmArns.IsAlarmArn(resources[0]) ? resources[0] : AlarmArns.Of(region, account, alarmName);
         var kind = KindOf(detail.Configuration);
         if (!contributor)
         {

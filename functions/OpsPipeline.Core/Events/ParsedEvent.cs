@@ -86,5 +86,5 @@ public sealed record AlarmContributorStateChangeEvent : CloudWatchAlarmEvent
 /// <summary>A "DLQ Message Arrived" event (source ops-pipeline.dlq): a message that landed in a watched dead-letter queue.</summary>
 public sealed record DlqArrivalEvent : ParsedEvent
 {
-    public required Dlq.DlqArrival Arrival { get; init; }
+    public required DlqArrival Arrival { get; init; }
 }

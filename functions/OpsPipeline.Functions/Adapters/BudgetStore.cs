@@ -44,25 +44,24 @@ public sealed class BudgetStore(IAmazonDynamoDB dynamo, string tableName) : IBud
         }
     }
 
-    /// <summary>Read, change, conditional write; on a conflict read again (a few times, then fail for the state machine to retry).</summary>
-    public async Task<BudgetState> UpdateAsync(string slo, Func<BudgetState, BudgetState> change, CancellationToken ct)
-    {
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var current = await GetAsync(slo, ct).ConfigureAwait(false);
-            var changed = change(current);
-            if (ReferenceEquals(changed, current) || await TryWriteAsync(changed, ct).ConfigureAwait(false))
-            {
-                return changed;
-            }
-        }
+    /// <summary>A conflict means another writer just wrote: read again at once, a few times.</summary>
+    private static readonly RetryPolicy ConflictRetry = new(Attempts: 5, Step: TimeSpan.Zero);
 
-        throw new StateConflictException($"SLO {slo}: budget state changed under 5 consecutive writes");
-    }
+    /// <summary>Read, change, conditional write; on a conflict read again (a few times, then fail for the state machine to retry).</summary>
+    public Task<BudgetState> UpdateAsync(string slo, Func<BudgetState, BudgetState> change, CancellationToken ct) =>
+        ConflictRetry.RunAsync(
+            async () =>
+            {
+                var current = await GetAsync(slo, ct).ConfigureAwait(false);
+                var changed = change(current);
+                return ReferenceEquals(changed, current) || await TryWriteAsync(changed, ct).ConfigureAwait(false) ? changed : null;
+            },
+            () => new StateConflictException($"SLO {slo}: budget state changed under {ConflictRetry.Attempts} consecutive writes"),
+            ct);
 
     private static Dictionary<string, AttributeValue> KeyOf(string slo) => new()
     {
-        ["pk"] = new() { S = "SLO#" + slo },
-        ["sk"] = new() { S = "BUDGET" },
+        [TableSchema.PartitionKey] = new() { S = "SLO#" + slo },
+        [TableSchema.SortKey] = new() { S = "BUDGET" },
     };
 }

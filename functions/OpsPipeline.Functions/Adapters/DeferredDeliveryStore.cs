@@ -31,12 +31,12 @@ public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableNa
             TableName = tableName,
             Item = new Dictionary<string, AttributeValue>
             {
-                ["pk"] = new() { S = "DEFERRED#" + IdOf(delivery) },
-                ["sk"] = new() { S = SortKey },
-                ["dueShard"] = new() { S = Shard },
-                ["dueAt"] = new() { S = DynamoAlertStateStore.SortableTime(retryAt) },
+                [TableSchema.PartitionKey] = new() { S = "DEFERRED#" + IdOf(delivery) },
+                [TableSchema.SortKey] = new() { S = SortKey },
+                [TableSchema.DueShard] = new() { S = Shard },
+                [TableSchema.DueAt] = new() { S = DynamoAlertStateStore.SortableTime(retryAt) },
                 ["delivery"] = new() { S = JsonSerializer.Serialize(delivery, FunctionsJsonContext.Default.Delivery) },
-                ["expiresAt"] = new() { N = (retryAt + Retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+                [TableSchema.ExpiresAt] = new() { N = (retryAt + Retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
             },
         }, ct);
 
@@ -56,7 +56,7 @@ public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableNa
         var taken = new List<Delivery>();
         foreach (var key in keys)
         {
-            var itemKey = new Dictionary<string, AttributeValue> { ["pk"] = key["pk"], ["sk"] = key["sk"] };
+            var itemKey = new Dictionary<string, AttributeValue> { [TableSchema.PartitionKey] = key[TableSchema.PartitionKey], [TableSchema.SortKey] = key[TableSchema.SortKey] };
             try
             {
                 var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = itemKey, ConsistentRead = true }, ct).ConfigureAwait(false)).Item;

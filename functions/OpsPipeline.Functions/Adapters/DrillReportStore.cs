@@ -24,10 +24,10 @@ public sealed class DrillReportStore(IAmazonDynamoDB dynamo, string tableName) :
             TableName = tableName,
             Item = new Dictionary<string, AttributeValue>
             {
-                ["pk"] = new() { S = "DRILLREPORT#" + row.ReplayName },
-                ["sk"] = new() { S = DynamoAlertStateStore.SortableTime(row.EventTime) + "#" + row.EventId },
+                [TableSchema.PartitionKey] = new() { S = "DRILLREPORT#" + row.ReplayName },
+                [TableSchema.SortKey] = new() { S = DynamoAlertStateStore.SortableTime(row.EventTime) + "#" + row.EventId },
                 ["row"] = new() { S = JsonSerializer.Serialize(row, DrillJsonContext.Default.DrillReportRow) },
-                ["expiresAt"] = new() { N = (now + Retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+                [TableSchema.ExpiresAt] = new() { N = (now + Retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
             },
         }, ct);
 

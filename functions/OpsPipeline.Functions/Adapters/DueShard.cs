@@ -22,13 +22,13 @@ internal sealed class DueShard(IAmazonDynamoDB dynamo, string tableName, string 
     public async Task<DateTimeOffset?> EarliestAsync(CancellationToken ct)
     {
         var page = await dynamo.QueryAsync(Query(DateTimeOffset.MaxValue, limit: 1), ct).ConfigureAwait(false);
-        return page.Items is [var first, ..] ? DateTimeOffset.Parse(first["dueAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
+        return page.Items is [var first, ..] ? DateTimeOffset.Parse(first[TableSchema.DueAt].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
     }
 
     private QueryRequest Query(DateTimeOffset until, int? limit) => new()
     {
         TableName = tableName,
-        IndexName = DynamoAlertStateStore.DueIndex,
+        IndexName = TableSchema.DueIndex,
         KeyConditionExpression = "dueShard = :shard AND dueAt <= :until",
         ExpressionAttributeValues = new Dictionary<string, AttributeValue>
         {

@@ -16,7 +16,6 @@ namespace OpsPipeline.Functions.Adapters;
 /// </summary>
 public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableName, string? drill = null) : IAlertStateStore
 {
-    public const string DueIndex = "due";
     private const string StateSortKey = "STATE";
     private const string AlertShard = "DUE";
 
@@ -44,7 +43,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         IReadOnlyList<InhibitionSource> sources = [];
         foreach (var item in batch.Responses?.GetValueOrDefault(tableName) ?? [])
         {
-            if (item["pk"].S == "INHIBIT")
+            if (item[TableSchema.PartitionKey].S == "INHIBIT")
             {
                 sources = SourcesFrom(item);
             }
@@ -178,14 +177,14 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
 
     private Dictionary<string, AttributeValue> KeyOf(string alertKey) => new()
     {
-        ["pk"] = new() { S = PartitionKey(alertKey) },
-        ["sk"] = new() { S = StateSortKey },
+        [TableSchema.PartitionKey] = new() { S = PartitionKey(alertKey) },
+        [TableSchema.SortKey] = new() { S = StateSortKey },
     };
 
     private static Dictionary<string, AttributeValue> SourcesKey() => new()
     {
-        ["pk"] = new() { S = "INHIBIT" },
-        ["sk"] = new() { S = "SOURCES" },
+        [TableSchema.PartitionKey] = new() { S = "INHIBIT" },
+        [TableSchema.SortKey] = new() { S = "SOURCES" },
     };
 
     /// <summary>The firing sources (tombstones of sources that stopped firing are left out).</summary>
@@ -216,7 +215,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         item["lastReason"] = new() { S = s.LastReason };
         item["version"] = Number(s.Version);
         item["updatedAt"] = new() { S = SortableTime(s.UpdatedAt) };
-        item["expiresAt"] = Number(s.UpdatedAt.Add(StateChanges.StateRetention).ToUnixTimeSeconds());
+        item[TableSchema.ExpiresAt] = Number(s.UpdatedAt.Add(StateChanges.StateRetention).ToUnixTimeSeconds());
         item["changes"] = new() { L = [.. s.Changes.Select(t => new AttributeValue { S = SortableTime(t) })] };
         if (s.RecentSends.Count > 0)
         {
@@ -285,8 +284,8 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         if (s.DueAt is { } due && drill is null)
         {
             // Sparse index: only items with time-based work left are in it.
-            item["dueShard"] = new() { S = AlertShard };
-            item["dueAt"] = new() { S = SortableTime(due) };
+            item[TableSchema.DueShard] = new() { S = AlertShard };
+            item[TableSchema.DueAt] = new() { S = SortableTime(due) };
         }
 
         return item;
@@ -319,7 +318,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             Pending = item.TryGetValue("pending", out var p) && p.L is not null
                 ? [.. p.L.Select(v => new PendingNotification(v.M["routeId"].S, v.M["groupKey"].S, v.M["receiver"].S, Time(v.M["dueAt"].S)))]
                 : [],
-            DueAt = Text("dueAt") is { } d ? Time(d) : null,
+            DueAt = Text(TableSchema.DueAt) is { } d ? Time(d) : null,
             Dlq = item.TryGetValue("dlqCount", out var dc)
                 ? new DlqTally(long.Parse(dc.N, CultureInfo.InvariantCulture), Time(item["dlqFirstSeen"].S), Time(item["dlqLastSeen"].S), long.Parse(item["dlqUnreported"].N, CultureInfo.InvariantCulture))
                 : null,

@@ -43,6 +43,9 @@ internal static class DynamoPages
     /// <summary>Batch size limit of BatchGetItem.</summary>
     private const int BatchGetLimit = 100;
 
+    /// <summary>Unprocessed keys (throttling) are asked for again, after 25-50 ms, 50-100 ms, … up to five attempts.</summary>
+    private static readonly RetryPolicy UnprocessedKeysRetry = new(Attempts: 5, Step: TimeSpan.FromMilliseconds(50));
+
     /// <summary>Consistent reads of the given keys, 100 per BatchGetItem, unprocessed keys retried (throttling) a few times.</summary>
     public static async Task<List<Dictionary<string, AttributeValue>>> BatchGetAllAsync(this IAmazonDynamoDB dynamo, string tableName, IReadOnlyList<Dictionary<string, AttributeValue>> keys, CancellationToken ct)
     {
@@ -50,21 +53,16 @@ internal static class DynamoPages
         foreach (var chunk in keys.Chunk(BatchGetLimit))
         {
             var pending = new Dictionary<string, KeysAndAttributes> { [tableName] = new() { Keys = [.. chunk], ConsistentRead = true } };
-            for (var attempt = 1; pending.Count > 0; attempt++)
-            {
-                if (attempt > 5)
+            await UnprocessedKeysRetry.RunAsync(
+                async () =>
                 {
-                    throw new StateConflictException($"{tableName}: reads still throttled after 5 attempts (unprocessed keys)");
-                }
-
-                var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = pending }, ct).ConfigureAwait(false);
-                items.AddRange(response.Responses?.GetValueOrDefault(tableName) ?? []);
-                pending = response.UnprocessedKeys is { Count: > 0 } left ? left : [];
-                if (pending.Count > 0)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), ct).ConfigureAwait(false);
-                }
-            }
+                    var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = pending }, ct).ConfigureAwait(false);
+                    items.AddRange(response.Responses?.GetValueOrDefault(tableName) ?? []);
+                    pending = response.UnprocessedKeys is { Count: > 0 } left ? left : [];
+                    return pending.Count == 0 ? items : null;
+                },
+                () => new StateConflictException($"{tableName}: reads still throttled after {UnprocessedKeysRetry.Attempts} attempts (unprocessed keys)"),
+                ct).ConfigureAwait(false);
         }
 
         return items;

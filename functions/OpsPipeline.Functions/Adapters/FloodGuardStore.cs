@@ -28,8 +28,8 @@ public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName) : 
             TableName = tableName,
             Key = new Dictionary<string, AttributeValue>
             {
-                ["pk"] = new() { S = "RATE#" + receiver },
-                ["sk"] = new() { S = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture) },
+                [TableSchema.PartitionKey] = new() { S = "RATE#" + receiver },
+                [TableSchema.SortKey] = new() { S = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture) },
             },
             UpdateExpression = "ADD sent :one SET expiresAt = :expires",
             ExpressionAttributeValues = new Dictionary<string, AttributeValue>
@@ -86,7 +86,7 @@ public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName) : 
         var taken = new List<FloodTally>();
         foreach (var key in keys)
         {
-            var itemKey = new Dictionary<string, AttributeValue> { ["pk"] = key["pk"], ["sk"] = key["sk"] };
+            var itemKey = new Dictionary<string, AttributeValue> { [TableSchema.PartitionKey] = key[TableSchema.PartitionKey], [TableSchema.SortKey] = key[TableSchema.SortKey] };
             try
             {
                 var old = (await dynamo.UpdateItemAsync(new UpdateItemRequest
@@ -107,10 +107,10 @@ public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName) : 
                 long Count(string name) => old.TryGetValue(name, out var v) ? long.Parse(v.N, CultureInfo.InvariantCulture) : 0;
                 if (Count("heldForAlert") + Count("heldForReceiver") > 0)
                 {
-                    taken.Add(new FloodTally(old["pk"].S["FLOOD#".Length..], Count("heldForAlert"), Count("heldForReceiver"), DateTimeOffset.Parse(old["since"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
+                    taken.Add(new FloodTally(old[TableSchema.PartitionKey].S["FLOOD#".Length..], Count("heldForAlert"), Count("heldForReceiver"), DateTimeOffset.Parse(old["since"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
                 }
             }
-            catch (ConditionalCheckFailedException e) when (e.Item?.GetValueOrDefault("lastTold")?.S is { } lastTold && e.Item.ContainsKey("dueAt"))
+            catch (ConditionalCheckFailedException e) when (e.Item?.GetValueOrDefault("lastTold")?.S is { } lastTold && e.Item.ContainsKey(TableSchema.DueAt))
             {
                 // Told recently: due again once the interval has passed since then (if another tick has not just told it).
                 var next = DateTimeOffset.Parse(lastTold, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) + SummaryInterval;
@@ -145,7 +145,7 @@ public sealed class FloodGuardStore(IAmazonDynamoDB dynamo, string tableName) : 
 
     private static Dictionary<string, AttributeValue> Key(string receiver) => new()
     {
-        ["pk"] = new() { S = "FLOOD#" + receiver },
-        ["sk"] = new() { S = "HELD" },
+        [TableSchema.PartitionKey] = new() { S = "FLOOD#" + receiver },
+        [TableSchema.SortKey] = new() { S = "HELD" },
     };
 }

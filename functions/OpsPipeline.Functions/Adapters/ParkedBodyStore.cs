@@ -21,11 +21,11 @@ public sealed class ParkedBodyStore(IAmazonDynamoDB dynamo, string tableName, Ti
                 TableName = tableName,
                 Item = new Dictionary<string, AttributeValue>
                 {
-                    ["pk"] = new() { S = "DLQBODY#" + sha256 },
-                    ["sk"] = new() { S = "chunk#" + i.ToString("D3", CultureInfo.InvariantCulture) },
+                    [TableSchema.PartitionKey] = new() { S = "DLQBODY#" + sha256 },
+                    [TableSchema.SortKey] = new() { S = "chunk#" + i.ToString("D3", CultureInfo.InvariantCulture) },
                     ["chunks"] = new() { N = chunks.Count.ToString(CultureInfo.InvariantCulture) },
                     ["data"] = new() { B = new MemoryStream(chunks[i].ToArray()) },
-                    ["expiresAt"] = new() { N = (now + retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+                    [TableSchema.ExpiresAt] = new() { N = (now + retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
                 },
             }, ct).ConfigureAwait(false);
         }
@@ -41,7 +41,7 @@ public sealed class ParkedBodyStore(IAmazonDynamoDB dynamo, string tableName, Ti
             KeyConditionExpression = "pk = :pk",
             ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = new() { S = "DLQBODY#" + sha256 } },
             ConsistentRead = true,
-        }, ct).ConfigureAwait(false)).OrderBy(i => i["sk"].S, StringComparer.Ordinal).ToList();
+        }, ct).ConfigureAwait(false)).OrderBy(i => i[TableSchema.SortKey].S, StringComparer.Ordinal).ToList();
         if (items.Count == 0 || items.Count != int.Parse(items[0]["chunks"].N, CultureInfo.InvariantCulture))
         {
             return null;

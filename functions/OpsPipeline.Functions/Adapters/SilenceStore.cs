@@ -31,7 +31,7 @@ public sealed class DynamoSilenceStore(IAmazonDynamoDB dynamo, string tableName)
             await dynamo.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = tableName,
-                Key = new Dictionary<string, AttributeValue> { ["pk"] = new() { S = "SILENCE" }, ["sk"] = new() { S = id } },
+                Key = new Dictionary<string, AttributeValue> { [TableSchema.PartitionKey] = new() { S = "SILENCE" }, [TableSchema.SortKey] = new() { S = id } },
                 UpdateExpression = "SET endsAt = :now",
                 ConditionExpression = "attribute_exists(pk)",
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":now"] = new() { S = DynamoAlertStateStore.SortableTime(now) } },
@@ -46,19 +46,19 @@ public sealed class DynamoSilenceStore(IAmazonDynamoDB dynamo, string tableName)
 
     private static Dictionary<string, AttributeValue> ToItem(Silence s) => new()
     {
-        ["pk"] = new() { S = "SILENCE" },
-        ["sk"] = new() { S = s.Id },
+        [TableSchema.PartitionKey] = new() { S = "SILENCE" },
+        [TableSchema.SortKey] = new() { S = s.Id },
         ["matchers"] = new() { M = s.Matchers.ToDictionary(m => m.Key, m => new AttributeValue { S = m.Value }) },
         ["startsAt"] = new() { S = DynamoAlertStateStore.SortableTime(s.StartsAt) },
         ["endsAt"] = new() { S = DynamoAlertStateStore.SortableTime(s.EndsAt) },
         ["createdBy"] = new() { S = s.CreatedBy },
         ["comment"] = new() { S = s.Comment },
-        ["expiresAt"] = new() { N = s.EndsAt.Add(KeepAfterEnd).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+        [TableSchema.ExpiresAt] = new() { N = s.EndsAt.Add(KeepAfterEnd).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
     };
 
     private static Silence FromItem(Dictionary<string, AttributeValue> item) => new()
     {
-        Id = item["sk"].S,
+        Id = item[TableSchema.SortKey].S,
         Matchers = (item["matchers"].M ?? []).ToDictionary(m => m.Key, m => m.Value.S, StringComparer.Ordinal),
         StartsAt = DateTimeOffset.Parse(item["startsAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
         EndsAt = DateTimeOffset.Parse(item["endsAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),

@@ -21,7 +21,7 @@ internal static class AlarmEvents
 
     public static string KeyOf(string alarmName) => AlertKeys.ForAlarm(Account, Region, ArnOf(alarmName));
 
-    public static string ArnOf(string alarmName) => AlertKeys.AlarmArn(Region, Account, alarmName);
+    public static string ArnOf(string alarmName) => AlarmArns.Of(Region, Account, alarmName);
 
     /// <summary>
     /// One transition of <paramref name="alarmName"/> to <paramref name="state"/> at <paramref name="stateTimestamp"/>.

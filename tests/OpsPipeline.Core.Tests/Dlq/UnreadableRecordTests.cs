@@ -45,7 +45,7 @@ public class UnreadableRecordTests
     private static List<DlqArrival> EnrichAll(string batch) =>
         [.. DlqEnricher.ParseRecords(Encoding.UTF8.GetBytes(batch)).Select((r, i) => DlqEnricher.Enrich(r, Now, i).Arrival)];
 
-    private static string Json(DlqArrival a) => JsonSerializer.Serialize(a, DlqJsonContext.Default.DlqArrival);
+    private static string Json(DlqArrival a) => JsonSerializer.Serialize(a, DlqArrivalJsonContext.Default.DlqArrival);
 
     public static TheoryData<string, string, string, string> BadRecords()
     {

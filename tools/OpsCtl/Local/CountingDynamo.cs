@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
+using OpsPipeline.Functions.Adapters;
 
 namespace OpsCtl.Local;
 
@@ -33,10 +34,10 @@ public sealed class CountingDynamoHandler
     public double IndexWriteUnits => Interlocked.Read(ref _indexWriteMilliUnits) / 1000.0;
 
     /// <summary>The due index's key attributes.</summary>
-    private static readonly string[] IndexKeys = ["dueShard", "dueAt"];
+    private static readonly string[] IndexKeys = [TableSchema.DueShard, TableSchema.DueAt];
 
     /// <summary>What a KEYS_ONLY index item holds: the table's keys and its own.</summary>
-    private static readonly string[] ProjectedAttributes = ["pk", "sk", .. IndexKeys];
+    private static readonly string[] ProjectedAttributes = [TableSchema.PartitionKey, TableSchema.SortKey, .. IndexKeys];
 
     /// <summary>Whether the index projects whole items (ALL) rather than keys only (<see cref="LocalStack.DueProjection"/>).</summary>
     private static bool ProjectsAll => LocalStack.DueProjection == Amazon.DynamoDBv2.ProjectionType.ALL;

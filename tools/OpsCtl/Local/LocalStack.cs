@@ -303,7 +303,7 @@ public sealed class LocalStack : IAsyncDisposable
     /// enrichment function (its role), which runs under its own role, then puts the results on the ops bus and
     /// deletes the records (its role again). Locally every watched queue is the expanded template's Pipe instance.
     /// </summary>
-    public async Task<List<OpsPipeline.Core.Dlq.DlqArrival>> EnrichThroughPipeAsync(IReadOnlyList<OpsPipeline.Core.Dlq.SqsRecord> records, CancellationToken ct)
+    public async Task<List<OpsPipeline.Core.Events.DlqArrival>> EnrichThroughPipeAsync(IReadOnlyList<OpsPipeline.Core.Dlq.SqsRecord> records, CancellationToken ct)
     {
         if (!_roles.TryGetValue("pipe", out var pipeRole) || PipeSource is null || PipeTarget is null)
         {
@@ -315,7 +315,7 @@ public sealed class LocalStack : IAsyncDisposable
         Aws.Demand(pipeRole, session, "lambda:InvokeFunction", LocalAccount.FunctionArn("DlqEnrichFunction"));
         Interlocked.Increment(ref _lambdaInvocations);
         _invocationsByFunction.AddOrUpdate("ops-dlq-enrich", 1, (_, n) => n + 1);
-        List<OpsPipeline.Core.Dlq.DlqArrival> arrivals;
+        List<OpsPipeline.Core.Events.DlqArrival> arrivals;
         try
         {
             arrivals = await new DlqEnrichFunction(FunctionRuntime("ops-dlq-enrich")).EnrichAsync(records, ct).ConfigureAwait(false);

@@ -1,4 +1,12 @@
-namespace OpsPipeline.Core.Dlq;
+namespace OpsPipeline.Core.Events;
+
+/// <summary>The EventBridge source and detail-type of a DLQ arrival, which the Dlq enricher writes and the parser reads.</summary>
+public static class DlqEventTypes
+{
+    public const string Source = "ops-pipeline.dlq";
+
+    public const string MessageArrived = "DLQ Message Arrived";
+}
 
 /// <summary>Why a message was dead-lettered, where its producer said so.</summary>
 public sealed record DlqFailure
@@ -42,7 +50,7 @@ public sealed record DlqArrival
 
     public required string BodySha256 { get; init; }
 
-    /// <summary>The whole body, when at most <see cref="DlqEnricher.InlineBodyLimit"/> bytes.</summary>
+    /// <summary>The whole body, when at most <c>Dlq.DlqEnricher.InlineBodyLimit</c> bytes.</summary>
     public string? Body { get; init; }
 
     /// <summary>The first characters of the body, always (for the notification).</summary>
