@@ -1,24 +1,10 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.Pipeline;
+using OpsPipeline.Core.Ports;
 
 namespace OpsPipeline.Functions;
-
-/// <summary>What Deliver returns: the receiver accepted the delivery, or it was put off to a later tick.</summary>
-public sealed record DeliverResult(string Receiver, string Channel, string DedupKey, int Status)
-{
-    /// <summary>Set when the delivery was deferred: the first tick at or after this time sends it again.</summary>
-    public DateTimeOffset? DeferredUntil { get; init; }
-
-    /// <summary>Set when the flood guard held it (its receiver is told how many, once, a minute later).</summary>
-    public string? Held { get; init; }
-}
-
-/// <summary>
-/// Deliver's input as the state machine passes it: the delivery, and when the execution started, so Deliver can
-/// tell whether the execution still has time to try (see DeliverFunction.DeadlineReserve).
-/// </summary>
-public sealed record DeliverInput(Delivery Delivery, DateTimeOffset? ExecutionStartedAt);
 
 /// <summary>Source-generated JSON for the handlers' contracts (camelCase, matched by the ASL paths).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -27,3 +13,28 @@ public sealed record DeliverInput(Delivery Delivery, DateTimeOffset? ExecutionSt
 [JsonSerializable(typeof(Delivery))]
 [JsonSerializable(typeof(DeliverInput))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;
+
+/// <summary>Reading the handlers' inputs.</summary>
+public static class FunctionsJson
+{
+    /// <summary>Deliver's input: {delivery, executionStartedAt} from the state machine, or a bare delivery (a redrive).</summary>
+    public static (Delivery Delivery, DateTimeOffset? StartedAt) ReadDeliverInput(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("delivery", out var inner) && inner.ValueKind == JsonValueKind.Object)
+            {
+                var input = document.RootElement.Deserialize(FunctionsJsonContext.Default.DeliverInput)
+                    ?? throw new PermanentDeliveryException("delivery: null input");
+                return (input.Delivery, input.ExecutionStartedAt);
+            }
+
+            return (JsonSerializer.Deserialize(bytes, FunctionsJsonContext.Default.Delivery) ?? throw new PermanentDeliveryException("delivery: null input"), null);
+        }
+        catch (JsonException e)
+        {
+            throw new PermanentDeliveryException($"delivery is not valid JSON: {e.Path}: {e.Message}");
+        }
+    }
+}

@@ -40,6 +40,7 @@ public sealed class PipelineRuntime
         Decide = new DecideUseCase(config, Pipeline, renderer, ports);
         Tick = new TickUseCase(config, Pipeline, renderer, ports);
         Park = new ParkUseCase(metrics);
+        Deliver = new DeliverUseCase(config, sender, ports);
     }
 
     /// <summary>A runtime whose stores all live in one DynamoDB table (the deployed shape, and the local stack's).</summary>
@@ -58,6 +59,8 @@ public sealed class PipelineRuntime
     public TickUseCase Tick { get; }
 
     public ParkUseCase Park { get; }
+
+    public DeliverUseCase Deliver { get; }
 
     public IAlertStateStore AlertStates { get; }
 

@@ -53,7 +53,7 @@ public class ExecutionBudgetTests
     [Fact]
     public void DeliverDeadline_WhenTheExecutionTimesOut_ShouldBeTheDefinitionsTimeout()
     {
-        Assert.Equal(ExecutionTimeout, DeliverFunction.ExecutionTimeout.TotalSeconds);
+        Assert.Equal(ExecutionTimeout, OpsPipeline.Core.Pipeline.DeliverUseCase.ExecutionTimeout.TotalSeconds);
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public class ExecutionBudgetTests
         var needed = attempt + longestBackoff + attempt + park;
 
         Assert.True(
-            DeliverFunction.DeadlineReserve.TotalSeconds >= needed,
-            $"Deliver's reserve is {DeliverFunction.DeadlineReserve.TotalSeconds} s; an attempt ({attempt} s), a backoff ({longestBackoff} s), a deferring attempt ({attempt} s) and parking ({park} s) need {needed} s");
+            OpsPipeline.Core.Pipeline.DeliverUseCase.DeadlineReserve.TotalSeconds >= needed,
+            $"Deliver's reserve is {OpsPipeline.Core.Pipeline.DeliverUseCase.DeadlineReserve.TotalSeconds} s; an attempt ({attempt} s), a backoff ({longestBackoff} s), a deferring attempt ({attempt} s) and parking ({park} s) need {needed} s");
     }
 
     [Theory]
@@ -77,7 +77,7 @@ public class ExecutionBudgetTests
     public void WorstCase_WhenEveryRetryAndTimeoutIsSpent_ShouldLeaveDeliverItsReserveWithinTheExecution(string first)
     {
         var before = WorstCaseSeconds(_asl.State(first));
-        var deliver = DeliverFunction.DeadlineReserve.TotalSeconds;
+        var deliver = OpsPipeline.Core.Pipeline.DeliverUseCase.DeadlineReserve.TotalSeconds;
         var sns = WorstCaseSeconds(_asl.State("Publish to SNS")) + WorstCaseSeconds(_asl.State("Park failed delivery"));
         // Its Catch parks the input: the parked copy is rendered, then sent; if rendering fails, the raw input is sent.
         var park = WorstCaseSeconds(_asl.State("Prepare parked copy")) + Math.Max(WorstCaseSeconds(_asl.State("Park invalid event")), WorstCaseSeconds(_asl.State("Park raw event")));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpsCtl.Local;
+using OpsPipeline.Core.Ports;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Functions;
 

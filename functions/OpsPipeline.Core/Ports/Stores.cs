@@ -36,6 +36,12 @@ public sealed record FloodTally(string Receiver, long HeldForAlert, long HeldFor
 /// <summary>The flood guard's shared record of what it held per receiver, to be told once.</summary>
 public interface IFloodLedger
 {
+    /// <summary>
+    /// Counts one notification to <paramref name="receiver"/> in the minute of <paramref name="now"/>. A capped one
+    /// counts only while the minute has room (false: hold it); one that is always sent (no cap) counts regardless.
+    /// </summary>
+    Task<bool> TryCountAsync(string receiver, DateTimeOffset now, int? cap, CancellationToken ct);
+
     /// <summary>Records <paramref name="count"/> notifications held for <paramref name="receiver"/> (by the cap per alert or per receiver).</summary>
     Task HoldAsync(string receiver, bool forAlert, int count, DateTimeOffset now, CancellationToken ct);
 

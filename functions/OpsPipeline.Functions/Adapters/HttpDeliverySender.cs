@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Ports;
 
 namespace OpsPipeline.Functions.Adapters;
 
@@ -10,7 +11,7 @@ namespace OpsPipeline.Functions.Adapters;
 /// Sends Slack, PagerDuty and webhook deliveries over HTTP and classifies failures as transient or permanent
 /// (after Alertmanager's "recoverable"). Secrets are resolved here, at send time, and never appear in errors.
 /// </summary>
-public sealed class HttpDeliverySender(HttpClient http, ISecretStore secrets, Uri pagerDutyEventsUrl, TimeSpan attemptTimeout)
+public sealed class HttpDeliverySender(HttpClient http, ISecretStore secrets, Uri pagerDutyEventsUrl, TimeSpan attemptTimeout) : IDeliverySender
 {
     /// <summary>Carries the delivery on the request (not on the wire) so a local recorder can see what was sent.</summary>
     public static readonly HttpRequestOptionsKey<Delivery> DeliveryOption = new("ops.delivery");

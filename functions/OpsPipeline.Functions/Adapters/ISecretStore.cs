@@ -1,3 +1,5 @@
+using OpsPipeline.Core.Ports;
+
 namespace OpsPipeline.Functions.Adapters;
 
 /// <summary>Resolves a secret (webhook URL, routing key) from its SSM parameter name. Values are never logged.</summary>

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 
+using OpsPipeline.Core.Ports;
+
 namespace OpsPipeline.Functions.Adapters;
 
 /// <summary>SSM SecureString parameters, cached for a bounded time so a rotated secret is picked up.</summary>

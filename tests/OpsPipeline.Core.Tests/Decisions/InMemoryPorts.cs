@@ -134,6 +134,9 @@ internal sealed class InMemoryReports : IDrillReports, IDeferredDeliveries, IFlo
         return Task.FromResult<IReadOnlyList<Delivery>>([.. due.Select(d => d.Delivery)]);
     }
 
+    /// <summary>No cap per receiver here: Deliver is not run in memory.</summary>
+    public Task<bool> TryCountAsync(string receiver, DateTimeOffset now, int? cap, CancellationToken ct) => Task.FromResult(true);
+
     public Task HoldAsync(string receiver, bool forAlert, int count, DateTimeOffset now, CancellationToken ct)
     {
         HeldFor[receiver] = HeldFor.GetValueOrDefault(receiver) + count;

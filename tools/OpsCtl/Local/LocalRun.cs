@@ -250,9 +250,9 @@ public static class LocalRun
             await TickUntilAsync(clock.Now + stack.Runtime.Pipeline.Lookahead + TimeSpan.FromMinutes(1)).ConfigureAwait(false);
 
             // Deliveries a receiver asked to wait for go out at the first tick after the wait, however long it was
-            // (bounded: Deliver defers one delivery at most DeliverFunction.MaxDeferrals times).
+            // (bounded: Deliver defers one delivery at most DeliverUseCase.MaxDeferrals times).
             // So do the flood guard's summaries, a minute after what they tell.
-            for (var round = 0; round <= OpsPipeline.Functions.DeliverFunction.MaxDeferrals + 1 && await PendingAfterRunAsync(stack, ct).ConfigureAwait(false) is { } retryAt; round++)
+            for (var round = 0; round <= OpsPipeline.Core.Pipeline.DeliverUseCase.MaxDeferrals + 1 && await PendingAfterRunAsync(stack, ct).ConfigureAwait(false) is { } retryAt; round++)
             {
                 await TickUntilAsync(MinuteCeiling(retryAt > clock.Now ? retryAt : clock.Now.AddMinutes(1))).ConfigureAwait(false);
             }
