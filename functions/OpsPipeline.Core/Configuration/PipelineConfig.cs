@@ -53,30 +53,17 @@ public sealed record FlappingConfig
 /// <summary>Labels added to every alarm whose built-in labels satisfy <see cref="Match"/>.</summary>
 public sealed record AlarmLabelRule(LabelMatchers Match, IReadOnlyDictionary<string, string> Labels);
 
-/// <summary>A named destination; exactly one channel is set.</summary>
+/// <summary>A named destination on exactly one channel.</summary>
 public sealed record ReceiverConfig
 {
     public required string Name { get; init; }
 
-    public PagerDutyReceiver? PagerDuty { get; init; }
+    /// <summary>The channel's block as its notifier read it; null only for a receiver built without one.</summary>
+    public Notifiers.ReceiverSettings? Settings { get; init; }
 
-    public SlackReceiver? Slack { get; init; }
-
-    public SnsReceiver? Sns { get; init; }
-
-    public WebhookReceiver? Webhook { get; init; }
-
-    /// <summary>slack | pagerduty | sns | webhook.</summary>
-    public string Channel => PagerDuty is not null ? "pagerduty" : Slack is not null ? "slack" : Sns is not null ? "sns" : "webhook";
+    /// <summary>The channel's name (slack | pagerduty | sns | webhook | …, see <see cref="Notifiers.NotifierRegistry"/>); empty without settings.</summary>
+    public string Channel => Settings?.Notifier.Name ?? string.Empty;
 }
-
-public sealed record PagerDutyReceiver(string RoutingKeyParameter);
-
-public sealed record SlackReceiver(string WebhookUrlParameter);
-
-public sealed record SnsReceiver(string TopicArn);
-
-public sealed record WebhookReceiver(string UrlParameter);
 
 /// <summary>A node of the routing tree. Unset values inherit from the parent (root: from defaults).</summary>
 public sealed record RouteConfig

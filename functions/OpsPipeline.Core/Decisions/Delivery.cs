@@ -5,15 +5,6 @@ using System.Text.Json.Serialization;
 
 namespace OpsPipeline.Core.Decisions;
 
-/// <summary>Notification channels a receiver can use.</summary>
-public static class Channels
-{
-    public const string Slack = "slack";
-    public const string PagerDuty = "pagerduty";
-    public const string Sns = "sns";
-    public const string Webhook = "webhook";
-}
-
 /// <summary>What a delivery does for its alert.</summary>
 public static class DeliveryActions
 {

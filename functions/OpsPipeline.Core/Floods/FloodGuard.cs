@@ -11,13 +11,8 @@ public sealed record FloodGuardConfig
     public IReadOnlyDictionary<string, int> ReceiverPerMinute { get; init; } = DefaultReceiverPerMinute;
 
     /// <summary>One shared instance, so two configs that leave the caps alone compare equal.</summary>
-    private static readonly IReadOnlyDictionary<string, int> DefaultReceiverPerMinute = new Dictionary<string, int>(StringComparer.Ordinal)
-    {
-        [Channels.PagerDuty] = 60,
-        [Channels.Slack] = 20,
-        [Channels.Sns] = 60,
-        [Channels.Webhook] = 60,
-    };
+    private static readonly IReadOnlyDictionary<string, int> DefaultReceiverPerMinute =
+        Notifiers.NotifierRegistry.All.ToDictionary(n => n.Name, n => n.DefaultReceiverPerMinute, StringComparer.Ordinal);
 
     public int ReceiverCap(string channel) => ReceiverPerMinute.TryGetValue(channel, out var cap) ? cap : 60;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Notifiers;
 using OpsPipeline.Core.ErrorBudgets;
 
 namespace OpsPipeline.Core.Rendering;
@@ -14,24 +15,11 @@ public static class BudgetMessage
 {
     public static Delivery Render(BudgetNotice notice, ReceiverConfig receiver, bool drill)
     {
-        var text = Text(notice, drill);
-        var delivery = new Delivery
-        {
-            Receiver = receiver.Name,
-            Channel = receiver.Channel,
-            Action = DeliveryActions.Budget,
-            AlertKey = notice.Key,
-            DedupKey = DedupKeys.For(notice.Key),
-            Drill = drill,
-            Target = DeliveryRenderer.Target(receiver),
-        };
-        return receiver.Channel switch
-        {
-            Channels.Slack => delivery with { PayloadUtf8 = PayloadJson.Write(w => Slack(w, text)) },
-            Channels.PagerDuty => delivery with { PayloadUtf8 = PayloadJson.Write(w => PagerDuty(w, notice, delivery.DedupKey, text, drill)) },
-            Channels.Sns => delivery with { Subject = Subject(notice, drill), PayloadUtf8 = PayloadJson.String(text) },
-            _ => delivery with { PayloadUtf8 = PayloadJson.Write(w => Webhook(w, notice, text, drill)) },
-        };
+        ArgumentNullException.ThrowIfNull(notice);
+        ArgumentNullException.ThrowIfNull(receiver);
+        var notifier = DeliveryRenderer.NotifierOf(receiver);
+        var delivery = DeliveryRenderer.NewDelivery(receiver, DeliveryActions.Budget, notice.Key, drill);
+        return notifier.RenderBudget(delivery, notice, Text(notice, drill), drill);
     }
 
     /// <summary>The one sentence every channel carries.</summary>
@@ -52,78 +40,8 @@ public static class BudgetMessage
         };
     }
 
-    private static string Subject(BudgetNotice n, bool drill)
-    {
-        var tag = n.Kind switch
-        {
-            BudgetNotice.BurnFiring => "[BURN]",
-            BudgetNotice.BurnResolved => "[BURN OK]",
-            _ => "[BUDGET EXHAUSTED]",
-        };
-        var subject = $"{(drill ? "[DRILL] " : string.Empty)}{tag} {UntrustedText.OneLine(n.Slo.Name)}";
-        // SNS subjects: printable ASCII only, at most 100 characters.
-        var ascii = new string([.. subject.Where(c => c is >= ' ' and <= '~')]);
-        return Truncation.ToChars(ascii, ChannelLimits.SnsSubjectChars);
-    }
-
-    private static void Slack(Utf8JsonWriter w, string text) => WriteSlackNotice(w, ":chart_with_downwards_trend:", text);
-
-    /// <summary>A one-section Slack message (the text, escaped and cut to a section's limit, behind an emoji): the pipeline's own notices.</summary>
-    internal static void WriteSlackNotice(Utf8JsonWriter w, string emoji, string text)
-    {
-        var escaped = Truncation.ToChars(UntrustedText.EscapeSlack(UntrustedText.Clean(text)), ChannelLimits.SlackSectionChars);
-        w.WriteStartObject();
-        w.WriteString("text", escaped);
-        w.WriteStartArray("blocks");
-        w.WriteStartObject();
-        w.WriteString("type", "section");
-        w.WriteStartObject("text");
-        w.WriteString("type", "mrkdwn");
-        w.WriteString("text", emoji + " " + escaped);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
-
-    private static void PagerDuty(Utf8JsonWriter w, BudgetNotice n, string dedupKey, string text, bool drill)
-    {
-        w.WriteStartObject();
-        if (n.Kind == BudgetNotice.BurnResolved)
-        {
-            w.WriteString("event_action", "resolve");
-            w.WriteString("dedup_key", dedupKey);
-            w.WriteEndObject();
-            return;
-        }
-
-        w.WriteString("event_action", "trigger");
-        w.WriteString("dedup_key", dedupKey);
-        w.WriteStartObject("payload");
-        w.WriteString("summary", Truncation.ToChars(text, ChannelLimits.PagerDutySummaryChars));
-        w.WriteString("source", "slo:" + UntrustedText.OneLine(n.Slo.Name));
-        // A fast burn pages as critical; slow burns and exhaustion are errors to act on in hours, not minutes.
-        w.WriteString("severity", n.Alert is { BurnRate: >= 6 } ? "critical" : "error");
-        w.WriteString("class", "error-budget");
-        w.WritePropertyName("custom_details");
-        Details(w, n, drill);
-        w.WriteEndObject();
-        w.WriteString("client", "ServerlessOpsPipeline");
-        w.WriteEndObject();
-    }
-
-    private static void Webhook(Utf8JsonWriter w, BudgetNotice n, string text, bool drill)
-    {
-        w.WriteStartObject();
-        w.WriteString("version", "1");
-        w.WriteString("kind", "budget");
-        w.WriteString("text", text);
-        w.WritePropertyName("budget");
-        Details(w, n, drill);
-        w.WriteEndObject();
-    }
-
-    private static void Details(Utf8JsonWriter w, BudgetNotice n, bool drill)
+    /// <summary>The notice as data: what PagerDuty custom_details and webhook bodies carry.</summary>
+    internal static void WriteDetails(Utf8JsonWriter w, BudgetNotice n, bool drill)
     {
         w.WriteStartObject();
         w.WriteString("slo", n.Slo.Name);

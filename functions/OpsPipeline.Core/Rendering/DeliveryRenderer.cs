@@ -1,6 +1,7 @@
 using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Notifiers;
 
 namespace OpsPipeline.Core.Rendering;
 
@@ -20,18 +21,8 @@ public static class DeliveryRenderer
         ArgumentNullException.ThrowIfNull(receiver);
 
         var presentation = AlertPresentation.For(action);
-        var delivery = NewDelivery(receiver, action, alert.Key, drill);
-        return delivery.Channel switch
-        {
-            Channels.PagerDuty => delivery with { PayloadUtf8 = PagerDutyEvent.Render(alert, presentation, delivery.DedupKey, drill) },
-            Channels.Slack => delivery with { PayloadUtf8 = SlackMessage.Render(alert, presentation, drill) },
-            Channels.Sns => delivery with
-            {
-                Subject = SnsMessage.Subject(alert, action, drill),
-                PayloadUtf8 = PayloadJson.String(SnsMessage.Text(alert, presentation, drill)),
-            },
-            _ => delivery with { PayloadUtf8 = WebhookBody.Render(alert, action, delivery.DedupKey, drill) },
-        };
+        var notifier = NotifierOf(receiver);
+        return notifier.RenderAlert(NewDelivery(receiver, action, alert.Key, drill), alert, action, presentation, drill);
     }
 
     /// <summary>
@@ -50,38 +41,25 @@ public static class DeliveryRenderer
         ArgumentNullException.ThrowIfNull(receiver);
 
         var digest = AlertDigest.For(groupKey, groupLabels, alerts);
-        var delivery = NewDelivery(receiver, DeliveryActions.Digest, groupKey, drill);
-        return delivery.Channel switch
-        {
-            Channels.PagerDuty => delivery with { PayloadUtf8 = PagerDutyDigest.Render(digest, delivery.DedupKey, drill) },
-            Channels.Slack => delivery with { PayloadUtf8 = SlackDigest.Render(digest, drill) },
-            Channels.Sns => delivery with
-            {
-                Subject = SnsDigest.Subject(digest, drill),
-                PayloadUtf8 = PayloadJson.String(SnsDigest.Text(digest, drill)),
-            },
-            _ => delivery with { PayloadUtf8 = WebhookDigest.Render(digest, delivery.DedupKey, drill) },
-        };
+        var notifier = NotifierOf(receiver);
+        return notifier.RenderDigest(NewDelivery(receiver, DeliveryActions.Digest, groupKey, drill), digest, drill);
     }
 
-    /// <summary>Everything but the payload (and SNS subject), the same for single alerts and digests.</summary>
-    private static Delivery NewDelivery(ReceiverConfig receiver, string action, string alertKey, bool drill) => new()
+    /// <summary>Everything but the payload (and SNS subject), the same for every kind of delivery.</summary>
+    internal static Delivery NewDelivery(ReceiverConfig receiver, string action, string key, bool drill) => new()
     {
         Receiver = receiver.Name,
         Channel = receiver.Channel,
         Action = action,
-        AlertKey = alertKey,
-        DedupKey = DedupKeys.For(alertKey),
+        AlertKey = key,
+        DedupKey = DedupKeys.For(key),
         Drill = drill,
-        Target = Target(receiver),
+        Target = SettingsOf(receiver).Target,
     };
 
-    internal static DeliveryTarget Target(ReceiverConfig receiver) => receiver switch
-    {
-        { PagerDuty: { } pagerDuty } => new DeliveryTarget { Parameter = pagerDuty.RoutingKeyParameter },
-        { Slack: { } slack } => new DeliveryTarget { Parameter = slack.WebhookUrlParameter },
-        { Sns: { } sns } => new DeliveryTarget { TopicArn = sns.TopicArn },
-        { Webhook: { } webhook } => new DeliveryTarget { Parameter = webhook.UrlParameter },
-        _ => throw new ArgumentException($"Receiver '{receiver.Name}' has no channel configured.", nameof(receiver)),
-    };
+    /// <summary>The receiver's channel, or an error naming the receiver when none is configured.</summary>
+    internal static Notifier NotifierOf(ReceiverConfig receiver) => SettingsOf(receiver).Notifier;
+
+    private static ReceiverSettings SettingsOf(ReceiverConfig receiver) =>
+        receiver.Settings ?? throw new ArgumentException($"Receiver '{receiver.Name}' has no channel configured.", nameof(receiver));
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Notifiers;
 
 namespace OpsPipeline.Core.Rendering;
 
@@ -15,22 +15,9 @@ public static class FloodNotice
     {
         var text = Text(receiver.Name, heldForAlert, heldForReceiver, since, alertPerHour, receiverPerMinute);
         var key = "flood-guard:" + receiver.Name;
-        var delivery = new Delivery
-        {
-            Receiver = receiver.Name,
-            Channel = receiver.Channel,
-            Action = DeliveryActions.Flood,
-            AlertKey = key,
-            DedupKey = DedupKeys.For(key),
-            Target = DeliveryRenderer.Target(receiver),
-        };
-        return receiver.Channel switch
-        {
-            Channels.Slack => delivery with { PayloadUtf8 = PayloadJson.Write(w => BudgetMessage.WriteSlackNotice(w, ":no_entry:", text)) },
-            Channels.PagerDuty => delivery with { PayloadUtf8 = PayloadJson.Write(w => PagerDuty(w, delivery.DedupKey, text, heldForAlert + heldForReceiver)) },
-            Channels.Sns => delivery with { Subject = "[FLOOD GUARD] notifications held", PayloadUtf8 = PayloadJson.String(text) },
-            _ => delivery with { PayloadUtf8 = PayloadJson.Write(w => Webhook(w, text, heldForAlert, heldForReceiver)) },
-        };
+        var notifier = DeliveryRenderer.NotifierOf(receiver);
+        var delivery = DeliveryRenderer.NewDelivery(receiver, DeliveryActions.Flood, key, drill: false);
+        return notifier.RenderFlood(delivery, new FloodCounts(heldForAlert, heldForReceiver), text);
     }
 
     /// <summary>The one sentence every channel carries.</summary>
@@ -49,36 +36,5 @@ public static class FloodNotice
 
         return string.Create(CultureInfo.InvariantCulture,
             $"flood guard: {heldForAlert + heldForReceiver} notification(s) to {UntrustedText.OneLine(receiver)} held ({Floods.FloodGuard.Reason}) since {since.UtcDateTime:yyyy-MM-dd HH:mm} UTC: {string.Join("; ", why)}. First triggers and resolves were always sent; opsctl local --explain or the alerts' last reasons show which.");
-    }
-
-    private static void PagerDuty(Utf8JsonWriter w, string dedupKey, string text, long held)
-    {
-        w.WriteStartObject();
-        w.WriteString("event_action", "trigger");
-        w.WriteString("dedup_key", dedupKey);
-        w.WriteStartObject("payload");
-        w.WriteString("summary", Truncation.ToChars(text, ChannelLimits.PagerDutySummaryChars));
-        w.WriteString("source", "ops-pipeline:flood-guard");
-        w.WriteString("severity", "warning");
-        w.WriteString("class", "flood-guard");
-        w.WriteStartObject("custom_details");
-        w.WriteNumber("held", held);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteString("client", "ServerlessOpsPipeline");
-        w.WriteEndObject();
-    }
-
-    private static void Webhook(Utf8JsonWriter w, string text, long heldForAlert, long heldForReceiver)
-    {
-        w.WriteStartObject();
-        w.WriteString("version", "1");
-        w.WriteString("kind", "flood");
-        w.WriteString("text", text);
-        w.WriteStartObject("held");
-        w.WriteNumber("forAlert", heldForAlert);
-        w.WriteNumber("forReceiver", heldForReceiver);
-        w.WriteEndObject();
-        w.WriteEndObject();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Notifiers.Slack;
 using OpsPipeline.Core.Rendering;
 
 namespace OpsPipeline.Core.Tests.Rendering;
