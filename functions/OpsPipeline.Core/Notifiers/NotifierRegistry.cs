@@ -15,6 +15,7 @@ public static class NotifierRegistry
         SlackNotifier.Instance,
         SnsNotifier.Instance,
         WebhookNotifier.Instance,
+        Teams.TeamsNotifier.Instance,
     ];
 
     /// <summary>The channel names, in <see cref="All"/>'s order.</summary>
