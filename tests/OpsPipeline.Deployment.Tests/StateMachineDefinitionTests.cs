@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Notifiers.Sns;
 using OpsPipeline.Functions;
 using YamlDotNet.RepresentationModel;
 using static OpsPipeline.Deployment.Tests.SamTemplate;
@@ -174,7 +175,7 @@ public sealed class StateMachineDefinitionTests
         var publish = _asl.State("Publish to SNS");
 
         Assert.Equal("$.channel", choice["Variable"]!.GetValue<string>());
-        Assert.Equal(Channels.Sns, choice["StringEquals"]!.GetValue<string>());
+        Assert.Equal(SnsNotifier.ChannelName, choice["StringEquals"]!.GetValue<string>());
         Assert.Equal("arn:aws:states:::sns:publish", publish["Resource"]!.GetValue<string>());
         Assert.Equal("$.target.topicArn", publish["Parameters"]!["TopicArn.$"]!.GetValue<string>());
         Assert.Equal("$.payload", publish["Parameters"]!["Message.$"]!.GetValue<string>());

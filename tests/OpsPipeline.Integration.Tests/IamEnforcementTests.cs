@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using OpsCtl.Local;
 using OpsCtl.Local.Aws;
 using OpsPipeline.Functions;
+using OpsPipeline.Core.Configuration;
 
 namespace OpsPipeline.Integration.Tests;
 
@@ -43,7 +44,7 @@ public class IamEnforcementTests
         var sample = TestConfig.Sample();
         return sample with
         {
-            Defaults = sample.Defaults with { RepeatInterval = TimeSpan.FromMinutes(1), FloodGuard = new OpsPipeline.Core.Floods.FloodGuardConfig { AlertPerHour = 1 } },
+            Defaults = sample.Defaults with { RepeatInterval = TimeSpan.FromMinutes(1), FloodGuard = new OpsPipeline.Core.Configuration.FloodGuardConfig { AlertPerHour = 1 } },
             Route = sample.Route with { RepeatInterval = TimeSpan.FromMinutes(1) },
         };
     }

@@ -4,6 +4,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using OpsCtl.Local;
 using static OpsPipeline.Integration.Tests.AlarmEvents;
+using OpsPipeline.Core.Configuration;
 
 namespace OpsPipeline.Integration.Tests;
 
@@ -48,7 +49,7 @@ public class SafetyProperties
             Defaults = sample.Defaults with
             {
                 RepeatInterval = TimeSpan.FromMinutes(2),
-                FloodGuard = new OpsPipeline.Core.Floods.FloodGuardConfig
+                FloodGuard = new OpsPipeline.Core.Configuration.FloodGuardConfig
                 {
                     AlertPerHour = AlertPerHour,
                     ReceiverPerMinute = new Dictionary<string, int>(StringComparer.Ordinal) { ["pagerduty"] = 5, ["slack"] = SlackPerMinute, ["webhook"] = 5, ["sns"] = 5 },

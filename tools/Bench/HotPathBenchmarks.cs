@@ -10,6 +10,7 @@ using OpsPipeline.Core.Dlq;
 using OpsPipeline.Core.Events;
 using OpsPipeline.Core.Rendering;
 using OpsPipeline.Core.Routing;
+using OpsPipeline.Core.Notifiers;
 
 BenchmarkSwitcher.FromAssembly(typeof(HotPath).Assembly).Run(args, DefaultConfig.Instance
     .AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10).WithId("short"))

@@ -2,8 +2,9 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpsCtl.Local;
-using OpsPipeline.Core.Ports;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Notifiers;
+using OpsPipeline.Core.Ports;
 using OpsPipeline.Functions;
 
 namespace OpsCtl;
@@ -106,7 +107,7 @@ public static class FailedCommands
                 delivery.Remove("error");
                 try
                 {
-                    if ((string?)delivery["channel"] == Channels.Sns)
+                    if (NotifierRegistry.Find((string?)delivery["channel"] ?? string.Empty) is { SentOverHttp: false })
                     {
                         throw new InvalidOperationException("SNS deliveries are re-sent by redriving the execution, not by Deliver");
                     }
@@ -153,7 +154,7 @@ public static class FailedCommands
                 var node = JsonNode.Parse(message.Body)!.AsObject();
                 node.Remove("error");
                 var delivery = node.Deserialize(OpsPipeline.Functions.FunctionsJsonContext.Default.Delivery)!;
-                if (delivery.Channel == Channels.Sns)
+                if (NotifierRegistry.Find(delivery.Channel) is { SentOverHttp: false })
                 {
                     throw new InvalidOperationException("SNS deliveries are re-sent by redriving the execution, not by Deliver");
                 }

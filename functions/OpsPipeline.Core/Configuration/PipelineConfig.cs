@@ -36,7 +36,7 @@ public sealed record Defaults
     public bool SendResolved { get; init; } = true;
 
     /// <summary>The page-flood caps, per alert and per receiver.</summary>
-    public Floods.FloodGuardConfig FloodGuard { get; init; } = new();
+    public FloodGuardConfig FloodGuard { get; init; } = new();
 
     /// <summary>How far ahead of the pipeline's clock an input time may be before the event is rejected.</summary>
     public TimeSpan ClockSkew { get; init; } = Events.EventPlausibility.DefaultClockSkew;
@@ -53,30 +53,17 @@ public sealed record FlappingConfig
 /// <summary>Labels added to every alarm whose built-in labels satisfy <see cref="Match"/>.</summary>
 public sealed record AlarmLabelRule(LabelMatchers Match, IReadOnlyDictionary<string, string> Labels);
 
-/// <summary>A named destination; exactly one channel is set.</summary>
+/// <summary>A named destination on exactly one channel.</summary>
 public sealed record ReceiverConfig
 {
     public required string Name { get; init; }
 
-    public PagerDutyReceiver? PagerDuty { get; init; }
+    /// <summary>The channel's block as its notifier read it; null only for a receiver built without one.</summary>
+    public ReceiverSettings? Settings { get; init; }
 
-    public SlackReceiver? Slack { get; init; }
-
-    public SnsReceiver? Sns { get; init; }
-
-    public WebhookReceiver? Webhook { get; init; }
-
-    /// <summary>slack | pagerduty | sns | webhook.</summary>
-    public string Channel => PagerDuty is not null ? "pagerduty" : Slack is not null ? "slack" : Sns is not null ? "sns" : "webhook";
+    /// <summary>The channel's name (slack | pagerduty | sns | webhook | …, see <see cref="ChannelCatalog"/>); empty without settings.</summary>
+    public string Channel => Settings?.Channel ?? string.Empty;
 }
-
-public sealed record PagerDutyReceiver(string RoutingKeyParameter);
-
-public sealed record SlackReceiver(string WebhookUrlParameter);
-
-public sealed record SnsReceiver(string TopicArn);
-
-public sealed record WebhookReceiver(string UrlParameter);
 
 /// <summary>A node of the routing tree. Unset values inherit from the parent (root: from defaults).</summary>
 public sealed record RouteConfig

@@ -2,17 +2,9 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OpsPipeline.Core.Configuration;
 
 namespace OpsPipeline.Core.Decisions;
-
-/// <summary>Notification channels a receiver can use.</summary>
-public static class Channels
-{
-    public const string Slack = "slack";
-    public const string PagerDuty = "pagerduty";
-    public const string Sns = "sns";
-    public const string Webhook = "webhook";
-}
 
 /// <summary>What a delivery does for its alert.</summary>
 public static class DeliveryActions
@@ -27,16 +19,6 @@ public static class DeliveryActions
 
     /// <summary>The flood guard's summary of what it held for a receiver.</summary>
     public const string Flood = "flood";
-}
-
-/// <summary>Where a delivery goes. Secrets are SSM parameter names, resolved by Deliver at send time.</summary>
-public sealed record DeliveryTarget
-{
-    /// <summary>SSM SecureString name holding a Slack/webhook URL or a PagerDuty routing key.</summary>
-    public string? Parameter { get; init; }
-
-    /// <summary>SNS topic for the native sns:publish integration.</summary>
-    public string? TopicArn { get; init; }
 }
 
 /// <summary>

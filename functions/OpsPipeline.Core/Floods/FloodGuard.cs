@@ -2,26 +2,6 @@ using OpsPipeline.Core.Decisions;
 
 namespace OpsPipeline.Core.Floods;
 
-/// <summary>The page-flood caps (defaults.floodGuard): per alert per hour, per receiver per minute by channel.</summary>
-public sealed record FloodGuardConfig
-{
-    public int AlertPerHour { get; init; } = 10;
-
-    /// <summary>Per channel; PagerDuty and Slack defaults stay under their own rate limits.</summary>
-    public IReadOnlyDictionary<string, int> ReceiverPerMinute { get; init; } = DefaultReceiverPerMinute;
-
-    /// <summary>One shared instance, so two configs that leave the caps alone compare equal.</summary>
-    private static readonly IReadOnlyDictionary<string, int> DefaultReceiverPerMinute = new Dictionary<string, int>(StringComparer.Ordinal)
-    {
-        [Channels.PagerDuty] = 60,
-        [Channels.Slack] = 20,
-        [Channels.Sns] = 60,
-        [Channels.Webhook] = 60,
-    };
-
-    public int ReceiverCap(string channel) => ReceiverPerMinute.TryGetValue(channel, out var cap) ? cap : 60;
-}
-
 /// <summary>
 /// A safety property that holds whatever the input or the config: no alert sends more than the cap an hour, and no
 /// receiver gets more than its cap a minute. What is over is held with the reason "rate limited", and the receiver

@@ -1,7 +1,7 @@
 using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
-using OpsPipeline.Core.Rendering;
+using OpsPipeline.Core.Notifiers;
 
 namespace OpsPipeline.Core.Pipeline;
 
@@ -29,7 +29,7 @@ public sealed class NotificationRenderer(PipelineConfig config)
             var alerts = group.Select(n => n.Alert).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
             var route = group.First().Route!;
             var receiver = Receiver(group.Key.Receiver);
-            if (alerts.Count == 1 || receiver.PagerDuty is not null)
+            if (alerts.Count == 1 || receiver.Settings is { } settings && NotifierRegistry.For(settings).OneEventPerAlert)
             {
                 // A group of one is simply that alert's trigger. PagerDuty gets one event per alert even when grouped:
                 // each resolve must close its own dedup_key, and PagerDuty groups incidents itself.

@@ -2,7 +2,7 @@ using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.ErrorBudgets;
 using OpsPipeline.Core.Ports;
-using OpsPipeline.Core.Rendering;
+using OpsPipeline.Core.Notifiers;
 using OpsPipeline.Core.Silences;
 using OpsPipeline.Core.Stages.Budgets;
 

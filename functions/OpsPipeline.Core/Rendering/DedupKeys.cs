@@ -18,13 +18,13 @@ public static class DedupKeys
     public static string For(string alertKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(alertKey);
-        if (alertKey.Length <= ChannelLimits.PagerDutyDedupKeyChars)
+        if (alertKey.Length <= ChannelLimits.DedupKeyChars)
         {
             return alertKey;
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(alertKey)));
-        var prefixLength = ChannelLimits.PagerDutyDedupKeyChars - 1 - HashHexChars;
+        var prefixLength = ChannelLimits.DedupKeyChars - 1 - HashHexChars;
         if (char.IsHighSurrogate(alertKey[prefixLength - 1]))
         {
             prefixLength--;

@@ -1,24 +1,19 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Notifiers;
 using OpsPipeline.Core.Ports;
 
 namespace OpsPipeline.Functions.Adapters;
 
 /// <summary>
-/// Sends Slack, PagerDuty and webhook deliveries over HTTP and classifies failures as transient or permanent
-/// (after Alertmanager's "recoverable"). Secrets are resolved here, at send time, and never appear in errors.
+/// Sends the deliveries of every HTTP channel: the channel's notifier builds the request and says which failures are
+/// transient (after Alertmanager's "recoverable"). Secrets are resolved here, at send time, and never appear in errors.
+/// <paramref name="pagerDutyEventsUrl"/> is the fixed API URL of channels whose secret is a key, not a URL.
 /// </summary>
 public sealed class HttpDeliverySender(HttpClient http, ISecretStore secrets, Uri pagerDutyEventsUrl, TimeSpan attemptTimeout) : IDeliverySender
 {
     /// <summary>Carries the delivery on the request (not on the wire) so a local recorder can see what was sent.</summary>
     public static readonly HttpRequestOptionsKey<Delivery> DeliveryOption = new("ops.delivery");
-
-    // The renderers size bodies for UTF-8 as written; the default encoder would turn every non-ASCII
-    // character into \uXXXX and could push a body past the receiver's limit.
-    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task<int> SendAsync(Delivery delivery, CancellationToken ct)
     {
@@ -56,7 +51,7 @@ public sealed class HttpDeliverySender(HttpClient http, ISecretStore secrets, Ur
 
             var detail = await ReadDetailAsync(response, ct).ConfigureAwait(false);
             var what = $"{delivery.Channel} receiver {delivery.Receiver}: HTTP {status}{detail}";
-            if (response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || status >= 500)
+            if (NotifierRegistry.Find(delivery.Channel)?.IsRetryable(status) ?? status >= 500)
             {
                 throw new TransientDeliveryException(what, RetryAfter(response));
             }
@@ -70,31 +65,9 @@ public sealed class HttpDeliverySender(HttpClient http, ISecretStore secrets, Ur
         var parameter = delivery.Target.Parameter
             ?? throw new PermanentDeliveryException($"{delivery.Channel} delivery to {delivery.Receiver} has no target.parameter");
         var secret = await secrets.GetAsync(parameter, ct).ConfigureAwait(false);
-        switch (delivery.Channel)
-        {
-            case "pagerduty":
-                // The routing key joins the body only here, so it never travels through the state machine.
-                var node = JsonNode.Parse(delivery.PayloadUtf8.Span)?.AsObject()
-                    ?? throw new PermanentDeliveryException("pagerduty payload is not a JSON object");
-                var withKey = new JsonObject { ["routing_key"] = secret };
-                foreach (var (name, value) in node.ToList())
-                {
-                    node.Remove(name);
-                    withKey[name] = value;
-                }
-
-                return (pagerDutyEventsUrl, withKey.ToJsonString(RelaxedJson));
-            case "slack":
-            case "webhook":
-                if (!Uri.TryCreate(secret, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-                {
-                    throw new PermanentDeliveryException($"parameter {parameter} does not hold an http(s) URL");
-                }
-
-                return (url, System.Text.Encoding.UTF8.GetString(delivery.PayloadUtf8.Span));
-            default:
-                throw new PermanentDeliveryException($"channel {delivery.Channel} is not delivered over HTTP");
-        }
+        var plan = NotifierRegistry.Find(delivery.Channel)?.BuildRequest(delivery, secret, pagerDutyEventsUrl)
+            ?? throw new PermanentDeliveryException($"channel {delivery.Channel} is not delivered over HTTP");
+        return plan is { Url: { } url, Problem: null } ? (url, plan.Body) : throw new PermanentDeliveryException(plan.Problem ?? "no URL");
     }
 
     private static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken ct)

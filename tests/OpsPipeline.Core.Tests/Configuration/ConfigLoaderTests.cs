@@ -1,4 +1,6 @@
 using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Notifiers.Sns;
+using OpsPipeline.Core.Notifiers.Webhook;
 
 namespace OpsPipeline.Core.Tests.Configuration;
 
@@ -86,7 +88,7 @@ public class ConfigLoaderTests
 
         var config = ConfigLoader.Load(yaml, "c.yaml", values);
 
-        Assert.Equal("/ops/prod/hooks/payments", config.Receivers[0].Webhook?.UrlParameter);
+        Assert.Equal("/ops/prod/hooks/payments", (config.Receivers[0].Settings as WebhookReceiver)?.UrlParameter);
         Assert.Equal(TimeSpan.FromHours(2), config.Defaults.RepeatInterval);
     }
 
@@ -251,7 +253,7 @@ public class ConfigLoaderTests
 
         """;
 
-    private static string? EmailTopicArnOf(PipelineConfig config) => config.FindReceiver("email")?.Sns?.TopicArn;
+    private static string? EmailTopicArnOf(PipelineConfig config) => (config.FindReceiver("email")?.Settings as SnsReceiver)?.TopicArn;
 
     internal static string RepoRoot()
     {

@@ -77,7 +77,7 @@ internal static class ConfigText
 
         foreach (var r in c.Receivers)
         {
-            var target = r.PagerDuty?.RoutingKeyParameter ?? r.Slack?.WebhookUrlParameter ?? r.Sns?.TopicArn ?? r.Webhook?.UrlParameter;
+            var target = r.Settings?.Target.Parameter ?? r.Settings?.Target.TopicArn;
             Line(s, $"receiver {r.Name} {r.Channel} {target}");
         }
 

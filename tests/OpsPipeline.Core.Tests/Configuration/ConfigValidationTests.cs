@@ -56,7 +56,7 @@ public class ConfigValidationTests
         { "receivers:\n  - name: team\n    slack: { webhookUrlParameter: /ops/slack/team }\n    sns: { topicArn: arn:aws:sns:eu-west-1:1:t }\n" + Route, 4, "receivers[0].sns", "a receiver has exactly one channel, this one also has slack" },
 
         // 9: ... and none is an error on the receiver.
-        { "receivers:\n  - name: team\n" + Route, 2, "receivers[0]", "needs exactly one channel: pagerduty, slack, sns or webhook" },
+        { "receivers:\n  - name: team\n" + Route, 2, "receivers[0]", "needs exactly one channel: pagerduty, slack, sns, webhook or teams" },
 
         // 10: secrets are SSM parameter names.
         { "receivers:\n  - name: team\n    slack: { webhookUrlParameter: ops/slack/team }\n" + Route, 3, "receivers[0].slack.webhookUrlParameter", "must be an SSM parameter name starting with '/', got 'ops/slack/team'" },

@@ -10,6 +10,7 @@ using OpsPipeline.Core.Dlq;
 using OpsPipeline.Core.Events;
 using OpsPipeline.Core.Rendering;
 using OpsPipeline.Core.Tests.Rendering;
+using OpsPipeline.Core.Notifiers;
 
 namespace OpsPipeline.Core.Tests.Dlq;
 

@@ -1,6 +1,8 @@
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.Floods;
+using OpsPipeline.Core.Notifiers.PagerDuty;
+using OpsPipeline.Core.Notifiers.Slack;
 
 namespace OpsPipeline.Core.Tests.Floods;
 
@@ -34,7 +36,7 @@ public class FloodGuardTests
     {
         Delivery Of(string action, bool essential) => new()
         {
-            Receiver = "team", Channel = Channels.Slack, Action = action, AlertKey = "k", DedupKey = "k", Essential = essential,
+            Receiver = "team", Channel = SlackNotifier.ChannelName, Action = action, AlertKey = "k", DedupKey = "k", Essential = essential,
             Target = new DeliveryTarget(), PayloadUtf8 = "{}"u8.ToArray(),
         };
         var recent = MinutesAgo([.. Enumerable.Range(1, 10)]);
@@ -80,8 +82,8 @@ public class FloodGuardTests
         var guard = new FloodGuardConfig();
 
         Assert.Equal(10, guard.AlertPerHour);
-        Assert.Equal(60, guard.ReceiverCap(Channels.PagerDuty));
-        Assert.Equal(20, guard.ReceiverCap(Channels.Slack));
+        Assert.Equal(60, guard.ReceiverCap(PagerDutyNotifier.ChannelName));
+        Assert.Equal(20, guard.ReceiverCap(SlackNotifier.ChannelName));
         Assert.Equal(new Defaults(), new Defaults());
     }
 
@@ -91,7 +93,7 @@ public class FloodGuardTests
         var config = ConfigLoader.Load("defaults:\n  floodGuard: { alertPerHour: 3, receiverPerMinute: { slack: 5 } }\nreceivers:\n  - name: team\n    slack: { webhookUrlParameter: /ops/slack/team }\nroute:\n  receiver: team\n", "c.yaml");
 
         Assert.Equal(3, config.Defaults.FloodGuard.AlertPerHour);
-        Assert.Equal(5, config.Defaults.FloodGuard.ReceiverCap(Channels.Slack));
-        Assert.Equal(60, config.Defaults.FloodGuard.ReceiverCap(Channels.PagerDuty));
+        Assert.Equal(5, config.Defaults.FloodGuard.ReceiverCap(SlackNotifier.ChannelName));
+        Assert.Equal(60, config.Defaults.FloodGuard.ReceiverCap(PagerDutyNotifier.ChannelName));
     }
 }

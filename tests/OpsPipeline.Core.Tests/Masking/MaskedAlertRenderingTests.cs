@@ -6,6 +6,7 @@ using OpsPipeline.Core.Events;
 using OpsPipeline.Core.Rendering;
 using OpsPipeline.Core.Tests.Events;
 using OpsPipeline.Core.Tests.Rendering;
+using OpsPipeline.Core.Notifiers;
 
 namespace OpsPipeline.Core.Tests.Masking;
 

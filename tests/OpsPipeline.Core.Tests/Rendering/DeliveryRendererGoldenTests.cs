@@ -1,6 +1,7 @@
 using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Rendering;
+using OpsPipeline.Core.Notifiers;
 
 namespace OpsPipeline.Core.Tests.Rendering;
 

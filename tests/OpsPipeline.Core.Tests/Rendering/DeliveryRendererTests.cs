@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Rendering;
+using OpsPipeline.Core.Notifiers;
 
 namespace OpsPipeline.Core.Tests.Rendering;
 

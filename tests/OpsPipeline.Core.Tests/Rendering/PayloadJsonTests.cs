@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.Rendering;
+using OpsPipeline.Core.Notifiers;
 
 namespace OpsPipeline.Core.Tests.Rendering;
 

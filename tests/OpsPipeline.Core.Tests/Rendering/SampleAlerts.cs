@@ -1,5 +1,9 @@
 using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Notifiers.PagerDuty;
+using OpsPipeline.Core.Notifiers.Slack;
+using OpsPipeline.Core.Notifiers.Sns;
+using OpsPipeline.Core.Notifiers.Webhook;
 
 namespace OpsPipeline.Core.Tests.Rendering;
 
@@ -10,13 +14,13 @@ internal static class SampleAlerts
 
     public const string Key = "123456789012/us-east-1/" + AlarmArn;
 
-    public static readonly ReceiverConfig Team = new() { Name = "team", Slack = new SlackReceiver("/ops/slack/team") };
+    public static readonly ReceiverConfig Team = new() { Name = "team", Settings = new SlackReceiver("/ops/slack/team") };
 
-    public static readonly ReceiverConfig OnCall = new() { Name = "oncall", PagerDuty = new PagerDutyReceiver("/ops/pagerduty/routing-key") };
+    public static readonly ReceiverConfig OnCall = new() { Name = "oncall", Settings = new PagerDutyReceiver("/ops/pagerduty/routing-key") };
 
-    public static readonly ReceiverConfig Email = new() { Name = "email", Sns = new SnsReceiver("arn:aws:sns:us-east-1:123456789012:ops-email") };
+    public static readonly ReceiverConfig Email = new() { Name = "email", Settings = new SnsReceiver("arn:aws:sns:us-east-1:123456789012:ops-email") };
 
-    public static readonly ReceiverConfig Hook = new() { Name = "hook", Webhook = new WebhookReceiver("/ops/webhook/incidents") };
+    public static readonly ReceiverConfig Hook = new() { Name = "hook", Settings = new WebhookReceiver("/ops/webhook/incidents") };
 
     /// <summary>checkout-api-5xx going OK → ALARM.</summary>
     public static Alert Firing() => new()

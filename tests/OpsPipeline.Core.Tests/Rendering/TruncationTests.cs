@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Notifiers.Slack;
 using OpsPipeline.Core.Rendering;
+using OpsPipeline.Core.Notifiers;
 
 namespace OpsPipeline.Core.Tests.Rendering;
 

@@ -16,6 +16,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Notifiers;
+using OpsPipeline.Core.Notifiers.Sns;
 using OpsPipeline.Functions;
 using OpsPipeline.Functions.Adapters;
 using OpsCtl.Local.Aws;
@@ -466,18 +468,17 @@ public sealed class LocalStack : IAsyncDisposable
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var r in _options.Config.Receivers)
         {
-            if (r.Slack is { } s)
+            // A secret that is a URL points at this receiver's local recorder; a key (PagerDuty's routing key) names it.
+            if (r.Settings is not { Target.Parameter: { } parameter } settings)
             {
-                secrets[s.WebhookUrlParameter] = $"{BaseUrl}/local/receivers/slack/{Uri.EscapeDataString(r.Name)}{Token}";
+                continue;
             }
-            else if (r.Webhook is { } w)
-            {
-                secrets[w.UrlParameter] = $"{BaseUrl}/local/receivers/webhook/{Uri.EscapeDataString(r.Name)}{Token}";
-            }
-            else if (r.PagerDuty is { } p)
-            {
-                secrets[p.RoutingKeyParameter] = LocalRoutingKey(r.Name) + (_options.PlantedSecret is { } planted ? "." + planted : string.Empty);
-            }
+
+            var notifier = NotifierRegistry.For(settings);
+
+            secrets[parameter] = notifier.SecretBodyField is null
+                ? $"{BaseUrl}/local/receivers/{notifier.Name}/{Uri.EscapeDataString(r.Name)}{Token}"
+                : LocalRoutingKey(r.Name) + (_options.PlantedSecret is { } planted ? "." + planted : string.Empty);
         }
 
         var http = new HttpClient(new RecordingHandler(_outbound, _options.Clock) { InnerHandler = new SocketsHttpHandler() }) { Timeout = Timeout.InfiniteTimeSpan };
@@ -774,7 +775,7 @@ public sealed class LocalStack : IAsyncDisposable
         return new OutboundRecord
         {
             Receiver = Attr("receiver"),
-            Channel = Channels.Sns,
+            Channel = SnsNotifier.ChannelName,
             Action = Attr("action"),
             AlertKey = Attr("alertKey"),
             DedupKey = Attr("dedupKey"),
@@ -787,10 +788,11 @@ public sealed class LocalStack : IAsyncDisposable
     private async Task ReceiveAsync(HttpContext http, string channel, string receiver)
     {
         var body = await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
-        if (channel == "pagerduty")
+        var notifier = NotifierRegistry.Find(channel);
+        if (notifier?.SecretBodyField is { } keyField)
         {
-            // PagerDuty has one endpoint; the routing key says which receiver (integration) it is for.
-            var key = (string?)JsonNode.Parse(body)?["routing_key"] ?? string.Empty;
+            // A keyed channel (PagerDuty) has one endpoint; the key in the body says which receiver (integration) it is for.
+            var key = (string?)JsonNode.Parse(body)?[keyField] ?? string.Empty;
             receiver = key.StartsWith("local-routing-key-", StringComparison.Ordinal) ? key["local-routing-key-".Length..].Split('.')[0] : "(unknown routing key)";
         }
 
@@ -806,16 +808,17 @@ public sealed class LocalStack : IAsyncDisposable
             return;
         }
 
-        // PagerDuty answers 202 Accepted to a good event; the other receivers 200.
-        http.Response.StatusCode = channel == "pagerduty" && answer == ReceiverAnswer.Ok ? 202 : answer.Status;
+        // A good request gets what the real service answers (PagerDuty 202 Accepted, Slack 200, ...).
+        var accepted = notifier?.AcceptedStatus ?? 200;
+        http.Response.StatusCode = answer == ReceiverAnswer.Ok ? accepted : answer.Status;
         if (answer.RetryAfter is { } retryAfter)
         {
             http.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (http.Response.StatusCode == 202)
+        if (http.Response.StatusCode == accepted && notifier?.AcceptedBody is { } acceptedBody)
         {
-            await http.Response.WriteAsync("{\"status\":\"success\",\"message\":\"Event processed\"}", http.RequestAborted).ConfigureAwait(false);
+            await http.Response.WriteAsync(acceptedBody, http.RequestAborted).ConfigureAwait(false);
         }
         else if (answer.Status >= 400)
         {

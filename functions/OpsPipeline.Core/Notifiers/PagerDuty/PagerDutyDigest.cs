@@ -1,6 +1,7 @@
 using System.Text.Json;
+using OpsPipeline.Core.Rendering;
 
-namespace OpsPipeline.Core.Rendering;
+namespace OpsPipeline.Core.Notifiers.PagerDuty;
 
 /// <summary>
 /// The PagerDuty Events API v2 trigger for a group of alerts: one incident per group (dedup_key from the group
@@ -14,7 +15,7 @@ internal static class PagerDutyDigest
     public static byte[] Render(AlertDigest digest, string dedupKey, bool drill)
     {
         var body = PayloadJson.Write(w => WriteTrigger(w, digest, dedupKey, drill, listAlerts: true));
-        return body.Length <= ChannelLimits.PagerDutyBodyBytes
+        return body.Length <= PagerDutyLimits.BodyBytes
             ? body
             : PayloadJson.Write(w => WriteTrigger(w, digest, dedupKey, drill, listAlerts: false)); // only with absurd alert keys
     }
@@ -90,6 +91,6 @@ internal static class PagerDutyDigest
     {
         var group = digest.GroupText;
         var prefix = (drill ? "[DRILL] " : string.Empty) + digest.CountText + (group.Length > 0 ? $" for {group}" : string.Empty) + ": ";
-        return digest.NameList(prefix, ChannelLimits.PagerDutySummaryChars);
+        return digest.NameList(prefix, PagerDutyLimits.SummaryChars);
     }
 }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Rendering;
 
-namespace OpsPipeline.Core.Rendering;
+namespace OpsPipeline.Core.Notifiers.Slack;
 
 /// <summary>The Slack incoming-webhook body (Block Kit) for a group of alerts: one section per listed alert.</summary>
 internal static class SlackDigest
@@ -16,7 +17,7 @@ internal static class SlackDigest
 
         var fallback = Truncation.EscapedToChars(
             $"{headline}: {digest.CountText}, worst severity {digest.WorstSeverity}",
-            ChannelLimits.SlackFallbackChars);
+            SlackLimits.FallbackChars);
 
         var blocks = new SlackBlocks();
         if (drill)

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using OpsPipeline.Core.Rendering;
 
-namespace OpsPipeline.Core.Rendering;
+namespace OpsPipeline.Core.Notifiers.Slack;
 
 /// <summary>
 /// Block Kit blocks for one Slack message. Callers pass text already escaped for mrkdwn; every limit
@@ -25,11 +26,11 @@ internal sealed class SlackBlocks
 
     /// <summary>A header: plain_text with emoji shortcodes, at most 150 characters.</summary>
     public void Header(string escaped) =>
-        _blocks.Add((Kind.Header, [Truncation.EscapedToChars(escaped, ChannelLimits.SlackHeaderChars)]));
+        _blocks.Add((Kind.Header, [Truncation.EscapedToChars(escaped, SlackLimits.HeaderChars)]));
 
     /// <summary>A section with one mrkdwn text of at most 3,000 characters.</summary>
     public void Section(string escapedMrkdwn) =>
-        _blocks.Add((Kind.Section, [Truncation.EscapedToChars(escapedMrkdwn, ChannelLimits.SlackSectionChars)]));
+        _blocks.Add((Kind.Section, [Truncation.EscapedToChars(escapedMrkdwn, SlackLimits.SectionChars)]));
 
     /// <summary>A section of two-column fields: at most 10, each at most 2,000 characters.</summary>
     public void Fields(IReadOnlyList<string> escapedMrkdwn)
@@ -37,7 +38,7 @@ internal sealed class SlackBlocks
         var texts = new string[Math.Min(escapedMrkdwn.Count, MaxFieldsPerSection)];
         for (var i = 0; i < texts.Length; i++)
         {
-            texts[i] = Truncation.EscapedToChars(escapedMrkdwn[i], ChannelLimits.SlackFieldChars);
+            texts[i] = Truncation.EscapedToChars(escapedMrkdwn[i], SlackLimits.FieldChars);
         }
 
         _blocks.Add((Kind.Fields, texts));
@@ -45,12 +46,12 @@ internal sealed class SlackBlocks
 
     /// <summary>A context block (small grey text) with one mrkdwn element of at most 3,000 characters.</summary>
     public void Context(string escapedMrkdwn) =>
-        _blocks.Add((Kind.Context, [Truncation.EscapedToChars(escapedMrkdwn, ChannelLimits.SlackSectionChars)]));
+        _blocks.Add((Kind.Context, [Truncation.EscapedToChars(escapedMrkdwn, SlackLimits.SectionChars)]));
 
     /// <summary>Writes the <c>blocks</c> array; past 50 blocks the last one says how many were left out.</summary>
     public void WriteTo(Utf8JsonWriter writer)
     {
-        var kept = _blocks.Count <= ChannelLimits.SlackBlocks ? _blocks.Count : ChannelLimits.SlackBlocks - 1;
+        var kept = _blocks.Count <= SlackLimits.Blocks ? _blocks.Count : SlackLimits.Blocks - 1;
         writer.WriteStartArray("blocks");
         for (var i = 0; i < kept; i++)
         {
@@ -60,7 +61,7 @@ internal sealed class SlackBlocks
         if (kept < _blocks.Count)
         {
             var omitted = $"{Truncation.Marker} {_blocks.Count - kept} more blocks not shown";
-            WriteBlock(writer, (Kind.Context, [Truncation.EscapedToChars(omitted, ChannelLimits.SlackSectionChars)]));
+            WriteBlock(writer, (Kind.Context, [Truncation.EscapedToChars(omitted, SlackLimits.SectionChars)]));
         }
 
         writer.WriteEndArray();

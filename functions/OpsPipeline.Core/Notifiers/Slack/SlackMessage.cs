@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Rendering;
 
-namespace OpsPipeline.Core.Rendering;
+namespace OpsPipeline.Core.Notifiers.Slack;
 
 /// <summary>The Slack incoming-webhook body (Block Kit) for one alert.</summary>
 internal static class SlackMessage
@@ -18,7 +19,7 @@ internal static class SlackMessage
 
         var fallback = Truncation.EscapedToChars(
             $"{headline} [{severity}] {Escape(UntrustedText.OneLine(alert.Summary))}",
-            ChannelLimits.SlackFallbackChars);
+            SlackLimits.FallbackChars);
 
         var blocks = new SlackBlocks();
         if (drill)
@@ -78,7 +79,7 @@ internal static class SlackMessage
     /// </summary>
     private static string LinksText(IReadOnlyList<AlertLink> links)
     {
-        var budget = ChannelLimits.SlackSectionChars - Truncation.Marker.Length - LinkSeparator.Length;
+        var budget = SlackLimits.SectionChars - Truncation.Marker.Length - LinkSeparator.Length;
         var sb = new StringBuilder();
         foreach (var link in links)
         {

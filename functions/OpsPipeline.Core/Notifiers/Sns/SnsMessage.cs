@@ -1,7 +1,8 @@
 using System.Text;
 using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Rendering;
 
-namespace OpsPipeline.Core.Rendering;
+namespace OpsPipeline.Core.Notifiers.Sns;
 
 /// <summary>The SNS subject and plain-text message (email, SMS fan-out) for one alert.</summary>
 internal static class SnsMessage
@@ -15,7 +16,7 @@ internal static class SnsMessage
 
     /// <summary>Any subject text made what SNS accepts: printable ASCII, at most 100 characters.</summary>
     internal static string FitSubject(string subject) =>
-        Truncation.ToChars(UntrustedText.PrintableAscii(UntrustedText.Clean(subject)), ChannelLimits.SnsSubjectChars);
+        Truncation.ToChars(UntrustedText.PrintableAscii(UntrustedText.Clean(subject)), SnsLimits.SubjectChars);
 
     /// <summary>One fact per line; free text (reason, description) may span lines. At most 256 KB of UTF-8.</summary>
     public static string Text(Alert alert, AlertPresentation presentation, bool drill)
@@ -60,7 +61,7 @@ internal static class SnsMessage
         sb.Append("Alert key: ").Append(UntrustedText.OneLine(alert.Key)).Append('\n');
         var message = sb.ToString();
         ReusedStringBuilder.Return(sb);
-        return Truncation.ToUtf8Bytes(message, ChannelLimits.SnsMessageBytes);
+        return Truncation.ToUtf8Bytes(message, SnsLimits.MessageBytes);
     }
 
     /// <summary>The first line of every drill message, so nobody mistakes a rehearsal for an incident.</summary>

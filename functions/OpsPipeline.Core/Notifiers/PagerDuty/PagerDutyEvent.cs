@@ -1,7 +1,8 @@
 using System.Text.Json;
 using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Rendering;
 
-namespace OpsPipeline.Core.Rendering;
+namespace OpsPipeline.Core.Notifiers.PagerDuty;
 
 /// <summary>
 /// The PagerDuty Events API v2 body for one alert, without routing_key: Deliver inserts it at send time from
@@ -42,7 +43,7 @@ internal static class PagerDutyEvent
         foreach (var level in Levels)
         {
             body = PayloadJson.Write(w => WriteTrigger(w, alert, presentation, dedupKey, drill, level));
-            if (body.Length <= ChannelLimits.PagerDutyBodyBytes)
+            if (body.Length <= PagerDutyLimits.BodyBytes)
             {
                 return body;
             }
@@ -126,7 +127,7 @@ internal static class PagerDutyEvent
     private static string Summary(Alert alert, AlertPresentation presentation, bool drill)
     {
         var tags = (drill ? "[DRILL] " : string.Empty) + (presentation.SummaryTag is { } tag ? tag + " " : string.Empty);
-        return Truncation.ToChars(tags + UntrustedText.OneLine(alert.Summary), ChannelLimits.PagerDutySummaryChars);
+        return Truncation.ToChars(tags + UntrustedText.OneLine(alert.Summary), PagerDutyLimits.SummaryChars);
     }
 
     /// <summary>The alarm ARN names the affected thing uniquely; DLQ alerts have none, so account/region.</summary>

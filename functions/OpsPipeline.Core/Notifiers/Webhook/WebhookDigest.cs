@@ -1,7 +1,8 @@
 using System.Text.Json;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Rendering;
 
-namespace OpsPipeline.Core.Rendering;
+namespace OpsPipeline.Core.Notifiers.Webhook;
 
 /// <summary>
 /// The generic webhook body for a group of alerts: data, not display (nothing escaped, control characters

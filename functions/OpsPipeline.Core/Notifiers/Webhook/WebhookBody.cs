@@ -1,7 +1,8 @@
 using System.Text.Json;
 using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Rendering;
 
-namespace OpsPipeline.Core.Rendering;
+namespace OpsPipeline.Core.Notifiers.Webhook;
 
 /// <summary>
 /// The generic webhook body: the alert as data (camelCase, stable property order, version field) for a

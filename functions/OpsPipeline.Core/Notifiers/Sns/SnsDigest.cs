@@ -1,6 +1,7 @@
 using System.Text;
+using OpsPipeline.Core.Rendering;
 
-namespace OpsPipeline.Core.Rendering;
+namespace OpsPipeline.Core.Notifiers.Sns;
 
 /// <summary>The SNS subject and plain-text message (email, SMS fan-out) for a group of alerts: one line per alert.</summary>
 internal static class SnsDigest
@@ -50,6 +51,6 @@ internal static class SnsDigest
         }
 
         sb.Append("Group key: ").Append(UntrustedText.OneLine(digest.GroupKey)).Append('\n');
-        return Truncation.ToUtf8Bytes(sb.ToString(), ChannelLimits.SnsMessageBytes);
+        return Truncation.ToUtf8Bytes(sb.ToString(), SnsLimits.MessageBytes);
     }
 }

@@ -1,0 +1,69 @@
+namespace OpsPipeline.Core.Configuration;
+
+/// <summary>Where a delivery goes. Secrets are SSM parameter names, resolved by Deliver at send time.</summary>
+public sealed record DeliveryTarget
+{
+    /// <summary>SSM SecureString name holding a Slack/webhook URL or a PagerDuty routing key.</summary>
+    public string? Parameter { get; init; }
+
+    /// <summary>SNS topic for the native sns:publish integration.</summary>
+    public string? TopicArn { get; init; }
+}
+
+/// <summary>A receiver's channel block as its notifier read it; each channel has its own record.</summary>
+public abstract record ReceiverSettings
+{
+    /// <summary>The channel these settings belong to (its notifier's name).</summary>
+    public abstract string Channel { get; }
+
+    /// <summary>Where its deliveries go: an SSM parameter name for a secret, or a topic.</summary>
+    public abstract DeliveryTarget Target { get; }
+}
+
+/// <summary>
+/// One receiver's channel block, as the config reader hands it to the channel's notifier: each read names the key
+/// and reports problems at the value's line and column, as every config error does.
+/// </summary>
+public abstract class ChannelBlock
+{
+    /// <summary>A required string naming an SSM parameter (a secret): an absolute path. Empty after an error.</summary>
+    public abstract string Parameter(string key);
+
+    /// <summary>A required, non-empty string. Empty after an error.</summary>
+    public abstract string Text(string key);
+}
+
+/// <summary>
+/// What config reading needs of a channel: its name, the keys of its block, how to read the block, and its default
+/// flood-guard cap. Every notifier is one; they register themselves in <see cref="ChannelCatalog"/>.
+/// </summary>
+public interface IChannelSettingsReader
+{
+    string Name { get; }
+
+    IReadOnlyList<string> SettingKeys { get; }
+
+    int DefaultReceiverPerMinute { get; }
+
+    ReceiverSettings ReadSettings(ChannelBlock block);
+}
+
+/// <summary>
+/// The channels config reading knows, as the notifiers registered them when Core loaded (a module initializer in
+/// Notifiers): configuration never depends on the notifiers themselves.
+/// </summary>
+public static class ChannelCatalog
+{
+    private static IReadOnlyList<IChannelSettingsReader> _all = [];
+
+    /// <summary>In the order config errors list them.</summary>
+    public static IReadOnlyList<IChannelSettingsReader> All => _all;
+
+    public static IReadOnlyList<string> Names => [.. _all.Select(c => c.Name)];
+
+    /// <summary>"pagerduty, slack, sns or webhook": the channels as a config error lists them.</summary>
+    public static string NamesInProse() => string.Join(", ", Names.Take(Names.Count - 1)) + " or " + Names[^1];
+
+    /// <summary>Registers the channels (once, at load).</summary>
+    public static void Register(IReadOnlyList<IChannelSettingsReader> channels) => _all = channels;
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace OpsPipeline.Core.Configuration.Internal;
+
+/// <summary>Reads route: the routing tree, depth first.</summary>
+internal static class RouteReader
+{
+    private static readonly string[] RouteKeys = ["receiver", "match", "groupBy", "groupWait", "repeatInterval", "continue", "routes"];
+
+    public static RouteConfig ReadRoute(ConfigNodes nodes, YamlNode node, string path, bool isRoot)
+    {
+        var f = nodes.ReadFields(node, path, RouteKeys);
+        if (f is null)
+        {
+            return new RouteConfig();
+        }
+
+        string? receiver = null;
+        if (f.TryGet("receiver", out var r))
+        {
+            receiver = nodes.ReadReceiverReference(r, f.Field("receiver"));
+        }
+        else if (isRoot)
+        {
+            nodes.Error(f.Map, f.Field("receiver"), "the root route needs a receiver: it gets every alert no child route matches");
+        }
+
+        var match = LabelMatchers.Empty;
+        if (f.TryGet("match", out var m))
+        {
+            if (isRoot)
+            {
+                nodes.Error(m, f.Field("match"), "the root route matches every alert and cannot have match");
+            }
+            else
+            {
+                match = nodes.ReadMatchers(m, f.Field("match"));
+            }
+        }
+
+        var groupBy = f.TryGet("groupBy", out var g) ? nodes.ReadStringList(g, f.Field("groupBy"), allowEmpty: true) : null;
+        var groupWait = f.TryGet("groupWait", out var gw) ? nodes.ReadDuration(gw, f.Field("groupWait")) : null;
+        var repeat = f.TryGet("repeatInterval", out var ri) ? nodes.ReadDuration(ri, f.Field("repeatInterval"), positive: true) : null;
+        var cont = f.TryGet("continue", out var c) && (nodes.ReadBool(c, f.Field("continue")) ?? false);
+        if (isRoot && cont)
+        {
+            nodes.Error(c!, f.Field("continue"), "the root route has no siblings, so it cannot have continue: true");
+        }
+
+        var routes = f.TryGet("routes", out var rs) ? nodes.ReadList(rs, f.Field("routes"), (n, p) => ReadRoute(nodes, n, p, isRoot: false)) : [];
+        return new RouteConfig
+        {
+            Receiver = receiver,
+            Match = match,
+            GroupBy = groupBy,
+            GroupWait = groupWait,
+            RepeatInterval = repeat,
+            Continue = cont,
+            Routes = routes,
+        };
+    }
+}

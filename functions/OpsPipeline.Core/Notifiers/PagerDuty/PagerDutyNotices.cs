@@ -1,0 +1,53 @@
+using System.Text.Json;
+using OpsPipeline.Core.ErrorBudgets;
+using OpsPipeline.Core.Rendering;
+
+namespace OpsPipeline.Core.Notifiers.PagerDuty;
+
+/// <summary>The pipeline's own notices as PagerDuty events: burn alerts trigger and resolve under one dedup_key.</summary>
+internal static class PagerDutyNotices
+{
+    public static void WriteBudget(Utf8JsonWriter w, BudgetNotice n, string dedupKey, string text, bool drill)
+    {
+        w.WriteStartObject();
+        if (n.Kind == BudgetNotice.BurnResolved)
+        {
+            w.WriteString("event_action", "resolve");
+            w.WriteString("dedup_key", dedupKey);
+            w.WriteEndObject();
+            return;
+        }
+
+        w.WriteString("event_action", "trigger");
+        w.WriteString("dedup_key", dedupKey);
+        w.WriteStartObject("payload");
+        w.WriteString("summary", Truncation.ToChars(text, PagerDutyLimits.SummaryChars));
+        w.WriteString("source", "slo:" + UntrustedText.OneLine(n.Slo.Name));
+        // A fast burn pages as critical; slow burns and exhaustion are errors to act on in hours, not minutes.
+        w.WriteString("severity", n.Alert is { BurnRate: >= 6 } ? "critical" : "error");
+        w.WriteString("class", "error-budget");
+        w.WritePropertyName("custom_details");
+        BudgetMessage.WriteDetails(w, n, drill);
+        w.WriteEndObject();
+        w.WriteString("client", "ServerlessOpsPipeline");
+        w.WriteEndObject();
+    }
+
+    public static void WriteFlood(Utf8JsonWriter w, string dedupKey, string text, long held)
+    {
+        w.WriteStartObject();
+        w.WriteString("event_action", "trigger");
+        w.WriteString("dedup_key", dedupKey);
+        w.WriteStartObject("payload");
+        w.WriteString("summary", Truncation.ToChars(text, PagerDutyLimits.SummaryChars));
+        w.WriteString("source", "ops-pipeline:flood-guard");
+        w.WriteString("severity", "warning");
+        w.WriteString("class", "flood-guard");
+        w.WriteStartObject("custom_details");
+        w.WriteNumber("held", held);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteString("client", "ServerlessOpsPipeline");
+        w.WriteEndObject();
+    }
+}

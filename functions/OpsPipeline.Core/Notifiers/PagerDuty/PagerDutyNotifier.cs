@@ -1,0 +1,78 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.ErrorBudgets;
+using OpsPipeline.Core.Rendering;
+
+namespace OpsPipeline.Core.Notifiers.PagerDuty;
+
+/// <summary>
+/// PagerDuty Events API v2: one event per alert (trigger and resolve paired by dedup_key), the routing key joined to
+/// the body only at send time, so it never travels through the state machine.
+/// </summary>
+public sealed class PagerDutyNotifier : Notifier
+{
+    public const string ChannelName = "pagerduty";
+
+    // The renderers size bodies for UTF-8 as written; the default encoder would turn every non-ASCII
+    // character into \uXXXX and could push a body past the receiver's limit.
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private PagerDutyNotifier()
+    {
+    }
+
+    public static PagerDutyNotifier Instance { get; } = new();
+
+    public override string Name => ChannelName;
+
+    public override IReadOnlyList<string> SettingKeys { get; } = ["routingKeyParameter"];
+
+    public override bool OneEventPerAlert => true;
+
+    public override string? SecretBodyField => "routing_key";
+
+    public override int AcceptedStatus => 202;
+
+    public override string? AcceptedBody => "{\"status\":\"success\",\"message\":\"Event processed\"}";
+
+    public override ReceiverSettings ReadSettings(ChannelBlock block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        return new PagerDutyReceiver(block.Parameter("routingKeyParameter"));
+    }
+
+    internal override Delivery RenderAlert(Delivery delivery, Alert alert, string action, AlertPresentation presentation, bool drill) =>
+        delivery with { PayloadUtf8 = PagerDutyEvent.Render(alert, presentation, delivery.DedupKey, drill) };
+
+    internal override Delivery RenderDigest(Delivery delivery, AlertDigest digest, bool drill) =>
+        delivery with { PayloadUtf8 = PagerDutyDigest.Render(digest, delivery.DedupKey, drill) };
+
+    internal override Delivery RenderBudget(Delivery delivery, BudgetNotice notice, string text, bool drill) =>
+        delivery with { PayloadUtf8 = PayloadJson.Write(w => PagerDutyNotices.WriteBudget(w, notice, delivery.DedupKey, text, drill)) };
+
+    internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
+        delivery with { PayloadUtf8 = PayloadJson.Write(w => PagerDutyNotices.WriteFlood(w, delivery.DedupKey, text, held.Total)) };
+
+    public override HttpRequestPlan? BuildRequest(Delivery delivery, string secret, Uri keyedApiUrl)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        if (JsonNode.Parse(delivery.PayloadUtf8.Span) is not JsonObject node)
+        {
+            return HttpRequestPlan.Refused("pagerduty payload is not a JSON object");
+        }
+
+        // routing_key first, then the body as rendered.
+        var withKey = new JsonObject { [SecretBodyField!] = secret };
+        foreach (var (name, value) in node.ToList())
+        {
+            node.Remove(name);
+            withKey[name] = value;
+        }
+
+        return new HttpRequestPlan(keyedApiUrl, withKey.ToJsonString(RelaxedJson), null);
+    }
+}
