@@ -1,3 +1,4 @@
+using OpsPipeline.Core.Alerts;
 using System.Text.Json;
 using OpsCtl.Local;
 using static OpsPipeline.Integration.Tests.AlarmEvents;
@@ -28,7 +29,7 @@ public class DrillTests
         Assert.Contains("DRILL", drills[0].Payload.GetRawText());
         var (after, _) = await stack.Runtime.AlertStates.GetAsync(key, withSources: false, default);
         Assert.Equal(before!.Version, after!.Version);
-        Assert.Equal("ALARM", after.State);
+        Assert.Equal("ALARM", after.State.Wire());
 
         var report = await stack.Runtime.DrillReports.ListAsync("drill-1", default);
         Assert.Equal(["ALARM", "OK"], report.Select(r => r.State));

@@ -1,4 +1,53 @@
+using System.Text.Json.Serialization;
+
 namespace OpsPipeline.Core.Alerts;
+
+/// <summary>An alarm's raw state, as CloudWatch names it (written so on the wire and in reasons: <see cref="AlarmStates.Wire(AlarmState)"/>).</summary>
+public enum AlarmState
+{
+    [JsonStringEnumMemberName("OK")]
+    Ok,
+
+    [JsonStringEnumMemberName("ALARM")]
+    Alarm,
+
+    [JsonStringEnumMemberName("INSUFFICIENT_DATA")]
+    InsufficientData,
+}
+
+/// <summary>Where an alert comes from.</summary>
+public enum AlertSource
+{
+    /// <summary>A CloudWatch alarm's state change.</summary>
+    [JsonStringEnumMemberName("cloudwatch")]
+    CloudWatch,
+
+    /// <summary>Messages dead-lettered in a watched queue.</summary>
+    [JsonStringEnumMemberName("dlq")]
+    Dlq,
+}
+
+/// <summary>The states and sources as they are written: on the wire, in labels and in reasons.</summary>
+public static class AlarmStates
+{
+    public static string Wire(this AlarmState state) => state switch
+    {
+        AlarmState.Alarm => "ALARM",
+        AlarmState.Ok => "OK",
+        _ => "INSUFFICIENT_DATA",
+    };
+
+    public static string Wire(this AlertSource source) => source == AlertSource.Dlq ? "dlq" : "cloudwatch";
+
+    /// <summary>A state CloudWatch sends; anything else is not a state.</summary>
+    public static AlarmState Parse(string value) => value switch
+    {
+        "ALARM" => AlarmState.Alarm,
+        "OK" => AlarmState.Ok,
+        "INSUFFICIENT_DATA" => AlarmState.InsufficientData,
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "not a CloudWatch alarm state"),
+    };
+}
 
 /// <summary>Whether an alert is firing, resolved, or neither (INSUFFICIENT_DATA).</summary>
 public enum AlertStatus
@@ -20,13 +69,12 @@ public sealed record Alert
     /// <summary>account + region + alarm ARN (DLQ alerts: queue + groupBy labels). Stable across transitions.</summary>
     public required string Key { get; init; }
 
-    /// <summary>cloudwatch | dlq.</summary>
-    public required string Source { get; init; }
+    public required AlertSource Source { get; init; }
 
     public required AlertStatus Status { get; init; }
 
     /// <summary>Raw state: ALARM, OK, INSUFFICIENT_DATA (DLQ alerts: ALARM).</summary>
-    public required string State { get; init; }
+    public required AlarmState State { get; init; }
 
     public string? PreviousState { get; init; }
 

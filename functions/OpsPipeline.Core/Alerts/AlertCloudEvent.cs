@@ -138,12 +138,18 @@ public static class AlertCloudEvent
 /// <summary>Alert status on the wire: "firing", "resolved", "unknown".</summary>
 public sealed class AlertStatusJsonConverter() : JsonStringEnumConverter<AlertStatus>(JsonNamingPolicy.CamelCase, allowIntegerValues: false);
 
+/// <summary>Alarm state on the wire as CloudWatch writes it: "ALARM", "OK", "INSUFFICIENT_DATA".</summary>
+public sealed class AlarmStateJsonConverter() : JsonStringEnumConverter<AlarmState>(namingPolicy: null, allowIntegerValues: false);
+
+/// <summary>Alert source on the wire: "cloudwatch", "dlq".</summary>
+public sealed class AlertSourceJsonConverter() : JsonStringEnumConverter<AlertSource>(namingPolicy: null, allowIntegerValues: false);
+
 /// <summary>Source-generated JSON for <see cref="Alert"/>: camelCase, nulls left out.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     MaxDepth = EventParser.MaxDepth,
-    Converters = [typeof(AlertStatusJsonConverter)])]
+    Converters = [typeof(AlertStatusJsonConverter), typeof(AlarmStateJsonConverter), typeof(AlertSourceJsonConverter)])]
 [JsonSerializable(typeof(Alert))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class AlertJsonContext : JsonSerializerContext;

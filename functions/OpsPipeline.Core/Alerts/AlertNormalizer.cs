@@ -12,7 +12,6 @@ public static partial class AlertNormalizer
     /// <summary>Summaries are one line; channels truncate further if they must.</summary>
     public const int MaxSummaryLength = 200;
 
-    public const string CloudWatchSource = "cloudwatch";
 
     public static Alert Normalize(ParsedEvent e, IReadOnlyList<AlarmLabelRule> labelRules)
     {
@@ -49,7 +48,7 @@ public static partial class AlertNormalizer
             ["queue"] = a.QueueName,
             ["queueArn"] = a.QueueArn,
             ["region"] = a.Region,
-            ["source"] = "dlq",
+            ["source"] = AlertSource.Dlq.Wire(),
             ["state"] = AlarmStateValues.Alarm,
         };
         var labels = new SortedDictionary<string, string>(builtIn, StringComparer.Ordinal);
@@ -72,9 +71,9 @@ public static partial class AlertNormalizer
         return new Alert
         {
             Key = $"{a.Account}:{a.Region}:{a.QueueArn}#{group}",
-            Source = "dlq",
+            Source = AlertSource.Dlq,
             Status = AlertStatus.Firing,
-            State = AlarmStateValues.Alarm,
+            State = AlarmState.Alarm,
             StateTimestamp = a.SentTime ?? e.Time,
             EventId = e.Id,
             EventTime = e.Time,
@@ -117,9 +116,9 @@ public static partial class AlertNormalizer
             Key = series is null
                 ? AlertKeys.ForAlarm(e.Account, e.Region, e.AlarmArn)
                 : AlertKeys.ForContributor(e.Account, e.Region, e.AlarmArn, series.ContributorId),
-            Source = CloudWatchSource,
+            Source = AlertSource.CloudWatch,
             Status = StatusOf(e.StateValue),
-            State = e.StateValue,
+            State = AlarmStates.Parse(e.StateValue),
             PreviousState = e.PreviousState?.Value,
             StateTimestamp = e.StateTimestamp,
             EventId = e.Id,
@@ -174,7 +173,7 @@ public static partial class AlertNormalizer
 
         labels["account"] = e.Account;
         labels["region"] = e.Region;
-        labels["source"] = CloudWatchSource;
+        labels["source"] = AlertSource.CloudWatch.Wire();
         labels["state"] = e.StateValue;
         if (series is not null)
         {

@@ -14,7 +14,7 @@ public sealed record AlertState
     public required string Key { get; init; }
 
     /// <summary>Newest raw state seen (ALARM, OK, INSUFFICIENT_DATA), by the alarm's own timestamp.</summary>
-    public required string State { get; init; }
+    public required AlarmState State { get; init; }
 
     public required DateTimeOffset StateTimestamp { get; init; }
 

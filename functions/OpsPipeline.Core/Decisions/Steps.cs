@@ -31,7 +31,7 @@ public sealed class EventStep(Alert alert, AlertState? stored, DecisionContext c
 
     public string? AlertJson { get; } = alertJson;
 
-    public List<string> Path { get; } = [$"alert {alert.Name} {alert.State} at {DecisionText.Format(alert.StateTimestamp)} (key {alert.Key})"];
+    public List<string> Path { get; } = [$"alert {alert.Name} {alert.State.Wire()} at {DecisionText.Format(alert.StateTimestamp)} (key {alert.Key})"];
 
     /// <summary>The state this event moves the alert to, as the rules so far have built it.</summary>
     public AlertState Next { get; set; } = null!;

@@ -82,7 +82,7 @@ public sealed class AlertPipeline
     public Decision Decide(Alert alert, AlertState? stored, DecisionContext context, DateTimeOffset now, string? alertJson = null)
     {
         var step = new EventStep(alert, stored, context, now, alertJson);
-        var dlq = alert.Source == "dlq";
+        var dlq = alert.Source == AlertSource.Dlq;
         var decision = First(dlq ? _dlqEvent : _alarmEvent, step);
         if (!dlq && step.Next is not null)
         {

@@ -195,7 +195,7 @@ internal sealed record DigestEntry(string Key, string Name, string State, string
     public static DigestEntry For(Alert alert) => new(
         alert.Key,
         Truncation.ToChars(UntrustedText.OneLine(alert.Name), AlertDigest.NameChars),
-        Truncation.ToChars(UntrustedText.OneLine(alert.State), AlertDigest.StateChars),
+        Truncation.ToChars(alert.State.Wire(), AlertDigest.StateChars),
         AlertPresentation.StatusText(alert.Status),
         Severities.Normalize(alert.Severity),
         Truncation.ToChars(UntrustedText.OneLine(alert.Summary), AlertDigest.SummaryChars),

@@ -27,7 +27,7 @@ internal sealed record AlertPresentation(string Headline, string SlackEmoji, str
     /// <summary>"ALARM (was OK)", or just the state when the previous one is unknown.</summary>
     public static string StateText(Alert alert)
     {
-        var state = UntrustedText.OneLine(alert.State);
+        var state = alert.State.Wire();
         var previous = UntrustedText.OneLine(alert.PreviousState);
         return previous.Length == 0 ? state : $"{state} (was {previous})";
     }
@@ -35,10 +35,10 @@ internal sealed record AlertPresentation(string Headline, string SlackEmoji, str
     /// <summary>The subject tag of an SNS message: the raw state for trigger/resolve, the action otherwise.</summary>
     public static string SnsTag(Alert alert, string action) => action switch
     {
-        DeliveryActions.Repeat => "[REMINDER] [" + UntrustedText.OneLine(alert.State) + "]",
+        DeliveryActions.Repeat => "[REMINDER] [" + alert.State.Wire() + "]",
         DeliveryActions.Flapping => "[FLAPPING]",
         DeliveryActions.Dlq => "[DLQ]",
-        _ => "[" + UntrustedText.OneLine(alert.State) + "]",
+        _ => "[" + alert.State.Wire() + "]",
     };
 
     /// <summary>PagerDuty's four severities from our severity label (case-insensitive); anything unknown is a warning.</summary>

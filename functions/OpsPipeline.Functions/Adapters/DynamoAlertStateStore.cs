@@ -208,7 +208,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
     {
         var item = KeyOf(s.Key);
         item["alertKey"] = new() { S = s.Key };
-        item["state"] = new() { S = s.State };
+        item["state"] = new() { S = s.State.Wire() };
         item["stateTimestamp"] = new() { S = SortableTime(s.StateTimestamp) };
         item["eventIds"] = new() { L = [.. s.RecentEventIds.Select(id => new AttributeValue { S = id })] };
         item["lastDecision"] = new() { S = s.LastDecision };
@@ -298,7 +298,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         return new AlertState
         {
             Key = item["alertKey"].S,
-            State = item["state"].S,
+            State = AlarmStates.Parse(item["state"].S),
             StateTimestamp = Time(item["stateTimestamp"].S),
             NotifiedStatus = Text("notified") is { } n && Enum.TryParse<AlertStatus>(n, out var status) ? status : null,
             LastKnownStatus = Text("lastKnown") is { } k && Enum.TryParse<AlertStatus>(k, out var known) ? known : null,

@@ -18,7 +18,7 @@ public sealed class AlertNormalizerTests
     {
         var alert = Normalize(With(SingleMetric, "detail.state.value", $"\"{state}\""));
 
-        Assert.Equal((expected, state), (alert.Status, alert.State));
+        Assert.Equal((expected, state), (alert.Status, alert.State.Wire()));
         Assert.Equal(state, alert.Labels["state"]);
     }
 
@@ -30,7 +30,7 @@ public sealed class AlertNormalizerTests
         var alert = Normalize(json, SampleConfigRules);
 
         Assert.Equal("123456789012:us-east-1:arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-5xx", alert.Key);
-        Assert.Equal("cloudwatch", alert.Source);
+        Assert.Equal(AlertSource.CloudWatch, alert.Source);
         Assert.Equal("144f4451-dd67-4db4-83f9-3746856119b7", alert.EventId);
         Assert.Equal(new DateTimeOffset(2026, 3, 10, 9, 16, 40, TimeSpan.Zero), alert.EventTime);
         Assert.Equal("checkout-api-5xx", alert.Name);

@@ -1,3 +1,4 @@
+using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.Rendering;
 using static OpsPipeline.Core.Tests.Decisions.AlarmEvents;
@@ -58,7 +59,7 @@ public class DecideOrderingTests
         Assert.Equal(DecisionKinds.Stale, late.Decision);
         Assert.Empty(late.Deliveries);
         var state = run.State(Billing)!;
-        Assert.Equal(("OK", T0.AddMinutes(10)), (state.State, state.StateTimestamp));
+        Assert.Equal(("OK", T0.AddMinutes(10)), (state.State.Wire(), state.StateTimestamp));
         Assert.Equal("stale", state.LastDecision);
         Assert.Equal("stale: ALARM at 2026-03-10T09:05:05Z is older than stored OK at 2026-03-10T09:10:05Z", state.LastReason);
         Assert.Equal("evt-late", state.RecentEventIds[^1]);
@@ -76,7 +77,7 @@ public class DecideOrderingTests
 
         Assert.Equal((DecisionKinds.Recorded, DecisionKinds.Stale), (ok.Decision, alarm.Decision));
         Assert.Empty(run.Sent);
-        Assert.Equal("OK", run.State(Billing)!.State);
+        Assert.Equal(AlarmState.Ok, run.State(Billing)!.State);
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public class DecideOrderingTests
         Assert.Equal((DecisionKinds.Recorded, reason), (decision.Decision, decision.Reason));
         Assert.Empty(run.Sent);
         var stored = run.State(Billing)!;
-        Assert.Equal((state, DecisionKinds.Recorded, reason), (stored.State, stored.LastDecision, stored.LastReason));
+        Assert.Equal((state, DecisionKinds.Recorded, reason), (stored.State.Wire(), stored.LastDecision, stored.LastReason));
         Assert.Null(stored.DueAt);
         Assert.Null(stored.NotifiedStatus);
     }

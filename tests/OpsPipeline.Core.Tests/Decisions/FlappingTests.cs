@@ -1,3 +1,4 @@
+using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Pipeline;
 using OpsPipeline.Core.Decisions;
 using static OpsPipeline.Core.Tests.Decisions.AlarmEvents;
@@ -39,7 +40,7 @@ public class FlappingTests
         Assert.Equal(("team", action), (settledAt.Delivery.Receiver, settledAt.Delivery.Action));
         Assert.Equal(lastChange.AddMinutes(31).AddSeconds(-5), settledAt.At);
         var state = run.State(Billing)!;
-        Assert.Equal((settled, false, DecisionKinds.Notify), (state.State, state.Flapping, state.LastDecision));
+        Assert.Equal((settled, false, DecisionKinds.Notify), (state.State.Wire(), state.Flapping, state.LastDecision));
         Assert.Equal($"stable for 30m: {action} notification of {settled}", state.LastReason);
 
         run.AdvanceBy(TimeSpan.FromHours(3));

@@ -128,7 +128,7 @@ public class DlqEnricherTests
         var alert = AlertNormalizer.Normalize(EventParser.Parse(SampleEvents.Bytes("dlq-message-arrived.json")), config);
 
         Assert.Equal("123456789012:us-east-1:arn:aws:sqs:us-east-1:123456789012:payments-webhook-dlq#queue=payments-webhook-dlq,errorCode=200", alert.Key);
-        Assert.Equal(("dlq", AlertStatus.Firing, "payments-webhook-dlq (errorCode=200)"), (alert.Source, alert.Status, alert.Name));
+        Assert.Equal((AlertSource.Dlq, AlertStatus.Firing, "payments-webhook-dlq (errorCode=200)"), (alert.Source, alert.Status, alert.Name));
         Assert.Equal("payments-webhook-dlq: message dead-lettered (200): Unhandled: NullReferenceException", alert.Summary);
         Assert.Equal("lambda", alert.Labels["failureKind"]);
         Assert.Equal("dlq", alert.Labels["source"]);

@@ -204,7 +204,7 @@ public class UnreadableRecordTests
 
         var alert = AlertNormalizer.Normalize(EventParser.Parse(DlqEnricher.Envelope(arrival, Now)), config);
 
-        Assert.Equal(("unknown", "dlq"), (alert.Name, alert.Source));
+        Assert.Equal(("unknown", AlertSource.Dlq), (alert.Name, alert.Source));
         Assert.Empty(alert.Links);
     }
 }

@@ -43,10 +43,10 @@ public sealed class EventContractTests
         Assert.True(alert.StateTimestamp.Millisecond > 0, $"{fileName}: state timestamp lost its milliseconds");
         Assert.InRange(alert.EventTime - alert.StateTimestamp, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(1));
         Assert.Equal("cloudwatch", alert.Labels["source"]);
-        Assert.Equal(alert.State, alert.Labels["state"]);
+        Assert.Equal(alert.State.Wire(), alert.Labels["state"]);
         Assert.Equal(alert.Name, alert.Labels["alarmName"]);
         Assert.InRange(alert.Summary.Length, 1, AlertNormalizer.MaxSummaryLength);
-        Assert.StartsWith($"{alert.Name} is {alert.State}", alert.Summary, StringComparison.Ordinal);
+        Assert.StartsWith($"{alert.Name} is {alert.State.Wire()}", alert.Summary, StringComparison.Ordinal);
         Assert.Equal("Alarm", alert.Links[0].Text);
         if (alarm.State.ReasonData is { } reasonData)
         {
@@ -72,8 +72,8 @@ public sealed class EventContractTests
 
         Assert.Equal("123456789012:us-east-1:arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-5xx", alarm.Key);
         Assert.Equal(alarm.Key, ok.Key);
-        Assert.Equal((AlertStatus.Firing, "ALARM", "OK"), (alarm.Status, alarm.State, alarm.PreviousState));
-        Assert.Equal((AlertStatus.Resolved, "OK", "ALARM"), (ok.Status, ok.State, ok.PreviousState));
+        Assert.Equal((AlertStatus.Firing, "ALARM", "OK"), (alarm.Status, alarm.State.Wire(), alarm.PreviousState));
+        Assert.Equal((AlertStatus.Resolved, "OK", "ALARM"), (ok.Status, ok.State.Wire(), ok.PreviousState));
         Assert.True(ok.StateTimestamp > alarm.StateTimestamp);
         Assert.Equal(new DateTimeOffset(2026, 3, 10, 9, 16, 40, 482, TimeSpan.Zero), alarm.StateTimestamp);
         Assert.Equal("critical", alarm.Severity);
@@ -181,7 +181,7 @@ public sealed class EventContractTests
     {
         var alert = Normalize("cloudwatch-insufficient-data.json");
 
-        Assert.Equal((AlertStatus.Unknown, "INSUFFICIENT_DATA", "OK"), (alert.Status, alert.State, alert.PreviousState));
+        Assert.Equal((AlertStatus.Unknown, "INSUFFICIENT_DATA", "OK"), (alert.Status, alert.State.Wire(), alert.PreviousState));
         Assert.Equal("search-indexer-heartbeat is INSUFFICIENT_DATA: Insufficient Data: 5 datapoints were unknown.", alert.Summary);
         Assert.Single(alert.Links);
     }

@@ -1,3 +1,4 @@
+using OpsPipeline.Core.Alerts;
 using System.Text.Json;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Rendering;
@@ -126,7 +127,7 @@ public class DeliveryRendererTests
     {
         var alert = SampleAlerts.Firing() with
         {
-            Source = "dlq",
+            Source = AlertSource.Dlq,
             Arn = null,
             Labels = new Dictionary<string, string>(StringComparer.Ordinal) { ["queue"] = "orders-dlq", ["service"] = "orders" },
         };

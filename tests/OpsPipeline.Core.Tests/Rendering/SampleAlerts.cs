@@ -26,9 +26,9 @@ internal static class SampleAlerts
     public static Alert Firing() => new()
     {
         Key = Key,
-        Source = "cloudwatch",
+        Source = AlertSource.CloudWatch,
         Status = AlertStatus.Firing,
-        State = "ALARM",
+        State = AlarmState.Alarm,
         PreviousState = "OK",
         StateTimestamp = new DateTimeOffset(2025, 3, 14, 9, 26, 53, 123, TimeSpan.Zero),
         EventId = "c4c1c1c9-6542-e61b-6ef0-8c4d36933a92",
@@ -65,7 +65,7 @@ internal static class SampleAlerts
     public static Alert Resolved() => Firing() with
     {
         Status = AlertStatus.Resolved,
-        State = "OK",
+        State = AlarmState.Ok,
         PreviousState = "ALARM",
         StateTimestamp = new DateTimeOffset(2025, 3, 14, 9, 41, 53, 456, TimeSpan.Zero),
         EventId = "0d7f3c55-1b0e-4c42-9f3e-2a1c7e5b9d10",

@@ -109,7 +109,7 @@ internal static class PagerDutyEvent
             w.WriteEndObject();
             w.WriteIfPresent("reason", Cap(UntrustedText.Clean(alert.Reason), level));
             w.WriteIfPresent("description", Cap(UntrustedText.Clean(alert.Description), level));
-            w.WriteString("state", UntrustedText.OneLine(alert.State));
+            w.WriteString("state", alert.State.Wire());
             w.WriteIfPresent("previousState", UntrustedText.OneLine(alert.PreviousState));
         }
         else
@@ -141,7 +141,7 @@ internal static class PagerDutyEvent
     {
         var ns = Label(alert, "namespace");
         var metric = Label(alert, "metric");
-        return ns.Length > 0 && metric.Length > 0 ? $"{ns}/{metric}" : ns.Length > 0 ? ns : metric.Length > 0 ? metric : UntrustedText.OneLine(alert.Source);
+        return ns.Length > 0 && metric.Length > 0 ? $"{ns}/{metric}" : ns.Length > 0 ? ns : metric.Length > 0 ? metric : alert.Source.Wire();
     }
 
     private static string Label(Alert alert, string name) =>

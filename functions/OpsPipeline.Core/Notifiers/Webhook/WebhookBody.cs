@@ -24,7 +24,7 @@ internal static class WebhookBody
             w.WriteBoolean("drill", drill);
             w.WriteIfPresent("replayName", UntrustedText.OneLine(alert.ReplayName));
             w.WriteString("status", AlertPresentation.StatusText(alert.Status));
-            w.WriteString("state", UntrustedText.OneLine(alert.State));
+            w.WriteString("state", alert.State.Wire());
             w.WriteIfPresent("previousState", UntrustedText.OneLine(alert.PreviousState));
             w.WriteString("stateTimestamp", AlertPresentation.Timestamp(alert.StateTimestamp));
             w.WriteString("severity", UntrustedText.OneLine(alert.Severity));
@@ -32,7 +32,7 @@ internal static class WebhookBody
             w.WriteString("summary", FreeText(alert.Summary));
             w.WriteIfPresent("description", FreeText(alert.Description));
             w.WriteIfPresent("reason", FreeText(alert.Reason));
-            w.WriteString("source", UntrustedText.OneLine(alert.Source));
+            w.WriteString("source", alert.Source.Wire());
             w.WriteIfPresent("arn", UntrustedText.OneLine(alert.Arn));
             w.WriteString("account", UntrustedText.OneLine(alert.Account));
             w.WriteString("region", UntrustedText.OneLine(alert.Region));

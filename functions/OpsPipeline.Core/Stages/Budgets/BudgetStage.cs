@@ -13,7 +13,7 @@ public sealed class BudgetStage(PipelineConfig config)
 {
     /// <summary>Event time: the SLOs whose bad time this transition opens or closes (none for drills, DLQ alerts or INSUFFICIENT_DATA).</summary>
     public IEnumerable<SloConfig> Affected(Alert alert) =>
-        alert.ReplayName is not null || alert.Source != "cloudwatch" || alert.Status == AlertStatus.Unknown
+        alert.ReplayName is not null || alert.Source != AlertSource.CloudWatch || alert.Status == AlertStatus.Unknown
             ? []
             : config.Slos.Where(slo => slo.Alarms.Contains(alert.Name, StringComparer.Ordinal));
 

@@ -81,8 +81,8 @@ public sealed class FlappingStage(StageSettings settings, Func<EventStep, Suppre
             return TickPlan.Unchanged(s);
         }
 
-        var firing = s.State == "ALARM";
-        var action = firing ? DeliveryActions.Trigger : s.NotifiedStatus == AlertStatus.Firing && s.State == "OK" ? DeliveryActions.Resolve : null;
+        var firing = s.State == AlarmState.Alarm;
+        var action = firing ? DeliveryActions.Trigger : s.NotifiedStatus == AlertStatus.Firing && s.State == AlarmState.Ok ? DeliveryActions.Resolve : null;
         var after = s with
         {
             Flapping = false,
@@ -92,7 +92,7 @@ public sealed class FlappingStage(StageSettings settings, Func<EventStep, Suppre
             LastDecision = DecisionKinds.Notify,
         };
         var notifications = action is null ? [] : Notification.ToRoutes(step.Alert, action, step.Routes);
-        return new TickPlan(after, notifications, $"stable for {DecisionText.Duration(Window)}: {action ?? "no"} notification of {s.State}");
+        return new TickPlan(after, notifications, $"stable for {DecisionText.Duration(Window)}: {action ?? "no"} notification of {s.State.Wire()}");
     }
 
     /// <summary>Due: a flapping alert is looked at when a whole window has passed since its last change.</summary>

@@ -75,7 +75,7 @@ public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionCo
         var next = step.Next;
         if (next.NotifiedStatus != AlertStatus.Firing)
         {
-            var why = next.Suppressed is not null ? $"recorded: {step.Alert.Name} resolved while suppressed; it was never sent" : $"recorded: {step.Alert.Name} is {step.Alert.State} and was not notified as firing";
+            var why = next.Suppressed is not null ? $"recorded: {step.Alert.Name} resolved while suppressed; it was never sent" : $"recorded: {step.Alert.Name} is {step.Alert.State.Wire()} and was not notified as firing";
             return step.Done(DecisionKinds.Recorded, why, next with { Suppressed = null, Pending = [] }, []);
         }
 

@@ -40,7 +40,7 @@ public sealed class MutingStage(SilenceMuter silences, InhibitionMuter inhibitio
     public TickPlan? Release(TickStep step)
     {
         var s = step.State;
-        if (s.State != "ALARM" || s.Suppressed is not { } was || s.DueAt is not { } due || due > step.Now)
+        if (s.State != AlarmState.Alarm || s.Suppressed is not { } was || s.DueAt is not { } due || due > step.Now)
         {
             return null;
         }
@@ -57,7 +57,7 @@ public sealed class MutingStage(SilenceMuter silences, InhibitionMuter inhibitio
 
     /// <summary>Due: a muted firing alert (not flapping) is checked again when its mute is next due, at the latest a minute after it was written.</summary>
     public DateTimeOffset? Due(AlertState s, IReadOnlyList<MatchedRoute> routes) =>
-        !s.Flapping && s.State == "ALARM" && s.Suppressed is not null
+        !s.Flapping && s.State == AlarmState.Alarm && s.Suppressed is not null
             ? s.DueAt is { } d && d > s.UpdatedAt ? d : s.UpdatedAt + InhibitionMuter.Recheck
             : null;
 

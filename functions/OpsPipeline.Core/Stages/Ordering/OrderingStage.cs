@@ -18,7 +18,7 @@ public sealed class OrderingStage
             return null;
         }
 
-        var reason = $"stale: {step.Alert.State} at {DecisionText.Format(step.Alert.StateTimestamp)} is older than stored {stored.State} at {DecisionText.Format(stored.StateTimestamp)}";
+        var reason = $"stale: {step.Alert.State.Wire()} at {DecisionText.Format(step.Alert.StateTimestamp)} is older than stored {stored.State.Wire()} at {DecisionText.Format(stored.StateTimestamp)}";
         return step.Done(DecisionKinds.Stale, reason, StateChanges.Remember(stored, step.Alert, step.Now, DecisionKinds.Stale, reason), []);
     }
 
@@ -30,7 +30,7 @@ public sealed class OrderingStage
             return null;
         }
 
-        var reason = $"recorded: transition to {step.Alert.State} at {DecisionText.Format(step.Alert.StateTimestamp)} was already applied (different event id)";
+        var reason = $"recorded: transition to {step.Alert.State.Wire()} at {DecisionText.Format(step.Alert.StateTimestamp)} was already applied (different event id)";
         return step.Done(DecisionKinds.Recorded, reason, StateChanges.Remember(stored, step.Alert, step.Now, DecisionKinds.Recorded, reason), []);
     }
 
@@ -43,5 +43,5 @@ public sealed class OrderingStage
 
     /// <summary>Event time, last: an INSUFFICIENT_DATA event is recorded, neither firing nor resolved.</summary>
     public Decision? Unknown(EventStep step) =>
-        step.Done(DecisionKinds.Recorded, $"recorded: {step.Alert.State} is neither firing nor resolved", step.Next, []);
+        step.Done(DecisionKinds.Recorded, $"recorded: {step.Alert.State.Wire()} is neither firing nor resolved", step.Next, []);
 }

@@ -32,5 +32,5 @@ public sealed class RepeatStage(StageSettings settings, Func<Alert, DecisionCont
         !s.Flapping && Repeats(s) ? s.LastNotifiedAt + settings.RepeatInterval(routes) : null;
 
     private static bool Repeats(AlertState s) =>
-        s.State == "ALARM" && s.NotifiedStatus == AlertStatus.Firing && s.Suppressed is null && s.Pending.Count == 0 && s.LastNotifiedAt is not null;
+        s.State == AlarmState.Alarm && s.NotifiedStatus == AlertStatus.Firing && s.Suppressed is null && s.Pending.Count == 0 && s.LastNotifiedAt is not null;
 }
