@@ -78,14 +78,20 @@ public class ReusedBuffersTests
     }
 
     [Fact]
-    public void ReusedStringBuilder_WhenTaken_ShouldBeTheSameBuilderAsReusedBuffersText()
+    public void PayloadJson_WhenWritingInsideAnotherPayload_ShouldKeepBothWholeAndReuseTheThreadsBuffer()
     {
-        var first = ReusedStringBuilder.Take();
-        ReusedStringBuilder.Return(first);
+        var outer = Core.Rendering.PayloadJson.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("inner", System.Text.Encoding.UTF8.GetString(Core.Rendering.PayloadJson.String("nested")));
+            w.WriteEndObject();
+        });
+        var taken = ReusedBuffers.TakeBytes();
+        ReusedBuffers.Return(taken);
+        var again = Core.Rendering.PayloadJson.String("x");
 
-        var second = ReusedBuffers.TakeText();
-
-        Assert.Same(first, second);
-        ReusedBuffers.Return(second);
+        Assert.Equal("{\"inner\":\"\\\"nested\\\"\"}", System.Text.Encoding.UTF8.GetString(outer));
+        Assert.Equal("\"x\"", System.Text.Encoding.UTF8.GetString(again));
+        Assert.Same(taken, ReusedBuffers.TakeBytes());
     }
 }

@@ -14,55 +14,24 @@ internal static class PayloadJson
         Indented = false,
     };
 
-    /// <summary>The written JSON as UTF-8 (its length is what the channel's byte limits measure).</summary>
+    /// <summary>The written JSON as UTF-8 (its length is what the channel's byte limits measure); the thread's reused buffer (<see cref="ReusedBuffers"/>) holds it while it is written.</summary>
     public static byte[] Write(Action<Utf8JsonWriter> write)
     {
-        if (t_inUse)
-        {
-            // Called from inside another payload's writer: that one owns the thread's buffer.
-            var own = new ArrayBufferWriter<byte>(1024);
-            using (var ownWriter = new Utf8JsonWriter(own, WriterOptions))
-            {
-                write(ownWriter);
-            }
-
-            return own.WrittenSpan.ToArray();
-        }
-
-        // One buffer and writer per thread, reused: the payload is a copy of what was written.
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
-        t_inUse = true;
+        var buffer = ReusedBuffers.TakeBytes();
         try
         {
-            write(writer);
-            writer.Flush();
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                write(writer);
+            }
+
             return buffer.WrittenSpan.ToArray();
         }
         finally
         {
-            t_inUse = false;
-            writer.Reset(buffer);
-            if (buffer.Capacity > MaxKeptBuffer)
-            {
-                t_buffer = null; // one very large payload: do not keep its buffer for the thread's life
-                t_writer = null;
-            }
+            ReusedBuffers.Return(buffer);
         }
     }
-
-    private const int MaxKeptBuffer = 256 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
-    [ThreadStatic]
-    private static bool t_inUse;
 
     /// <summary>A JSON string value (the SNS message is a string, not an object).</summary>
     public static byte[] String(string value) => Write(w => w.WriteStringValue(value));

@@ -21,7 +21,7 @@ internal static class SnsMessage
     /// <summary>One fact per line; free text (reason, description) may span lines. At most 256 KB of UTF-8.</summary>
     public static string Text(Alert alert, AlertPresentation presentation, bool drill)
     {
-        var sb = ReusedStringBuilder.Take();
+        var sb = ReusedBuffers.TakeText();
         if (drill)
         {
             AppendDrillNotice(sb, alert.ReplayName);
@@ -60,7 +60,7 @@ internal static class SnsMessage
 
         sb.Append("Alert key: ").Append(UntrustedText.OneLine(alert.Key)).Append('\n');
         var message = sb.ToString();
-        ReusedStringBuilder.Return(sb);
+        ReusedBuffers.Return(sb);
         return Truncation.ToUtf8Bytes(message, SnsLimits.MessageBytes);
     }
 
