@@ -49,4 +49,22 @@ public class ArchitectureTests
 
         Assert.True(lines <= MaxHandlerLogicLines, $"{handler} has {lines} lines of logic, more than {MaxHandlerLogicLines}: the rest belongs in a use case in Core");
     }
+
+    /// <summary>docs/architecture.md has one line per folder: a folder added to Core without saying what it owns fails here.</summary>
+    [Fact]
+    public void ArchitectureDoc_WhenCoreFoldersAreListed_ShouldNameEveryOne()
+    {
+        var core = Path.Combine(SampleEvents.RepoRoot, "functions", "OpsPipeline.Core");
+        var doc = File.ReadAllText(Path.Combine(SampleEvents.RepoRoot, "docs", "architecture.md"));
+        var folders = Directory.GetDirectories(core, "*", SearchOption.AllDirectories)
+            .Select(d => Path.GetRelativePath(core, d).Replace('\\', '/'))
+            .Where(d => d.Split('/') is var parts && !parts.Any(p => p is "bin" or "obj" or "Internal" or "Fixture") && (parts.Length == 1 || parts[0] is "Stages" or "Notifiers"))
+            .Where(d => d != "Stages" && !d.StartsWith("Notifiers/", StringComparison.Ordinal))
+            .ToList();
+
+        var missing = folders.Where(f => !doc.Contains($"| `Core/{f}` |", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(folders);
+        Assert.True(missing.Count == 0, "folders of functions/OpsPipeline.Core that docs/architecture.md does not name: " + string.Join(", ", missing));
+    }
 }
