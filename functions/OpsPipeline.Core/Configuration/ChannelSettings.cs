@@ -45,6 +45,9 @@ public interface IChannelSettingsReader
 
     int DefaultReceiverPerMinute { get; }
 
+    /// <summary>Whether the channel keeps one incident per alert (PagerDuty): each event updates or closes that alert's incident.</summary>
+    bool OneEventPerAlert { get; }
+
     ReceiverSettings ReadSettings(ChannelBlock block);
 }
 
@@ -63,6 +66,9 @@ public static class ChannelCatalog
 
     /// <summary>"pagerduty, slack, sns or webhook": the channels as a config error lists them.</summary>
     public static string NamesInProse() => string.Join(", ", Names.Take(Names.Count - 1)) + " or " + Names[^1];
+
+    /// <summary>The channel of that name, or null.</summary>
+    public static IChannelSettingsReader? Find(string name) => _all.FirstOrDefault(c => c.Name == name);
 
     /// <summary>Registers the channels (once, at load).</summary>
     public static void Register(IReadOnlyList<IChannelSettingsReader> channels) => _all = channels;

@@ -55,6 +55,12 @@ public sealed record AlertState
     /// <summary>What mutes this firing alert (a silence or an inhibition), and until when; null when it is not muted.</summary>
     public Suppression? Suppressed { get; init; }
 
+    /// <summary>
+    /// The receivers told this alert is firing in its current episode, in order (the notification log, as
+    /// Alertmanager's nflog): a resolve goes only to them, so no receiver hears RESOLVED for what it never saw.
+    /// </summary>
+    public IReadOnlyList<string> ToldFiring { get; init; } = [];
+
     /// <summary>Notifications waiting for their group to flush (one per grouped route).</summary>
     public IReadOnlyList<PendingNotification> Pending { get; init; } = [];
 

@@ -27,6 +27,7 @@ public static class StateChanges
         LastNotifiedAt = stored?.LastNotifiedAt,
         Suppressed = stored?.Suppressed,
         Pending = stored?.Pending ?? [],
+        ToldFiring = stored?.ToldFiring ?? [],
     };
 
     /// <summary>The stored state, unchanged but for remembering this event (and why nothing else changed).</summary>
@@ -38,6 +39,21 @@ public static class StateChanges
         LastDecision = kind,
         LastReason = reason,
     };
+
+    /// <summary>The notification log with these receivers told firing (each once, in the order first told).</summary>
+    public static IReadOnlyList<string> Told(IReadOnlyList<string> told, IEnumerable<string> receivers)
+    {
+        var list = new List<string>(told);
+        foreach (var r in receivers)
+        {
+            if (!list.Contains(r, StringComparer.Ordinal))
+            {
+                list.Add(r);
+            }
+        }
+
+        return list.Count == told.Count ? told : list;
+    }
 
     private static List<string> AppendId(IReadOnlyList<string> ids, string id)
     {

@@ -65,6 +65,10 @@ public sealed record StageSettings(PipelineConfig Config, RouteTree Routes)
     /// <summary>How often a repeat goes out for an alert on these routes: the shortest repeatInterval among them.</summary>
     public TimeSpan RepeatInterval(IReadOnlyList<MatchedRoute> routes) =>
         routes.Count == 0 ? Config.Defaults.RepeatInterval : routes.Min(r => r.RepeatInterval);
+
+    /// <summary>Whether the receiver keeps one incident per alert (PagerDuty), which a notice must update, never reopen.</summary>
+    public bool KeepsIncidents(string receiver) =>
+        Config.FindReceiver(receiver)?.Settings is { } s && ChannelCatalog.Find(s.Channel)?.OneEventPerAlert == true;
 }
 
 /// <summary>How decisions print times and durations in reasons.</summary>

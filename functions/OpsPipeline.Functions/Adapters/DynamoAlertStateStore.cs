@@ -259,6 +259,11 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             item["lastNotifiedAt"] = new() { S = SortableTime(lastNotified) };
         }
 
+        if (s.ToldFiring.Count > 0)
+        {
+            item["told"] = new() { L = [.. s.ToldFiring.Select(r => new AttributeValue { S = r })] };
+        }
+
         if (s.Suppressed is { } muted)
         {
             item["suppressed"] = new()
@@ -312,6 +317,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             RecentSends = item.TryGetValue("sent", out var sent) && sent.L is not null ? [.. sent.L.Select(v => Time(v.S))] : [],
             Flapping = item.TryGetValue("flapping", out var f) && f.BOOL == true,
             LastNotifiedAt = Text("lastNotifiedAt") is { } ln ? Time(ln) : null,
+            ToldFiring = item.TryGetValue("told", out var told) && told.L is not null ? [.. told.L.Select(v => v.S)] : [],
             Suppressed = item.TryGetValue("suppressed", out var m) && m.M is { } mute
                 ? new Suppression(Enum.Parse<SuppressionKind>(mute["kind"].S), mute["id"].S, Time(mute["until"].S), mute["detail"].S)
                 : null,

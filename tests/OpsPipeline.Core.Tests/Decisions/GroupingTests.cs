@@ -117,8 +117,10 @@ public class GroupingTests
         run.Apply("checkout-capability", "OK", T0.AddMinutes(10));
         run.AdvanceBy(TimeSpan.FromMinutes(5));
 
+        // Released together when their source resolves, the components join their group's flush: one digest (issue 16).
         Assert.Equal(
-            [("hook", "trigger", "checkout-capability"), ("hook", "resolve", "checkout-capability"), ("hook", "trigger", Storm[0]), ("hook", "trigger", Storm[1]), ("hook", "trigger", Storm[2])],
+            [("hook", "trigger", "checkout-capability"), ("hook", "resolve", "checkout-capability"), ("hook", "digest", "root:{service=\"checkout\"}")],
             run.Deliveries());
+        Assert.Equal(3, run.Sent[^1].Delivery.Payload.GetProperty("alerts").GetArrayLength());
     }
 }

@@ -61,8 +61,16 @@ public sealed class FlappingStage(StageSettings settings, Func<EventStep, Suppre
             return step.Done(DecisionKinds.Flapping, reason, next with { Flapping = true, Pending = [] }, []);
         }
 
-        next = next with { Flapping = true, Pending = [], Suppressed = null, LastNotifiedAt = step.Now, NotifiedStatus = AlertStatus.Firing };
-        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Flapping, step.Routes);
+        // An incident receiver (PagerDuty) keeps one incident: the notice updates an open one, or opens it on a firing
+        // change; on a resolved change with its incident closed it is not reopened (the settled notice tells the rest).
+        var resolved = step.Alert.Status == AlertStatus.Resolved;
+        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Flapping, step.Routes.Where(r =>
+            !resolved || !settings.KeepsIncidents(r.Receiver) || next.ToldFiring.Contains(r.Receiver, StringComparer.Ordinal)));
+        next = next with
+        {
+            Flapping = true, Pending = [], Suppressed = null, LastNotifiedAt = step.Now, NotifiedStatus = AlertStatus.Firing,
+            ToldFiring = StateChanges.Told(next.ToldFiring, notifications.Select(n => n.Receiver)),
+        };
         var told = $"notify: flapping ({next.Changes.Count} state changes within {DecisionText.Duration(Window)}) to {Notification.Receivers(notifications)}; quiet until stable for {DecisionText.Duration(Window)}";
         return step.Done(DecisionKinds.Notify, told, next, notifications);
     }
@@ -83,6 +91,9 @@ public sealed class FlappingStage(StageSettings settings, Func<EventStep, Suppre
 
         var firing = s.State == AlarmState.Alarm;
         var action = firing ? DeliveryActions.Trigger : s.NotifiedStatus == AlertStatus.Firing && s.State == AlarmState.Ok ? DeliveryActions.Resolve : null;
+        // Settled firing: told to every route. Settled resolved: only those told it fires hear the resolve.
+        var notifications = action is null ? []
+            : Notification.ToRoutes(step.Alert, action, firing ? step.Routes : step.Routes.Where(r => s.ToldFiring.Contains(r.Receiver, StringComparer.Ordinal)));
         var after = s with
         {
             Flapping = false,
@@ -90,8 +101,8 @@ public sealed class FlappingStage(StageSettings settings, Func<EventStep, Suppre
             NotifiedStatus = action is null ? s.NotifiedStatus : firing ? AlertStatus.Firing : AlertStatus.Resolved,
             LastNotifiedAt = firing ? step.Now : s.LastNotifiedAt,
             LastDecision = DecisionKinds.Notify,
+            ToldFiring = action is null ? s.ToldFiring : firing ? StateChanges.Told(s.ToldFiring, notifications.Select(n => n.Receiver)) : [],
         };
-        var notifications = action is null ? [] : Notification.ToRoutes(step.Alert, action, step.Routes);
         return new TickPlan(after, notifications, $"stable for {DecisionText.Duration(Window)}: {action ?? "no"} notification of {s.State.Wire()}");
     }
 

@@ -53,6 +53,7 @@ public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionCo
             NotifiedStatus = notifications.Count > 0 || pending.Count > 0 ? AlertStatus.Firing : next.NotifiedStatus,
             Pending = pending,
             LastNotifiedAt = notifications.Count > 0 ? step.Now : next.LastNotifiedAt,
+            ToldFiring = StateChanges.Told(next.ToldFiring, notifications.Select(n => n.Receiver)),
         };
         if (notifications.Count > 0)
         {
@@ -64,7 +65,10 @@ public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionCo
             : step.Done(DecisionKinds.Recorded, $"recorded: no route matched a receiver for {step.Alert.Name}", next, []);
     }
 
-    /// <summary>Event time, resolved: a resolve to every route it was sent on; a trigger still held for its group is dropped unsent.</summary>
+    /// <summary>
+    /// Event time, resolved: a resolve to every receiver that was told it fires (the notification log); a trigger
+    /// still held for its group is dropped unsent, and a receiver that never heard of it hears nothing now.
+    /// </summary>
     public Decision? Resolve(EventStep step)
     {
         if (step.Alert.Status != AlertStatus.Resolved)
@@ -80,14 +84,14 @@ public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionCo
         }
 
         // A trigger still held for a group was never sent: drop it rather than resolve what no one saw.
-        var held = next.Pending.Select(p => p.RouteId).ToHashSet(StringComparer.Ordinal);
-        next = next with { Pending = [], Suppressed = null, NotifiedStatus = AlertStatus.Resolved };
+        var told = next.ToldFiring;
+        next = next with { Pending = [], Suppressed = null, NotifiedStatus = AlertStatus.Resolved, ToldFiring = [] };
         if (!settings.Config.Defaults.SendResolved)
         {
             return step.Done(DecisionKinds.Recorded, "recorded: resolved (sendResolved is off)", next, []);
         }
 
-        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Resolve, Notification.DistinctReceivers(step.Routes).Where(r => !held.Contains(r.Id)));
+        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Resolve, Notification.DistinctReceivers(step.Routes).Where(r => told.Contains(r.Receiver, StringComparer.Ordinal)));
         return notifications.Count > 0
             ? step.Done(DecisionKinds.Notify, $"notify: resolve to {Notification.Receivers(notifications)}", next, notifications)
             : step.Done(DecisionKinds.Recorded, $"recorded: {step.Alert.Name} resolved within its group wait; nothing had been sent", next, []);
@@ -133,7 +137,11 @@ public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionCo
                 }
 
                 notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey });
-                var after = state with { Pending = rest, LastNotifiedAt = now, LastDecision = DecisionKinds.Notify, LastReason = $"notify: sent with group {pending.GroupKey} to {pending.Receiver}" };
+                var after = state with
+                {
+                    Pending = rest, LastNotifiedAt = now, ToldFiring = StateChanges.Told(state.ToldFiring, [route.Receiver]),
+                    LastDecision = DecisionKinds.Notify, LastReason = $"notify: sent with group {pending.GroupKey} to {pending.Receiver}",
+                };
                 changes[key] = new PlannedChange(after, alert, notifications, routes);
             }
         }
