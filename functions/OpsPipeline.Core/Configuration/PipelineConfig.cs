@@ -29,6 +29,9 @@ public sealed record Defaults
 {
     public TimeSpan GroupWait { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long an already-notified group waits before it sends again (what joined or resolved meanwhile goes out together).</summary>
+    public TimeSpan GroupInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     public TimeSpan RepeatInterval { get; init; } = TimeSpan.FromHours(4);
 
     public FlappingConfig Flapping { get; init; } = new();
@@ -75,6 +78,8 @@ public sealed record RouteConfig
     public IReadOnlyList<string>? GroupBy { get; init; }
 
     public TimeSpan? GroupWait { get; init; }
+
+    public TimeSpan? GroupInterval { get; init; }
 
     public TimeSpan? RepeatInterval { get; init; }
 

@@ -75,4 +75,5 @@ public sealed record AlertState
 public sealed record DlqTally(long Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, long Unreported);
 
 /// <summary>A notification held for a group: it goes out with the group's digest when the first member's wait ends.</summary>
-public sealed record PendingNotification(string RouteId, string GroupKey, string Receiver, DateTimeOffset DueAt);
+/// <remarks><paramref name="Action"/> is a trigger (the alert joins the group's digest as firing) or a resolve (as resolved).</remarks>
+public sealed record PendingNotification(string RouteId, string GroupKey, string Receiver, DateTimeOffset DueAt, string Action = DeliveryActions.Trigger);

@@ -33,7 +33,7 @@ public sealed class NotificationRenderer(PipelineConfig config)
             {
                 // A group of one is simply that alert's trigger. PagerDuty gets one event per alert even when grouped:
                 // each resolve must close its own dedup_key, and PagerDuty groups incidents itself.
-                deliveries.AddRange(alerts.Select(a => DeliveryRenderer.Render(a, DeliveryActions.Trigger, receiver, drill: false)));
+                deliveries.AddRange(alerts.Select(a => DeliveryRenderer.Render(a, a.Status == AlertStatus.Resolved ? DeliveryActions.Resolve : DeliveryActions.Trigger, receiver, drill: false)));
                 continue;
             }
 

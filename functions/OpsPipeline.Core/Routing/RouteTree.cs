@@ -9,7 +9,11 @@ namespace OpsPipeline.Core.Routing;
 /// <param name="GroupBy">Labels whose values split alerts into groups (empty: one group per route).</param>
 /// <param name="GroupWait">How long the first alert of a new group waits for others to join its notification.</param>
 /// <param name="RepeatInterval">How often a still-firing group is notified again.</param>
-public sealed record MatchedRoute(string Id, string Receiver, IReadOnlyList<string> GroupBy, TimeSpan GroupWait, TimeSpan RepeatInterval);
+public sealed record MatchedRoute(string Id, string Receiver, IReadOnlyList<string> GroupBy, TimeSpan GroupWait, TimeSpan RepeatInterval)
+{
+    /// <summary>How long an already-notified group waits before it sends again: what resolves meanwhile goes out together.</summary>
+    public TimeSpan GroupInterval { get; init; } = TimeSpan.FromMinutes(5);
+}
 
 /// <summary>The routing tree, matched with Alertmanager's semantics (see <see cref="Match"/>).</summary>
 public sealed class RouteTree
@@ -33,7 +37,10 @@ public sealed class RouteTree
             throw new ArgumentException("the root route matches every alert and cannot have matchers", nameof(root));
         }
 
-        var top = new MatchedRoute("root", root.Receiver, root.GroupBy ?? [], root.GroupWait ?? defaults.GroupWait, root.RepeatInterval ?? defaults.RepeatInterval);
+        var top = new MatchedRoute("root", root.Receiver, root.GroupBy ?? [], root.GroupWait ?? defaults.GroupWait, root.RepeatInterval ?? defaults.RepeatInterval)
+        {
+            GroupInterval = root.GroupInterval ?? defaults.GroupInterval,
+        };
         _root = Build(root, top);
     }
 
@@ -118,7 +125,10 @@ public sealed class RouteTree
                 string.IsNullOrEmpty(child.Receiver) ? route.Receiver : child.Receiver,
                 child.GroupBy ?? route.GroupBy,
                 child.GroupWait ?? route.GroupWait,
-                child.RepeatInterval ?? route.RepeatInterval);
+                child.RepeatInterval ?? route.RepeatInterval)
+            {
+                GroupInterval = child.GroupInterval ?? route.GroupInterval,
+            };
             children.Add(Build(child, childRoute));
         }
 

@@ -231,6 +231,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
                     ["groupKey"] = new() { S = p.GroupKey },
                     ["receiver"] = new() { S = p.Receiver },
                     ["dueAt"] = new() { S = SortableTime(p.DueAt) },
+                    ["action"] = new() { S = p.Action },
                 },
             })],
         };
@@ -322,7 +323,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
                 ? new Suppression(Enum.Parse<SuppressionKind>(mute["kind"].S), mute["id"].S, Time(mute["until"].S), mute["detail"].S)
                 : null,
             Pending = item.TryGetValue("pending", out var p) && p.L is not null
-                ? [.. p.L.Select(v => new PendingNotification(v.M["routeId"].S, v.M["groupKey"].S, v.M["receiver"].S, Time(v.M["dueAt"].S)))]
+                ? [.. p.L.Select(v => new PendingNotification(v.M["routeId"].S, v.M["groupKey"].S, v.M["receiver"].S, Time(v.M["dueAt"].S), v.M.TryGetValue("action", out var a) ? a.S : DeliveryActions.Trigger))]
                 : [],
             DueAt = Text(TableSchema.DueAt) is { } d ? Time(d) : null,
             Dlq = item.TryGetValue("dlqCount", out var dc)

@@ -117,10 +117,37 @@ public class GroupingTests
         run.Apply("checkout-capability", "OK", T0.AddMinutes(10));
         run.AdvanceBy(TimeSpan.FromMinutes(5));
 
-        // Released together when their source resolves, the components join their group's flush: one digest (issue 16).
-        Assert.Equal(
-            [("hook", "trigger", "checkout-capability"), ("hook", "resolve", "checkout-capability"), ("hook", "digest", "root:{service=\"checkout\"}")],
-            run.Deliveries());
-        Assert.Equal(3, run.Sent[^1].Delivery.Payload.GetProperty("alerts").GetArrayLength());
+        // Released together when their source resolves, the components join their group's flush, and the capability's
+        // resolve joins it too: one update of the group, three firing and one resolved (issue 16).
+        Assert.Equal([("hook", "trigger", "checkout-capability"), ("hook", "digest", "root:{service=\"checkout\"}")], run.Deliveries());
+        var update = run.Sent[^1].Delivery.Payload.GetProperty("alerts").EnumerateArray().Select(a => (a.GetProperty("name").GetString(), a.GetProperty("status").GetString())).ToList();
+        Assert.Equal([("checkout-api-5xx", "firing"), ("checkout-capability", "resolved"), ("checkout-db-errors", "firing"), ("checkout-queue-age", "firing")], update.OrderBy(a => a.Item1));
+    }
+
+    [Fact]
+    public void Decide_WhenAGroupsAlertsResolveWithinItsGroupInterval_ShouldTellItOnceAsOneUpdate()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Grouped());
+        foreach (var (name, i) in Storm.Take(3).Select((n, i) => (n, i)))
+        {
+            run.Apply(name, "ALARM", T0.AddSeconds(5 * i));
+        }
+
+        run.AdvanceBy(TimeSpan.FromMinutes(2)); // the group's first digest
+        foreach (var (name, i) in Storm.Take(3).Select((n, i) => (n, i)))
+        {
+            run.Apply(name, "OK", T0.AddMinutes(3).AddSeconds(20 * i));
+        }
+
+        run.AdvanceBy(TimeSpan.FromMinutes(10));
+
+        // Resolved within five minutes (the default groupInterval) of the digest: one update lists all three as resolved,
+        // at the first tick a group interval after the digest went out (09:01 + 5m).
+        Assert.Equal([("hook", "digest", "root:{service=\"checkout\"}"), ("hook", "digest", "root:{service=\"checkout\"}")], run.Deliveries());
+        var update = run.Sent[1];
+        Assert.Equal(new DateTimeOffset(2026, 3, 10, 9, 6, 0, TimeSpan.Zero), update.At);
+        Assert.All(update.Delivery.Payload.GetProperty("alerts").EnumerateArray(), a => Assert.Equal("resolved", a.GetProperty("status").GetString()));
+        Assert.Equal(3, update.Delivery.Payload.GetProperty("alerts").GetArrayLength());
+        Assert.All(Storm.Take(3), name => Assert.Empty(run.State(name)!.Pending));
     }
 }

@@ -6,7 +6,7 @@ namespace OpsPipeline.Core.Configuration.Internal;
 /// <summary>Reads defaults: group timing, flapping, the flood guard's caps and the clock skew.</summary>
 internal static class DefaultsReader
 {
-    private static readonly string[] DefaultsKeys = ["groupWait", "repeatInterval", "flapping", "sendResolved", "clockSkew", "floodGuard"];
+    private static readonly string[] DefaultsKeys = ["groupWait", "groupInterval", "repeatInterval", "flapping", "sendResolved", "clockSkew", "floodGuard"];
     private static readonly string[] FloodGuardKeys = ["alertPerHour", "receiverPerMinute"];
     private static readonly string[] ChannelKeys = [.. ChannelCatalog.Names];
     private static readonly string[] FlappingKeys = ["changes", "window"];
@@ -23,6 +23,11 @@ internal static class DefaultsReader
         if (f.TryGet("groupWait", out var gw))
         {
             result = result with { GroupWait = nodes.ReadDuration(gw, f.Field("groupWait")) ?? result.GroupWait };
+        }
+
+        if (f.TryGet("groupInterval", out var gi))
+        {
+            result = result with { GroupInterval = nodes.ReadDuration(gi, f.Field("groupInterval"), positive: true) ?? result.GroupInterval };
         }
 
         if (f.TryGet("repeatInterval", out var ri))

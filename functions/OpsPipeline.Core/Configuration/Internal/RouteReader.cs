@@ -6,7 +6,7 @@ namespace OpsPipeline.Core.Configuration.Internal;
 /// <summary>Reads route: the routing tree, depth first.</summary>
 internal static class RouteReader
 {
-    private static readonly string[] RouteKeys = ["receiver", "match", "groupBy", "groupWait", "repeatInterval", "continue", "routes"];
+    private static readonly string[] RouteKeys = ["receiver", "match", "groupBy", "groupWait", "groupInterval", "repeatInterval", "continue", "routes"];
 
     public static RouteConfig ReadRoute(ConfigNodes nodes, YamlNode node, string path, bool isRoot)
     {
@@ -41,6 +41,7 @@ internal static class RouteReader
 
         var groupBy = f.TryGet("groupBy", out var g) ? nodes.ReadStringList(g, f.Field("groupBy"), allowEmpty: true) : null;
         var groupWait = f.TryGet("groupWait", out var gw) ? nodes.ReadDuration(gw, f.Field("groupWait")) : null;
+        var groupInterval = f.TryGet("groupInterval", out var gi) ? nodes.ReadDuration(gi, f.Field("groupInterval"), positive: true) : null;
         var repeat = f.TryGet("repeatInterval", out var ri) ? nodes.ReadDuration(ri, f.Field("repeatInterval"), positive: true) : null;
         var cont = f.TryGet("continue", out var c) && (nodes.ReadBool(c, f.Field("continue")) ?? false);
         if (isRoot && cont)
@@ -55,6 +56,7 @@ internal static class RouteReader
             Match = match,
             GroupBy = groupBy,
             GroupWait = groupWait,
+            GroupInterval = groupInterval,
             RepeatInterval = repeat,
             Continue = cont,
             Routes = routes,

@@ -91,9 +91,25 @@ public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionCo
             return step.Done(DecisionKinds.Recorded, "recorded: resolved (sendResolved is off)", next, []);
         }
 
-        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Resolve, Notification.DistinctReceivers(step.Routes).Where(r => told.Contains(r.Receiver, StringComparer.Ordinal)));
-        return notifications.Count > 0
-            ? step.Done(DecisionKinds.Notify, $"notify: resolve to {Notification.Receivers(notifications)}", next, notifications)
+        // On a grouped route to a receiver of digests the resolve joins the group's next update, a group interval after
+        // the alert was last told: what resolves together goes out together. Incident receivers (PagerDuty) close each
+        // alert's own incident at once.
+        var toldRoutes = Notification.DistinctReceivers(step.Routes).Where(r => told.Contains(r.Receiver, StringComparer.Ordinal)).ToList();
+        var batched = toldRoutes.Where(r => r.GroupWait > TimeSpan.Zero && !settings.KeepsIncidents(r.Receiver)).ToList();
+        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Resolve, toldRoutes.Except(batched));
+        var last = step.Stored?.LastNotifiedAt ?? step.Now;
+        next = next with
+        {
+            Pending = [.. batched.Select(r => new PendingNotification(
+                r.Id, RouteTree.GroupKey(r, step.Alert.Labels), r.Receiver, last + r.GroupInterval > step.Now ? last + r.GroupInterval : step.Now, DeliveryActions.Resolve))],
+        };
+        if (notifications.Count > 0)
+        {
+            return step.Done(DecisionKinds.Notify, $"notify: resolve to {Notification.Receivers(notifications)}" + HeldResolves(next), next, notifications);
+        }
+
+        return next.Pending.Count > 0
+            ? step.Done(DecisionKinds.Grouped, "grouped: resolve" + HeldResolves(next)[1..], next, [])
             : step.Done(DecisionKinds.Recorded, $"recorded: {step.Alert.Name} resolved within its group wait; nothing had been sent", next, []);
     }
 
@@ -121,6 +137,16 @@ public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionCo
                 var notifications = planned?.Notifications ?? [];
                 var routes = planned?.Routes ?? settings.Routes.Match(alert.Labels);
                 var rest = state.Pending.Where(p => p != pending).ToList();
+                if (pending.Action == DeliveryActions.Resolve)
+                {
+                    // A resolve of what the receiver was told: listed as resolved in the group's update, never muted.
+                    notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey });
+                    changes[key] = new PlannedChange(
+                        state with { Pending = rest, LastDecision = DecisionKinds.Notify, LastReason = $"notify: resolve sent with group {pending.GroupKey} to {pending.Receiver}" },
+                        alert, notifications, routes);
+                    continue;
+                }
+
                 if (muted(alert, context, now) is { } muting)
                 {
                     // In an alarm storm the capability fires seconds after its components. A trigger already sent on a
@@ -146,6 +172,11 @@ public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionCo
             }
         }
     }
+
+    /// <summary>`; held for team until 09:10:05Z, with its group` when resolves wait for their groups; empty otherwise.</summary>
+    private static string HeldResolves(AlertState next) =>
+        next.Pending.Count == 0 ? string.Empty
+            : $"; held for {string.Join(", ", next.Pending.Select(p => p.Receiver))} until {DecisionText.Format(next.Pending.Min(p => p.DueAt))}, with its group";
 
     /// <summary>Due: when the first held notification's group wait ends.</summary>
     public DateTimeOffset? Due(AlertState s, IReadOnlyList<MatchedRoute> routes) => s.Pending.Count > 0 ? s.Pending.Min(p => p.DueAt) : null;
