@@ -9,7 +9,14 @@ namespace OpsPipeline.Core.Routing;
 /// <param name="GroupBy">Labels whose values split alerts into groups (empty: one group per route).</param>
 /// <param name="GroupWait">How long the first alert of a new group waits for others to join its notification.</param>
 /// <param name="RepeatInterval">How often a still-firing group is notified again.</param>
-public sealed record MatchedRoute(string Id, string Receiver, IReadOnlyList<string> GroupBy, TimeSpan GroupWait, TimeSpan RepeatInterval);
+public sealed record MatchedRoute(string Id, string Receiver, IReadOnlyList<string> GroupBy, TimeSpan GroupWait, TimeSpan RepeatInterval)
+{
+    /// <summary>Time intervals in which this route does not notify: this node's own, never its parent's (as in Alertmanager).</summary>
+    public IReadOnlyList<string> MuteTimeIntervals { get; init; } = [];
+
+    /// <summary>Time intervals outside all of which this route does not notify (empty: always active); this node's own.</summary>
+    public IReadOnlyList<string> ActiveTimeIntervals { get; init; } = [];
+}
 
 /// <summary>The routing tree, matched with Alertmanager's semantics (see <see cref="Match"/>).</summary>
 public sealed class RouteTree
@@ -118,7 +125,12 @@ public sealed class RouteTree
                 string.IsNullOrEmpty(child.Receiver) ? route.Receiver : child.Receiver,
                 child.GroupBy ?? route.GroupBy,
                 child.GroupWait ?? route.GroupWait,
-                child.RepeatInterval ?? route.RepeatInterval);
+                child.RepeatInterval ?? route.RepeatInterval)
+            {
+                // Alertmanager's NewRoute sets these from the child's own config: a parent's time intervals do not carry over.
+                MuteTimeIntervals = child.MuteTimeIntervals,
+                ActiveTimeIntervals = child.ActiveTimeIntervals,
+            };
             children.Add(Build(child, childRoute));
         }
 
