@@ -13,14 +13,9 @@ public class TimeIntervalScenarioTests
         alarms:
           - match: { alarmName: "~^billing-" }
             labels: { service: billing, severity: warning }
-        receivers:
-          - name: team
-            slack: { webhookUrlParameter: /ops/slack/team }
+        receivers: [{ name: team, slack: { webhookUrlParameter: /ops/slack/team } }]
         timeIntervals:
-          - name: out-of-hours
-            timeIntervals:
-              - times: [{ startTime: '00:00', endTime: '11:00' }]
-                location: Europe/Berlin
+          - { name: out-of-hours, timeIntervals: [{ times: [{ startTime: '00:00', endTime: '11:00' }], location: Europe/Berlin }] }
         route:
           receiver: team
           routes:

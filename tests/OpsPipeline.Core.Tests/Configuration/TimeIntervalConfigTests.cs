@@ -92,13 +92,7 @@ public class TimeIntervalConfigTests
         Assert.Empty(routes["root/0/0"].MuteTimeIntervals);
     }
 
-    private static void AssertError(string yaml, int line, string field, string fragment)
-    {
-        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(yaml, "bad.yaml"));
-
-        var error = Assert.Single(e.Errors, x => x.Field == field);
-        Assert.True(line == error.Line, $"line {error.Line}: {error.Message}");
-        Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
-        Assert.Contains($"bad.yaml:{line}:{error.Column}: {field}: {error.Message}", e.Message.Split('\n'));
-    }
+    /// <summary>The check every broken config gets: the error's line, field and message, as `config validate` prints it.</summary>
+    private static void AssertError(string yaml, int line, string field, string fragment) =>
+        new ConfigValidationTests().Load_WhenConfigBroken_ShouldReportLineAndField(yaml, line, field, fragment);
 }

@@ -16,17 +16,22 @@ public class TimeMutingTests
 
     private static readonly DateTimeOffset MuteEnd = new(2026, 3, 10, 10, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Billing (warning) goes to team, muted out of hours; checkout to oncall now and to team muted out of hours; search only in business hours.</summary>
-    private static readonly string Config = $$"""
-        defaults:
-          groupWait: 0s
-          repeatInterval: 4h
-        {{DecisionConfigs.Labels}}
-        receivers:
-          - name: oncall
-            pagerduty: { routingKeyParameter: /ops/pagerduty/routing-key }
-          - name: team
-            slack: { webhookUrlParameter: /ops/slack/team }
+    /// <summary>The immediate config, and: billing (warning) goes to team, muted out of hours; checkout to oncall now and to team muted out of hours; search only in business hours.</summary>
+    private static readonly string Config = DecisionConfigs.Immediate().Replace("""
+              receiver: team
+        inhibit:
+        """, """
+              receiver: team
+              muteTimeIntervals: [out-of-hours]
+            - match: { service: billing }
+              receiver: team
+              muteTimeIntervals: [out-of-hours]
+            - match: { service: search }
+              receiver: team
+              activeTimeIntervals: [business-hours]
+        inhibit:
+        """, StringComparison.Ordinal) + """
+
         timeIntervals:
           - name: out-of-hours
             timeIntervals:
@@ -37,22 +42,6 @@ public class TimeMutingTests
               - times: [{ startTime: '09:00', endTime: '17:00' }]
                 weekdays: [monday:friday]
                 location: Europe/Berlin
-        route:
-          receiver: team
-          groupBy: [service]
-          routes:
-            - match: { severity: critical }
-              receiver: oncall
-              continue: true
-            - match: { severity: critical }
-              receiver: team
-              muteTimeIntervals: [out-of-hours]
-            - match: { service: billing }
-              receiver: team
-              muteTimeIntervals: [out-of-hours]
-            - match: { service: search }
-              receiver: team
-              activeTimeIntervals: [business-hours]
         """;
 
     [Fact]
