@@ -1,3 +1,5 @@
+using OpsPipeline.Core.TimeIntervals;
+
 namespace OpsPipeline.Core.Configuration;
 
 /// <summary>The whole pipeline configuration (one YAML file; see README "Configuration").</summary>
@@ -20,6 +22,9 @@ public sealed record PipelineConfig
     public IReadOnlyList<SloConfig> Slos { get; init; } = [];
 
     public DlqConfig? Dlq { get; init; }
+
+    /// <summary>Named time intervals that routes mute or activate by name (Alertmanager's <c>time_intervals</c>).</summary>
+    public IReadOnlyList<NamedTimeInterval> TimeIntervals { get; init; } = [];
 
     public ReceiverConfig? FindReceiver(string name) => Receivers.FirstOrDefault(r => r.Name == name);
 }
@@ -84,6 +89,12 @@ public sealed record RouteConfig
     public TimeSpan? RepeatInterval { get; init; }
 
     public bool Continue { get; init; }
+
+    /// <summary>Names of time intervals in which this route does not notify; not inherited by child routes (as in Alertmanager).</summary>
+    public IReadOnlyList<string> MuteTimeIntervals { get; init; } = [];
+
+    /// <summary>Names of time intervals outside all of which this route does not notify (empty: always active); not inherited.</summary>
+    public IReadOnlyList<string> ActiveTimeIntervals { get; init; } = [];
 
     public IReadOnlyList<RouteConfig> Routes { get; init; } = [];
 }

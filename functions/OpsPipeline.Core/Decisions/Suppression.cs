@@ -10,6 +10,9 @@ public enum SuppressionKind
 
     /// <summary>An inhibit rule whose source fires; <see cref="Suppression.Id"/> is the source's alert key.</summary>
     Inhibition,
+
+    /// <summary>A route's time interval: <see cref="Suppression.Id"/> is the interval's name, <see cref="Suppression.Until"/> when the mute ends.</summary>
+    TimeInterval,
 }
 
 /// <summary>
@@ -19,10 +22,11 @@ public enum SuppressionKind
 /// </summary>
 public sealed record Suppression(SuppressionKind Kind, string Id, DateTimeOffset Until, string Detail)
 {
-    /// <summary>`silenced by sil-1 ({…} until … by alice: INC-42)` or `inhibited by checkout-capability`.</summary>
+    /// <summary>`silenced by sil-1 ({…} until … by alice: INC-42)`, `inhibited by checkout-capability` or `muted by time interval out-of-hours until …`.</summary>
     public string What => Kind switch
     {
         SuppressionKind.Silence => $"silenced by {Id} ({Detail})",
+        SuppressionKind.TimeInterval => $"{Detail} until {DecisionText.Format(Until)}",
         _ => $"inhibited by {Detail}",
     };
 

@@ -12,6 +12,7 @@ using OpsPipeline.Core.Stages.Grouping;
 using OpsPipeline.Core.Stages.Muting;
 using OpsPipeline.Core.Stages.Ordering;
 using OpsPipeline.Core.Stages.Repeat;
+using OpsPipeline.Core.Stages.TimeMuting;
 
 namespace OpsPipeline.Core.Pipeline;
 
@@ -38,7 +39,8 @@ public sealed class AlertPipeline
         var ordering = new OrderingStage();
         var flapping = new FlappingStage(Settings, Muting.Mutes);
         var repeat = new RepeatStage(Settings, Muting.Mutes);
-        Grouping = new GroupingStage(Settings, Muting.Mutes);
+        var timeMuting = new TimeMutingStage(new RouteTimeMuter(config.TimeIntervals), Muting.Mutes);
+        Grouping = new GroupingStage(Settings, Muting.Mutes, timeMuting.Hold);
         Dlq = new DlqStage(Settings, Muting.Mutes);
         Budgets = new BudgetStage(config);
         Floods = new AlertFloodStage(Settings);
@@ -48,10 +50,10 @@ public sealed class AlertPipeline
         [
             dedupe.DuplicateEvent, ordering.Stale, ordering.SameTransition,
             ordering.Advance, flapping.Count, Grouping.Route,
-            flapping.Flap, dedupe.AlreadyNotified, Muting.Mute, Grouping.Trigger, Grouping.Resolve, ordering.Unknown,
+            flapping.Flap, dedupe.AlreadyNotified, Muting.Mute, timeMuting.Mute, Grouping.Trigger, Grouping.Resolve, ordering.Unknown,
         ];
         _dlqEvent = [dedupe.DuplicateEvent, Dlq.Count];
-        _alarmTick = [flapping.Settle, Muting.Release, repeat.Remind];
+        _alarmTick = [flapping.Settle, timeMuting.Release, Muting.Release, repeat.Remind];
         _dlqTick = [Dlq.Digest];
         _alarmDue = [Grouping.Due, flapping.Due, Muting.Due, repeat.Due];
         _dlqDue = [Dlq.Due];

@@ -13,6 +13,12 @@ public sealed record MatchedRoute(string Id, string Receiver, IReadOnlyList<stri
 {
     /// <summary>How long an already-notified group waits before it sends again: what resolves meanwhile goes out together.</summary>
     public TimeSpan GroupInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Time intervals in which this route does not notify: this node's own, never its parent's (as in Alertmanager).</summary>
+    public IReadOnlyList<string> MuteTimeIntervals { get; init; } = [];
+
+    /// <summary>Time intervals outside all of which this route does not notify (empty: always active); this node's own.</summary>
+    public IReadOnlyList<string> ActiveTimeIntervals { get; init; } = [];
 }
 
 /// <summary>The routing tree, matched with Alertmanager's semantics (see <see cref="Match"/>).</summary>
@@ -128,6 +134,9 @@ public sealed class RouteTree
                 child.RepeatInterval ?? route.RepeatInterval)
             {
                 GroupInterval = child.GroupInterval ?? route.GroupInterval,
+                // Alertmanager's NewRoute sets these from the child's own config: a parent's time intervals do not carry over.
+                MuteTimeIntervals = child.MuteTimeIntervals,
+                ActiveTimeIntervals = child.ActiveTimeIntervals,
             };
             children.Add(Build(child, childRoute));
         }

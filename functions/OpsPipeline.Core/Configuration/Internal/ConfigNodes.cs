@@ -13,6 +13,7 @@ internal sealed partial class ConfigNodes(IReadOnlyDictionary<string, string>? s
 {
     private readonly List<ConfigError> _errors = [];
     private readonly List<ReceiverReference> _references = [];
+    private readonly List<ReceiverReference> _intervalReferences = [];
 
     public IReadOnlyList<ConfigError> Errors => _errors;
 
@@ -20,6 +21,27 @@ internal sealed partial class ConfigNodes(IReadOnlyDictionary<string, string>? s
     public IReadOnlyList<ReceiverReference> References => _references;
 
     public static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
+
+    /// <summary>Every time interval name a route refers to, checked once all time intervals are read.</summary>
+    public IReadOnlyList<ReceiverReference> IntervalReferences => _intervalReferences;
+
+    /// <summary>A list of time interval names (a route's muteTimeIntervals or activeTimeIntervals), each remembered to be checked.</summary>
+    public List<string> ReadIntervalReferences(YamlNode node, string path)
+    {
+        var names = ReadStringList(node, path, allowEmpty: true) ?? [];
+        if (node is YamlSequenceNode sequence)
+        {
+            foreach (var (item, field) in Items(sequence, path))
+            {
+                if (item is YamlScalarNode { Value: { } name } && names.Contains(name, StringComparer.Ordinal))
+                {
+                    _intervalReferences.Add(new ReceiverReference(name, item, field));
+                }
+            }
+        }
+
+        return names;
+    }
 
     public string? ReadReceiverReference(YamlNode node, string field)
     {
@@ -157,6 +179,7 @@ internal sealed partial class ConfigNodes(IReadOnlyDictionary<string, string>? s
     [GeneratedRegex(@"\$\{([^}]*)\}", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholders();
 
+    /// <summary>A name the config refers to (a receiver or a time interval), where it is written.</summary>
     public sealed record ReceiverReference(string Name, YamlNode Node, string Field);
 
     /// <summary>The recognised keys of one mapping, with their key nodes for positions.</summary>

@@ -9,7 +9,7 @@ namespace OpsPipeline.Core.Configuration.Internal;
 /// </summary>
 internal sealed class ConfigReader(IReadOnlyDictionary<string, string>? substitutions)
 {
-    private static readonly string[] TopKeys = ["defaults", "alarms", "receivers", "route", "inhibit", "drillReceiver", "slos", "dlq"];
+    private static readonly string[] TopKeys = ["defaults", "alarms", "receivers", "route", "inhibit", "drillReceiver", "slos", "dlq", "timeIntervals"];
 
     private readonly ConfigNodes _nodes = new(substitutions);
 
@@ -40,8 +40,10 @@ internal sealed class ConfigReader(IReadOnlyDictionary<string, string>? substitu
         var drillReceiver = top.TryGet("drillReceiver", out var dr) ? n.ReadReceiverReference(dr, "drillReceiver") : null;
         var slos = top.TryGet("slos", out var s) ? SloReader.ReadSlos(n, s, "slos", route.Receiver ?? string.Empty) : [];
         var dlq = top.TryGet("dlq", out var q) ? DlqReader.ReadDlq(n, q, "dlq") : null;
+        var intervals = top.TryGet("timeIntervals", out var ti) ? TimeIntervalsReader.ReadTimeIntervals(n, ti, "timeIntervals") : [];
 
-        CheckReferences(receivers);
+        CheckReferences(receivers.Select(r => r.Name), _nodes.References, "receiver");
+        CheckReferences(intervals.Select(t => t.Name), _nodes.IntervalReferences, "time interval");
 
         return new PipelineConfig
         {
@@ -53,20 +55,21 @@ internal sealed class ConfigReader(IReadOnlyDictionary<string, string>? substitu
             DrillReceiver = drillReceiver,
             Slos = slos,
             Dlq = dlq,
+            TimeIntervals = intervals,
         };
     }
 
     private static PipelineConfig Placeholder() => new() { Defaults = new Defaults(), Receivers = [], Route = new RouteConfig() };
 
-    private void CheckReferences(List<ReceiverConfig> receivers)
+    private void CheckReferences(IEnumerable<string> defined, IReadOnlyList<ConfigNodes.ReceiverReference> references, string what)
     {
-        var known = receivers.Select(r => r.Name).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
-        foreach (var reference in _nodes.References)
+        var known = defined.Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
+        foreach (var reference in references)
         {
             if (!known.Contains(reference.Name))
             {
                 var names = known.Count == 0 ? "none are defined" : "defined: " + string.Join(", ", known.Order(StringComparer.Ordinal));
-                _nodes.Error(reference.Node, reference.Field, $"unknown receiver '{reference.Name}' ({names})");
+                _nodes.Error(reference.Node, reference.Field, $"unknown {what} '{reference.Name}' ({names})");
             }
         }
     }

@@ -6,7 +6,7 @@ namespace OpsPipeline.Core.Configuration.Internal;
 /// <summary>Reads route: the routing tree, depth first.</summary>
 internal static class RouteReader
 {
-    private static readonly string[] RouteKeys = ["receiver", "match", "groupBy", "groupWait", "groupInterval", "repeatInterval", "continue", "routes"];
+    private static readonly string[] RouteKeys = ["receiver", "match", "groupBy", "groupWait", "groupInterval", "repeatInterval", "continue", "routes", "muteTimeIntervals", "activeTimeIntervals"];
 
     public static RouteConfig ReadRoute(ConfigNodes nodes, YamlNode node, string path, bool isRoot)
     {
@@ -49,6 +49,8 @@ internal static class RouteReader
             nodes.Error(c!, f.Field("continue"), "the root route has no siblings, so it cannot have continue: true");
         }
 
+        var mute = ReadIntervals(nodes, f, "muteTimeIntervals", isRoot);
+        var active = ReadIntervals(nodes, f, "activeTimeIntervals", isRoot);
         var routes = f.TryGet("routes", out var rs) ? nodes.ReadList(rs, f.Field("routes"), (n, p) => ReadRoute(nodes, n, p, isRoot: false)) : [];
         return new RouteConfig
         {
@@ -59,7 +61,26 @@ internal static class RouteReader
             GroupInterval = groupInterval,
             RepeatInterval = repeat,
             Continue = cont,
+            MuteTimeIntervals = mute,
+            ActiveTimeIntervals = active,
             Routes = routes,
         };
+    }
+
+    /// <summary>Time interval names of a child route; the root gets every alert and, as in Alertmanager, cannot be muted by time.</summary>
+    private static List<string> ReadIntervals(ConfigNodes nodes, ConfigNodes.Fields f, string key, bool isRoot)
+    {
+        if (!f.TryGet(key, out var node))
+        {
+            return [];
+        }
+
+        if (isRoot)
+        {
+            nodes.Error(node, f.Field(key), $"the root route cannot have {key} (as in Alertmanager); set them on a child route");
+            return [];
+        }
+
+        return nodes.ReadIntervalReferences(node, f.Field(key));
     }
 }

@@ -8,7 +8,8 @@ namespace OpsPipeline.Core.Stages.Grouping;
 /// Routing and groups: which routes an alert goes to, and on routes with a <c>groupWait</c> its trigger waits for the
 /// group's first wait to end, then goes out with every member in one digest. A resolve closes only what was sent.
 /// </summary>
-public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionContext, DateTimeOffset, Suppression?> muted)
+public sealed class GroupingStage(
+    StageSettings settings, Func<Alert, DecisionContext, DateTimeOffset, Suppression?> muted, Func<MatchedRoute, Alert, DateTimeOffset, PendingNotification?>? timeHeld = null)
 {
     /// <summary>The longest groupWait of any route: how far ahead the Tick must look for members of a due group.</summary>
     public TimeSpan MaxGroupWait { get; } = settings.Routes.All.Select(r => r.GroupWait).DefaultIfEmpty(TimeSpan.Zero).Max();
@@ -34,7 +35,14 @@ public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionCo
         var pending = new List<PendingNotification>(next.Pending);
         foreach (var route in Notification.DistinctReceivers(step.Routes))
         {
-            if (route.GroupWait > TimeSpan.Zero)
+            if (timeHeld?.Invoke(route, step.Alert, step.Now) is { } hold)
+            {
+                // This route is muted by time (see TimeMutingStage): its notification waits for the mute's end.
+                pending.RemoveAll(p => p.RouteId == route.Id);
+                pending.Add(hold);
+                step.Path.Add($"route {route.Id}: muted by time until {DecisionText.Format(hold.DueAt)}");
+            }
+            else if (route.GroupWait > TimeSpan.Zero)
             {
                 var group = RouteTree.GroupKey(route, step.Alert.Labels);
                 pending.RemoveAll(p => p.RouteId == route.Id);
@@ -144,6 +152,13 @@ public sealed class GroupingStage(StageSettings settings, Func<Alert, DecisionCo
                     changes[key] = new PlannedChange(
                         state with { Pending = rest, LastDecision = DecisionKinds.Notify, LastReason = $"notify: resolve sent with group {pending.GroupKey} to {pending.Receiver}" },
                         alert, notifications, routes);
+                    continue;
+                }
+
+                if (timeHeld?.Invoke(route, alert, now) is { } hold)
+                {
+                    // Its route is muted by time since it joined: it waits for the mute's end, then joins that flush.
+                    changes[key] = new PlannedChange(state with { Pending = [.. rest, hold with { GroupKey = pending.GroupKey }] }, alert, notifications, routes);
                     continue;
                 }
 
