@@ -34,6 +34,10 @@ public class ConfigValidationTests
         // 4: negative durations are rejected.
         { "defaults:\n  repeatInterval: -5m\n" + Receivers + Route, 2, "defaults.repeatInterval", "got '-5m'" },
 
+        // 4b: a group interval must be positive, in defaults and on a route.
+        { "defaults:\n  groupInterval: 0s\n" + Receivers + Route, 2, "defaults.groupInterval", "got '0s'" },
+        { Receivers + "route:\n  receiver: team\n  groupInterval: 5\n", 8, "route.groupInterval", "must be a duration like 30s, 5m, 4h, 3d or 1h30m, got '5'" },
+
         // 5: flapping needs at least a round trip.
         { "defaults:\n  flapping: { changes: 1, window: 30m }\n" + Receivers + Route, 2, "defaults.flapping.changes", "must be at least 2, got 1" },
 
