@@ -112,6 +112,7 @@ public static partial class AlertNormalizer
         var series = e as AlarmContributorStateChangeEvent;
         var labels = Labels(e, series, rules);
         var description = CredentialMask.Mask(e.Detail.Configuration?.Description);
+        var (muteRule, muteIgnored) = CloudWatchMuting.MuteRuleOf(e.Detail);
         return new Alert
         {
             Key = series is null
@@ -138,6 +139,9 @@ public static partial class AlertNormalizer
             // to targets that support it), and an alarm transition is not part of a traced request: nothing to carry.
             TraceId = null,
             ReplayName = e.ReplayName,
+            MuteRule = muteRule,
+            ActionsSuppressed = CloudWatchMuting.ActionsSuppressionOf(e.Detail, e.StateTimestamp),
+            MuteIgnored = muteIgnored,
         };
     }
 

@@ -10,6 +10,12 @@ public enum SuppressionKind
 
     /// <summary>An inhibit rule whose source fires; <see cref="Suppression.Id"/> is the source's alert key.</summary>
     Inhibition,
+
+    /// <summary>A CloudWatch alarm mute rule; <see cref="Suppression.Id"/> is the rule's ARN, until its window ends.</summary>
+    MuteRule,
+
+    /// <summary>A composite alarm's actions suppressed by its suppressor; <see cref="Suppression.Id"/> is the suppressor alarm.</summary>
+    ActionsSuppressed,
 }
 
 /// <summary>
@@ -19,10 +25,12 @@ public enum SuppressionKind
 /// </summary>
 public sealed record Suppression(SuppressionKind Kind, string Id, DateTimeOffset Until, string Detail)
 {
-    /// <summary>`silenced by sil-1 ({…} until … by alice: INC-42)` or `inhibited by checkout-capability`.</summary>
+    /// <summary>`silenced by sil-1 ({…} until … by alice: INC-42)`, `inhibited by checkout-capability`, `muted by CloudWatch mute rule arn:… until …`.</summary>
     public string What => Kind switch
     {
         SuppressionKind.Silence => $"silenced by {Id} ({Detail})",
+        SuppressionKind.MuteRule => $"muted by CloudWatch mute rule {Id} until {DecisionText.Format(Until)}",
+        SuppressionKind.ActionsSuppressed => $"actions suppressed by {Id} ({Detail})",
         _ => $"inhibited by {Detail}",
     };
 
