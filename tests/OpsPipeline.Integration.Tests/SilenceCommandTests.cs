@@ -47,6 +47,26 @@ public sealed class SilenceCommandTests : IDisposable
         Assert.Equal(2, (await Opsctl("silence", "expire", "deadbeef", "--state", _state)).Exit);
     }
 
+    [Fact]
+    public async Task SilenceAdd_WhenGivenAlertmanagerOperators_ShouldKeepNegativeMatchersAndNeverMakeALabelOfAnOperator()
+    {
+        var (exit, added, err) = await Opsctl("silence", "add", "service!=checkout", "env!~dev|test", "--match", "team=payments", "--duration", "1h",
+            "--author", "alice", "--comment", "storm", "--state", _state);
+        Assert.True(exit == 0, err);
+        Assert.Contains("{team=payments, service!=checkout, env!~dev|test}", added);
+
+        var (_, listed, _) = await Opsctl("silence", "list", "--json", "--state", _state);
+        using var doc = JsonDocument.Parse(listed.Trim());
+        var s = doc.RootElement;
+        Assert.Equal("payments", s.GetProperty("matchers").GetProperty("team").GetString());
+        Assert.False(s.GetProperty("matchers").TryGetProperty("service!", out _));
+        Assert.Equal(["service!=checkout", "env!~dev|test"], s.GetProperty("expressions").EnumerateArray().Select(e => e.GetString()));
+
+        var (bad, _, why) = await Opsctl("silence", "add", "service!checkout", "--duration", "1h", "--author", "a", "--comment", "c", "--state", _state);
+        Assert.Equal(2, bad);
+        Assert.Contains("matcher: 'service!checkout' is not label=value or label=~regex (nor label!=value, label!~regex): 'service!checkout': character 8 ('!') after label 'service' is not one of the operators =, !=, =~, !~", why);
+    }
+
     [Theory]
     [InlineData(new[] { "--match", "service", "--duration", "1h", "--author", "a", "--comment", "c" }, "--match: 'service' is not label=value or label=~regex")]
     [InlineData(new[] { "--match", "service=~(", "--duration", "1h", "--author", "a", "--comment", "c" }, "not a valid regex")]

@@ -22,7 +22,8 @@ public static class SilenceCommands
 
     private static Command Add(TimeProvider clock)
     {
-        var match = new Option<string[]>("--match") { Description = "label=value or label=~regex (anchored); repeat for more; all must match", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var match = new Option<string[]>("--match") { Description = "label=value, label!=value, label=~regex or label!~regex (anchored); repeat for more; all must match", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var positional = new Argument<string[]>("matchers") { Description = "More matchers, as for --match (e.g. service!=checkout)", Arity = ArgumentArity.ZeroOrMore };
         var duration = new Option<string?>("--duration") { Description = "How long from now, e.g. 2h, 30m, 1d" };
         var starts = new Option<string?>("--starts") { Description = "Start (ISO-8601, e.g. 2026-03-02T09:00:00Z); default now" };
         var ends = new Option<string?>("--ends") { Description = "End (ISO-8601)" };
@@ -30,13 +31,13 @@ public static class SilenceCommands
         var comment = new Option<string?>("--comment") { Description = "Why (required): the incident, the ticket" };
         var state = StateTarget.StateOption();
         var table = StateTarget.TableOption();
-        var command = new Command("add", "Add a silence.") { match, duration, starts, ends, author, comment, state, table };
+        var command = new Command("add", "Add a silence.") { positional, match, duration, starts, ends, author, comment, state, table };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var errors = new List<string>();
-            var matchers = ParseMatchers(parse.GetValue(match) ?? [], errors);
+            var (matchers, expressions) = ParseMatchers([.. (parse.GetValue(match) ?? []).Select(m => ("--match", m)), .. (parse.GetValue(positional) ?? []).Select(m => ("matcher", m))], errors);
             var now = clock.GetUtcNow();
             var startsAt = ParseTime(parse.GetValue(starts), "--starts", errors) ?? now;
             DateTimeOffset? endsAt = ParseTime(parse.GetValue(ends), "--ends", errors);
@@ -91,6 +92,7 @@ public static class SilenceCommands
             {
                 Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
                 Matchers = matchers,
+                Expressions = expressions,
                 StartsAt = startsAt,
                 EndsAt = endsAt!.Value,
                 CreatedBy = who!.Trim(),
@@ -159,36 +161,48 @@ public static class SilenceCommands
         return command;
     }
 
-    private static Dictionary<string, string> ParseMatchers(IEnumerable<string> values, List<string> errors)
+    /// <summary>
+    /// Matchers in Alertmanager syntax: = and =~ as label → value (or "~regex"), as silences always stored them; != and !~
+    /// (and a second matcher on one label) as expressions. An unreadable matcher is an error, never a label named "service!".
+    /// </summary>
+    private static (Dictionary<string, string> Matchers, List<string> Expressions) ParseMatchers(IEnumerable<(string Flag, string Text)> values, List<string> errors)
     {
         var matchers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var value in values)
+        var expressions = new List<string>();
+        foreach (var (flag, value) in values)
         {
-            var eq = value.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
+            LabelMatcher m;
+            try
             {
-                errors.Add($"--match: '{value}' is not label=value or label=~regex");
+                m = LabelMatcher.Parse(value);
+            }
+            catch (FormatException e) when (e.InnerException is ArgumentException regex)
+            {
+                errors.Add($"{flag}: '{value}': not a valid regex ({regex.Message})");
+                continue;
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"{flag}: '{value}' is not label=value or label=~regex (nor label!=value, label!~regex): {e.Message}");
                 continue;
             }
 
-            var (label, pattern) = (value[..eq].Trim(), value[(eq + 1)..]);
-            try
+            if (m.Pattern is { } pattern && (!matchers.TryGetValue(m.Label, out var had) || had == pattern))
             {
-                _ = new LabelMatcher(label, pattern);
-                matchers[label] = pattern;
+                matchers[m.Label] = pattern;
             }
-            catch (ArgumentException e)
+            else
             {
-                errors.Add($"--match: '{value}': not a valid regex ({e.Message})");
+                expressions.Add(m.ToString());
             }
         }
 
-        if (matchers.Count == 0 && errors.Count == 0)
+        if (matchers.Count == 0 && expressions.Count == 0 && errors.Count == 0)
         {
             errors.Add("--match: at least one label=value is required");
         }
 
-        return matchers;
+        return (matchers, expressions);
     }
 
     private static DateTimeOffset? ParseTime(string? value, string flag, List<string> errors)
@@ -207,7 +221,7 @@ public static class SilenceCommands
         return null;
     }
 
-    private static string Matchers(Silence s) => string.Join(",", s.Matchers.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}"));
+    private static string Matchers(Silence s) => string.Join(",", s.Matchers.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}").Concat(s.Expressions));
 
     private static string Status(Silence s, DateTimeOffset now) => s.EndsAt <= now ? "expired" : s.StartsAt > now ? "pending" : "active";
 
@@ -228,6 +242,18 @@ public static class SilenceCommands
             }
 
             w.WriteEndObject();
+            if (s.Expressions.Count > 0)
+            {
+                w.WritePropertyName("expressions");
+                w.WriteStartArray();
+                foreach (var e in s.Expressions)
+                {
+                    w.WriteStringValue(e);
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteString("startsAt", Time(s.StartsAt));
             w.WriteString("endsAt", Time(s.EndsAt));
             w.WriteString("createdBy", s.CreatedBy);

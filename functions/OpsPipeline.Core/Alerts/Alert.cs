@@ -60,6 +60,15 @@ public enum AlertStatus
 /// <summary>A link that explains an alert: console, runbook, dashboard, logs, trace.</summary>
 public sealed record AlertLink(string Text, string Href);
 
+/// <summary>A CloudWatch alarm mute rule's window: the rule mutes the alarm's actions from start to end.</summary>
+public sealed record AlarmMuteWindow(string RuleArn, DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>
+/// A composite alarm's actions suppressed by its suppressor alarm: <c>By</c> is WaitPeriod, ExtensionPeriod or Alarm;
+/// <c>Until</c> is when the wait or extension period ends (null for Alarm: it lasts while the suppressor is in ALARM).
+/// </summary>
+public sealed record ActionsSuppression(string By, string Suppressor, DateTimeOffset? Until);
+
 /// <summary>
 /// One normalized alert: what is wrong (summary), with the why behind links.
 /// Built from a CloudWatch alarm state change or a DLQ arrival; carried as a CloudEvent.
@@ -113,6 +122,15 @@ public sealed record Alert
 
     /// <summary>Set for events replayed from the archive (EventBridge "replay-name").</summary>
     public string? ReplayName { get; init; }
+
+    /// <summary>The CloudWatch alarm mute rule the event says covers the alarm (<c>detail.muteDetail</c>), when its window is plausible.</summary>
+    public AlarmMuteWindow? MuteRule { get; init; }
+
+    /// <summary>A composite alarm's actions suppression (<c>detail.state.actionsSuppressedBy</c>), when set.</summary>
+    public ActionsSuppression? ActionsSuppressed { get; init; }
+
+    /// <summary>Why CloudWatch's muting in the event was not honoured (an implausible <c>muteDetail</c>), for the decision path.</summary>
+    public string? MuteIgnored { get; init; }
 
     public string Severity => Labels.TryGetValue("severity", out var s) ? s : "warning";
 }

@@ -13,13 +13,17 @@ public static partial class AlertNormalizer
     public const int MaxSummaryLength = 200;
 
 
-    public static Alert Normalize(ParsedEvent e, IReadOnlyList<AlarmLabelRule> labelRules)
+    /// <summary>
+    /// A CloudWatch alarm with these label rules. <paramref name="alarmTags"/> names the tags that may become labels
+    /// (the config's <c>alarmTags</c>); null, for callers with no config, lets every tag through.
+    /// </summary>
+    public static Alert Normalize(ParsedEvent e, IReadOnlyList<AlarmLabelRule> labelRules, IReadOnlyList<string>? alarmTags = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(labelRules);
         return e switch
         {
-            CloudWatchAlarmEvent alarm => FromAlarm(alarm, labelRules),
+            CloudWatchAlarmEvent alarm => FromAlarm(alarm, labelRules, alarmTags),
             _ => throw new ArgumentException($"no normalization for {e.GetType().Name} ({e.DetailType})", nameof(e)),
         };
     }
@@ -28,7 +32,7 @@ public static partial class AlertNormalizer
     public static Alert Normalize(ParsedEvent e, PipelineConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return e is DlqArrivalEvent dlq ? FromDlq(dlq, config) : Normalize(e, config.Alarms);
+        return e is DlqArrivalEvent dlq ? FromDlq(dlq, config) : Normalize(e, config.Alarms, config.AlarmTags);
     }
 
     /// <summary>
@@ -106,11 +110,12 @@ public static partial class AlertNormalizer
     public static string ConsoleUrl(string region, string alarmName) =>
         $"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#alarmsV2:alarm/{Uri.EscapeDataString(alarmName)}";
 
-    private static Alert FromAlarm(CloudWatchAlarmEvent e, IReadOnlyList<AlarmLabelRule> rules)
+    private static Alert FromAlarm(CloudWatchAlarmEvent e, IReadOnlyList<AlarmLabelRule> rules, IReadOnlyList<string>? alarmTags)
     {
         var series = e as AlarmContributorStateChangeEvent;
-        var labels = Labels(e, series, rules);
+        var labels = Labels(e, series, rules, alarmTags);
         var description = CredentialMask.Mask(e.Detail.Configuration?.Description);
+        var (muteRule, muteIgnored) = CloudWatchMuting.MuteRuleOf(e.Detail);
         return new Alert
         {
             Key = series is null
@@ -137,22 +142,26 @@ public static partial class AlertNormalizer
             // to targets that support it), and an alarm transition is not part of a traced request: nothing to carry.
             TraceId = null,
             ReplayName = e.ReplayName,
+            MuteRule = muteRule,
+            ActionsSuppressed = CloudWatchMuting.ActionsSuppressionOf(e.Detail, e.StateTimestamp),
+            MuteIgnored = muteIgnored,
         };
     }
 
-    private static SortedDictionary<string, string> Labels(CloudWatchAlarmEvent e, AlarmContributorStateChangeEvent? series, IReadOnlyList<AlarmLabelRule> rules)
+    private static SortedDictionary<string, string> Labels(CloudWatchAlarmEvent e, AlarmContributorStateChangeEvent? series, IReadOnlyList<AlarmLabelRule> rules, IReadOnlyList<string>? alarmTags)
     {
         // Precedence, lowest first: alarm tags < built-ins < config rules (later rules over earlier ones).
         // Tags are free text that whoever can tag an alarm controls, so a tag may add labels but never fake
         // a built-in (a tag "state=OK" must not change routing). The config file is the operator's word, so
-        // its rules win over both.
+        // its rules win over both. Only the tags the config's alarmTags names become labels at all: one alarm's tags
+        // must not make it "the capability" of another service and mute that service's pages.
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (e.Detail.AlarmTags is { } tags)
         {
             foreach (var (key, value) in tags)
             {
                 // aws: keys are reserved and never propagated by CloudWatch; drop any that appear anyway.
-                if (key.Length > 0 && !key.StartsWith("aws:", StringComparison.Ordinal) && value is not null)
+                if (key.Length > 0 && !key.StartsWith("aws:", StringComparison.Ordinal) && value is not null && (alarmTags is null || alarmTags.Contains(key, StringComparer.Ordinal)))
                 {
                     labels[key] = value;
                 }

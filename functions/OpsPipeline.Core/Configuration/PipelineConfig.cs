@@ -10,6 +10,12 @@ public sealed record PipelineConfig
     /// <summary>Label rules for alarms, applied in file order; later labels override earlier ones.</summary>
     public IReadOnlyList<AlarmLabelRule> Alarms { get; init; } = [];
 
+    /// <summary>
+    /// The alarm tags that may become labels (<c>alarmTags:</c>); a tag not named here sets no label. Empty (the
+    /// default): no tag becomes a label, so whoever can tag an alarm cannot route or mute another service's pages.
+    /// </summary>
+    public IReadOnlyList<string> AlarmTags { get; init; } = [];
+
     public required IReadOnlyList<ReceiverConfig> Receivers { get; init; }
 
     public required RouteConfig Route { get; init; }

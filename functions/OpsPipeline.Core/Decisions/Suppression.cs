@@ -13,6 +13,12 @@ public enum SuppressionKind
 
     /// <summary>A route's time interval: <see cref="Suppression.Id"/> is the interval's name, <see cref="Suppression.Until"/> when the mute ends.</summary>
     TimeInterval,
+
+    /// <summary>A CloudWatch alarm mute rule; <see cref="Suppression.Id"/> is the rule's ARN, until its window ends.</summary>
+    MuteRule,
+
+    /// <summary>A composite alarm's actions suppressed by its suppressor; <see cref="Suppression.Id"/> is the suppressor alarm.</summary>
+    ActionsSuppressed,
 }
 
 /// <summary>
@@ -22,11 +28,13 @@ public enum SuppressionKind
 /// </summary>
 public sealed record Suppression(SuppressionKind Kind, string Id, DateTimeOffset Until, string Detail)
 {
-    /// <summary>`silenced by sil-1 ({…} until … by alice: INC-42)`, `inhibited by checkout-capability` or `muted by time interval out-of-hours until …`.</summary>
+    /// <summary>`silenced by sil-1 ({…} until … by alice: INC-42)`, `inhibited by checkout-capability`, `muted by time interval out-of-hours until …`, `muted by CloudWatch mute rule arn:… until …`.</summary>
     public string What => Kind switch
     {
         SuppressionKind.Silence => $"silenced by {Id} ({Detail})",
         SuppressionKind.TimeInterval => $"{Detail} until {DecisionText.Format(Until)}",
+        SuppressionKind.MuteRule => $"muted by CloudWatch mute rule {Id} until {DecisionText.Format(Until)}",
+        SuppressionKind.ActionsSuppressed => $"actions suppressed by {Id} ({Detail})",
         _ => $"inhibited by {Detail}",
     };
 

@@ -14,6 +14,47 @@ public static class EventPlausibility
     /// <summary>How far ahead of the pipeline's clock an input time may be (clocks of AWS services drift a little).</summary>
     public static readonly TimeSpan DefaultClockSkew = TimeSpan.FromMinutes(15);
 
+    /// <summary>The longest window a CloudWatch alarm mute rule can have (its schedule's duration is at most P15D).</summary>
+    public static readonly TimeSpan MaxMuteWindow = TimeSpan.FromDays(15);
+
+    /// <summary>
+    /// Why a <c>muteDetail</c> cannot be honoured (null: it can): a rule ARN and both window times readable, the window
+    /// starting after <see cref="Earliest"/>, ending after it starts and no longer than <see cref="MaxMuteWindow"/>. An
+    /// implausible window is ignored, never a rejection of the alarm: the alarm is then treated as not muted.
+    /// </summary>
+    public static string? MuteWindowProblem(MuteDetail mute)
+    {
+        ArgumentNullException.ThrowIfNull(mute);
+        if (mute.MutedByArn is not { Length: > 0 and <= 1600 } arn || !arn.StartsWith("arn:", StringComparison.Ordinal) || !arn.Contains(":alarm-mute-rule", StringComparison.Ordinal) || arn.Any(char.IsWhiteSpace))
+        {
+            return "muteDetail.mutedByArn is not an alarm mute rule ARN";
+        }
+
+        if (mute.MuteWindowStartTime is not { } start)
+        {
+            return $"muteDetail.muteWindowStart: '{mute.MuteWindowStart}' is not a time";
+        }
+
+        if (mute.MuteWindowEndTime is not { } end)
+        {
+            return $"muteDetail.muteWindowEnd: '{mute.MuteWindowEnd}' is not a time";
+        }
+
+        if (start < Earliest)
+        {
+            return $"muteDetail.muteWindowStart: {AwsTimestamp.Format(start)} is before {AwsTimestamp.Format(Earliest)}";
+        }
+
+        if (end <= start)
+        {
+            return $"muteDetail: the window ends ({AwsTimestamp.Format(end)}) before it starts ({AwsTimestamp.Format(start)})";
+        }
+
+        return end - start > MaxMuteWindow
+            ? $"muteDetail: the window from {AwsTimestamp.Format(start)} to {AwsTimestamp.Format(end)} is longer than the {MaxMuteWindow.TotalDays:0} days a mute rule can last"
+            : null;
+    }
+
     /// <summary>Whether <paramref name="time"/> lies in [2000-01-01, now + skew].</summary>
     public static bool IsPlausible(DateTimeOffset time, DateTimeOffset now, TimeSpan skew) =>
         time >= Earliest && (now > DateTimeOffset.MaxValue - skew || time <= now + skew);

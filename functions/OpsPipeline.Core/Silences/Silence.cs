@@ -13,6 +13,12 @@ public sealed class Silence
     /// <summary>Matchers as written: label → value, or "~regex".</summary>
     public required IReadOnlyDictionary<string, string> Matchers { get; init; }
 
+    /// <summary>
+    /// Further matchers in Alertmanager syntax (<c>service!=checkout</c>, <c>env!~dev|test</c>): those the label → value
+    /// form cannot say. An alert must match these and <see cref="Matchers"/>.
+    /// </summary>
+    public IReadOnlyList<string> Expressions { get; init; } = [];
+
     public required DateTimeOffset StartsAt { get; init; }
 
     public required DateTimeOffset EndsAt { get; init; }
@@ -23,11 +29,32 @@ public sealed class Silence
 
     private LabelMatchers? _compiled;
 
-    private LabelMatchers Compiled => _compiled ??= new LabelMatchers([.. Matchers.Select(m => new LabelMatcher(m.Key, m.Value))]);
+    private bool _unreadable;
+
+    private LabelMatchers Compiled => _compiled ??= Compile();
 
     public bool IsActiveAt(DateTimeOffset now) => StartsAt <= now && now < EndsAt;
 
-    public bool Mutes(IReadOnlyDictionary<string, string> labels, DateTimeOffset now) => IsActiveAt(now) && Compiled.Matches(labels);
+    /// <summary>Whether it mutes these labels now; a silence whose stored expressions cannot be read mutes nothing.</summary>
+    public bool Mutes(IReadOnlyDictionary<string, string> labels, DateTimeOffset now) => IsActiveAt(now) && Compiled.Matches(labels) && !_unreadable;
+
+    private LabelMatchers Compile()
+    {
+        var matchers = Matchers.Select(m => new LabelMatcher(m.Key, m.Value)).ToList();
+        foreach (var expression in Expressions)
+        {
+            try
+            {
+                matchers.Add(LabelMatcher.Parse(expression));
+            }
+            catch (FormatException)
+            {
+                _unreadable = true;
+            }
+        }
+
+        return new LabelMatchers(matchers);
+    }
 
     /// <summary>The first of <paramref name="silences"/> that mutes <paramref name="labels"/> at <paramref name="now"/>, or null.</summary>
     public static Silence? FirstMuting(IEnumerable<Silence> silences, IReadOnlyDictionary<string, string> labels, DateTimeOffset now) =>

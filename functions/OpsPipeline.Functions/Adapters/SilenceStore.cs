@@ -44,7 +44,18 @@ public sealed class DynamoSilenceStore(IAmazonDynamoDB dynamo, string tableName)
         }
     }
 
-    private static Dictionary<string, AttributeValue> ToItem(Silence s) => new()
+    private static Dictionary<string, AttributeValue> ToItem(Silence s)
+    {
+        var item = Item(s);
+        if (s.Expressions.Count > 0)
+        {
+            item["expressions"] = new() { L = [.. s.Expressions.Select(e => new AttributeValue { S = e })] };
+        }
+
+        return item;
+    }
+
+    private static Dictionary<string, AttributeValue> Item(Silence s) => new()
     {
         [TableSchema.PartitionKey] = new() { S = "SILENCE" },
         [TableSchema.SortKey] = new() { S = s.Id },
@@ -60,6 +71,7 @@ public sealed class DynamoSilenceStore(IAmazonDynamoDB dynamo, string tableName)
     {
         Id = item[TableSchema.SortKey].S,
         Matchers = (item["matchers"].M ?? []).ToDictionary(m => m.Key, m => m.Value.S, StringComparer.Ordinal),
+        Expressions = item.TryGetValue("expressions", out var e) && e.L is { } list ? [.. list.Select(x => x.S)] : [],
         StartsAt = DateTimeOffset.Parse(item["startsAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
         EndsAt = DateTimeOffset.Parse(item["endsAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
         CreatedBy = item["createdBy"].S,

@@ -94,4 +94,36 @@ public class SilenceTests
 
         Assert.Equal("notify: trigger to team", decision.Reason);
     }
+
+    [Fact]
+    public void Decide_WhenSilenceHasNegativeExpressions_ShouldMuteEveryAlertButTheExcludedOnes()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Immediate());
+        run.Silences.Add(new Silence
+        {
+            Id = "sil-n", Matchers = new Dictionary<string, string>(), Expressions = ["alarmName!=checkout-db-errors", "alarmName!~search-.*"],
+            StartsAt = T0.AddMinutes(-5), EndsAt = T0.AddHours(1), CreatedBy = "alice", Comment = "storm",
+        });
+
+        var billing = run.Apply(Billing, "ALARM", T0);
+        var db = run.Apply("checkout-db-errors", "ALARM", T0.AddSeconds(10));
+        var search = run.Apply("search-latency", "ALARM", T0.AddSeconds(20));
+
+        Assert.Equal("suppressed: silenced by sil-n ({alarmName!=checkout-db-errors, alarmName!~search-.*} until 2026-03-10T10:00Z by alice: storm)", billing.Reason);
+        Assert.NotEqual(DecisionKinds.Suppressed, db.Decision);
+        Assert.NotEqual(DecisionKinds.Suppressed, search.Decision);
+    }
+
+    [Fact]
+    public void Decide_WhenAStoredExpressionCannotBeRead_ShouldMuteNothing()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Immediate());
+        run.Silences.Add(new Silence
+        {
+            Id = "sil-bad", Matchers = new Dictionary<string, string> { ["alarmName"] = Billing }, Expressions = ["service!broken"],
+            StartsAt = T0.AddMinutes(-5), EndsAt = T0.AddHours(1), CreatedBy = "alice", Comment = "corrupt",
+        });
+
+        Assert.Equal("notify: trigger to team", run.Apply(Billing, "ALARM", T0).Reason);
+    }
 }

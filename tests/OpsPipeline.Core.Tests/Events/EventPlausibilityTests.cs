@@ -46,4 +46,20 @@ public class EventPlausibilityTests
         Assert.True(EventPlausibility.IsPlausible(Now, DateTimeOffset.MaxValue, TimeSpan.FromMinutes(15)));
         Assert.False(EventPlausibility.IsPlausible(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, TimeSpan.FromMinutes(15)));
     }
+
+    [Theory]
+    [InlineData(RuleArn, "2026-03-10T09:00:00.000+0000", "2026-03-10T11:00:00.000+0000", null)]
+    [InlineData(RuleArn, "2026-03-10T09:00:00.000+0000", "2026-03-25T09:00:00.000+0000", null)] // P15D, the longest a rule lasts
+    [InlineData(RuleArn, "2026-03-10T09:00:00.000+0000", "2026-03-25T09:00:01.000+0000", "muteDetail: the window from 2026-03-10T09:00:00.000+0000 to 2026-03-25T09:00:01.000+0000 is longer than the 15 days a mute rule can last")]
+    [InlineData(RuleArn, "2026-03-10T11:00:00.000+0000", "2026-03-10T09:00:00.000+0000", "muteDetail: the window ends (2026-03-10T09:00:00.000+0000) before it starts (2026-03-10T11:00:00.000+0000)")]
+    [InlineData(RuleArn, "2026-03-10T11:00:00.000+0000", "2026-03-10T11:00:00.000+0000", "muteDetail: the window ends (2026-03-10T11:00:00.000+0000) before it starts (2026-03-10T11:00:00.000+0000)")]
+    [InlineData(RuleArn, "1970-01-01T00:00:00.000+0000", "1970-01-01T01:00:00.000+0000", "muteDetail.muteWindowStart: 1970-01-01T00:00:00.000+0000 is before 2000-01-01T00:00:00.000+0000")]
+    [InlineData(RuleArn, "2026-03-10T09:00:00.000+0000", "soon", "muteDetail.muteWindowEnd: 'soon' is not a time")]
+    [InlineData(RuleArn, null, "2026-03-10T09:00:00.000+0000", "muteDetail.muteWindowStart: '' is not a time")]
+    [InlineData("arn:aws:cloudwatch:us-east-1:123456789012:alarm:other", "2026-03-10T09:00:00.000+0000", "2026-03-10T11:00:00.000+0000", "muteDetail.mutedByArn is not an alarm mute rule ARN")]
+    [InlineData(null, "2026-03-10T09:00:00.000+0000", "2026-03-10T11:00:00.000+0000", "muteDetail.mutedByArn is not an alarm mute rule ARN")]
+    public void MuteWindowProblem_WhenTheWindowIsImplausible_ShouldSayWhyAndOtherwiseNothing(string? arn, string? start, string? end, string? problem) =>
+        Assert.Equal(problem, EventPlausibility.MuteWindowProblem(new MuteDetail { MutedByArn = arn, MuteWindowStart = start, MuteWindowEnd = end }));
+
+    private const string RuleArn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm-mute-rule:nightly";
 }

@@ -223,6 +223,46 @@ internal sealed partial class ConfigNodes
         return new LabelMatchers(matchers);
     }
 
+    /// <summary>
+    /// A list of matchers in Alertmanager syntax (<c>matchers: ["service!=checkout", "env=~prod|staging"]</c>); a matcher
+    /// the parser cannot read is an error naming its field and the character where it went wrong.
+    /// </summary>
+    public LabelMatchers ReadMatcherList(YamlNode node, string path)
+    {
+        var matchers = new List<LabelMatcher>();
+        foreach (var (item, field) in Items(node, path))
+        {
+            if (ReadString(item, field) is not { } text)
+            {
+                continue;
+            }
+
+            try
+            {
+                matchers.Add(LabelMatcher.Parse(text));
+            }
+            catch (FormatException e)
+            {
+                Error(item, field, e.Message);
+            }
+        }
+
+        return new LabelMatchers(matchers);
+    }
+
+    /// <summary>The <paramref name="mapKey"/> map and the <paramref name="listKey"/> list beside it: an alert must match both.</summary>
+    public LabelMatchers ReadMatch(Fields fields, string mapKey, string listKey, bool required)
+    {
+        var map = fields.TryGet(mapKey, out var m) ? ReadMatchers(m, fields.Field(mapKey)) : LabelMatchers.Empty;
+        var list = fields.TryGet(listKey, out var l) ? ReadMatcherList(l, fields.Field(listKey)) : LabelMatchers.Empty;
+        if (required && !fields.TryGet(mapKey, out _) && !fields.TryGet(listKey, out _))
+        {
+            Error(fields.Map, fields.Field(mapKey), $"is required (or {listKey})");
+        }
+
+        return map.And(list);
+    }
+
     public Dictionary<string, string> ReadLabels(YamlNode node, string path)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);

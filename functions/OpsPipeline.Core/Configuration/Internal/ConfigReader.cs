@@ -9,7 +9,7 @@ namespace OpsPipeline.Core.Configuration.Internal;
 /// </summary>
 internal sealed class ConfigReader(IReadOnlyDictionary<string, string>? substitutions)
 {
-    private static readonly string[] TopKeys = ["defaults", "alarms", "receivers", "route", "inhibit", "drillReceiver", "slos", "dlq", "timeIntervals"];
+    private static readonly string[] TopKeys = ["defaults", "alarms", "alarmTags", "receivers", "route", "inhibit", "drillReceiver", "slos", "dlq", "timeIntervals"];
 
     private readonly ConfigNodes _nodes = new(substitutions);
 
@@ -34,6 +34,7 @@ internal sealed class ConfigReader(IReadOnlyDictionary<string, string>? substitu
 
         var defaults = top.TryGet("defaults", out var d) ? DefaultsReader.ReadDefaults(n, d, "defaults") : new Defaults();
         var alarms = top.TryGet("alarms", out var a) ? n.ReadList(a, "alarms", (x, p) => AlarmRulesReader.ReadAlarmRule(n, x, p)) : [];
+        var alarmTags = top.TryGet("alarmTags", out var at) ? AlarmRulesReader.ReadAlarmTags(n, at, "alarmTags") : [];
         var receivers = n.Require(top, "receivers", out var r) ? ReceiversReader.ReadReceivers(n, r, "receivers") : [];
         var route = n.Require(top, "route", out var rt) ? RouteReader.ReadRoute(n, rt, "route", isRoot: true) : new RouteConfig();
         var inhibit = top.TryGet("inhibit", out var i) ? n.ReadList(i, "inhibit", (x, p) => InhibitReader.ReadInhibitRule(n, x, p)) : [];
@@ -49,6 +50,7 @@ internal sealed class ConfigReader(IReadOnlyDictionary<string, string>? substitu
         {
             Defaults = defaults,
             Alarms = alarms,
+            AlarmTags = alarmTags,
             Receivers = receivers,
             Route = route,
             Inhibit = inhibit,

@@ -6,7 +6,7 @@ namespace OpsPipeline.Core.Configuration.Internal;
 /// <summary>Reads inhibit: rules by which a firing source alert silences matching targets.</summary>
 internal static class InhibitReader
 {
-    private static readonly string[] InhibitKeys = ["sourceMatch", "targetMatch", "equal"];
+    private static readonly string[] InhibitKeys = ["sourceMatch", "sourceMatchers", "targetMatch", "targetMatchers", "equal"];
 
     public static InhibitRule ReadInhibitRule(ConfigNodes nodes, YamlNode node, string path)
     {
@@ -16,8 +16,8 @@ internal static class InhibitReader
             return new InhibitRule(LabelMatchers.Empty, LabelMatchers.Empty, []);
         }
 
-        var source = nodes.Require(f, "sourceMatch", out var s) ? nodes.ReadMatchers(s, f.Field("sourceMatch")) : LabelMatchers.Empty;
-        var target = nodes.Require(f, "targetMatch", out var t) ? nodes.ReadMatchers(t, f.Field("targetMatch")) : LabelMatchers.Empty;
+        var source = nodes.ReadMatch(f, "sourceMatch", "sourceMatchers", required: true);
+        var target = nodes.ReadMatch(f, "targetMatch", "targetMatchers", required: true);
         var equal = f.TryGet("equal", out var e) ? nodes.ReadStringList(e, f.Field("equal"), allowEmpty: true) ?? [] : [];
         return new InhibitRule(source, target, equal);
     }

@@ -6,7 +6,7 @@ namespace OpsPipeline.Core.Configuration.Internal;
 /// <summary>Reads route: the routing tree, depth first.</summary>
 internal static class RouteReader
 {
-    private static readonly string[] RouteKeys = ["receiver", "match", "groupBy", "groupWait", "groupInterval", "repeatInterval", "continue", "routes", "muteTimeIntervals", "activeTimeIntervals"];
+    private static readonly string[] RouteKeys = ["receiver", "match", "matchers", "groupBy", "groupWait", "groupInterval", "repeatInterval", "continue", "routes", "muteTimeIntervals", "activeTimeIntervals"];
 
     public static RouteConfig ReadRoute(ConfigNodes nodes, YamlNode node, string path, bool isRoot)
     {
@@ -27,16 +27,19 @@ internal static class RouteReader
         }
 
         var match = LabelMatchers.Empty;
-        if (f.TryGet("match", out var m))
+        if (isRoot)
         {
-            if (isRoot)
+            foreach (var key in (string[])["match", "matchers"])
             {
-                nodes.Error(m, f.Field("match"), "the root route matches every alert and cannot have match");
+                if (f.TryGet(key, out var m))
+                {
+                    nodes.Error(m, f.Field(key), $"the root route matches every alert and cannot have {key}");
+                }
             }
-            else
-            {
-                match = nodes.ReadMatchers(m, f.Field("match"));
-            }
+        }
+        else
+        {
+            match = nodes.ReadMatch(f, "match", "matchers", required: false);
         }
 
         var groupBy = f.TryGet("groupBy", out var g) ? nodes.ReadStringList(g, f.Field("groupBy"), allowEmpty: true) : null;

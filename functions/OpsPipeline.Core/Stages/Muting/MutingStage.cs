@@ -10,7 +10,7 @@ namespace OpsPipeline.Core.Stages.Muting;
 /// </summary>
 public sealed class MutingStage(SilenceMuter silences, InhibitionMuter inhibition)
 {
-    private readonly IReadOnlyList<IMuter> _muters = [silences, inhibition];
+    private readonly IReadOnlyList<IMuter> _muters = [silences, new CloudWatchMuter(), inhibition];
 
     public InhibitionMuter Inhibition => inhibition;
 
@@ -31,10 +31,25 @@ public sealed class MutingStage(SilenceMuter silences, InhibitionMuter inhibitio
     public Suppression? Mutes(EventStep step) => Mutes(step.Alert, step.Context, step.Now);
 
     /// <summary>Event time: a firing alert that is muted is recorded as suppressed, due again when the mute is next checked.</summary>
-    public Decision? Mute(EventStep step) =>
-        step.Alert.Status == AlertStatus.Firing && Mutes(step) is { } suppression
-            ? step.Done(DecisionKinds.Suppressed, suppression.Reason, step.Next with { Suppressed = suppression, DueAt = suppression.Until }, [])
-            : null;
+    public Decision? Mute(EventStep step)
+    {
+        if (step.Alert.Status != AlertStatus.Firing)
+        {
+            return null;
+        }
+
+        if (Mutes(step) is { } suppression)
+        {
+            return step.Done(DecisionKinds.Suppressed, suppression.Reason, step.Next with { Suppressed = suppression, DueAt = suppression.Until }, []);
+        }
+
+        if (CloudWatchMuter.NotMuted(step.Alert, step.Now) is { } why)
+        {
+            step.Path.Add(why);
+        }
+
+        return null;
+    }
 
     /// <summary>Tick time: a muted firing alert that is due is muted still (recorded if the cause changed), or sent now.</summary>
     public TickPlan? Release(TickStep step)
