@@ -67,7 +67,7 @@ public sealed class AlertmanagerRun(string binary, double compression, string wo
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await WaitReadyAsync(http, process, log, ct).ConfigureAwait(false);
             var wallStart = DateTimeOffset.UtcNow;
-            DateTimeOffset Wall(DateTimeOffset storm) => wallStart + ((storm - Storm.Start) / compression);
+            DateTimeOffset Wall(DateTimeOffset storm) => wallStart + ((storm - AlarmStorm.Start) / compression);
             foreach (var post in posts)
             {
                 var delay = Wall(post.Event.Arrival) - DateTimeOffset.UtcNow;
@@ -85,7 +85,7 @@ public sealed class AlertmanagerRun(string binary, double compression, string wo
             }
 
             // What is sent by the storm's end is counted (the pipeline's run ends there too); wait for it to arrive.
-            var end = Wall(Storm.Start + Storm.Length) + TimeSpan.FromMilliseconds(200);
+            var end = Wall(AlarmStorm.Start + AlarmStorm.Length) + TimeSpan.FromMilliseconds(200);
             if (end > DateTimeOffset.UtcNow)
             {
                 await Task.Delay(end - DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
@@ -93,7 +93,7 @@ public sealed class AlertmanagerRun(string binary, double compression, string wo
 
             lock (received)
             {
-                return [.. received.Select(r => ToNotification(r.Receiver, Storm.Start + ((r.Wall - wallStart) * compression), r.Body)).Where(n => n.At <= Storm.Start + Storm.Length)];
+                return [.. received.Select(r => ToNotification(r.Receiver, AlarmStorm.Start + ((r.Wall - wallStart) * compression), r.Body)).Where(n => n.At <= AlarmStorm.Start + AlarmStorm.Length)];
             }
         }
         finally
@@ -108,9 +108,11 @@ public sealed class AlertmanagerRun(string binary, double compression, string wo
     {
         using var doc = JsonDocument.Parse(body);
         var root = doc.RootElement;
+        var status = root.GetProperty("status").GetString();
+        var action = $"{status} ({root.GetProperty("alerts").GetArrayLength()} alerts)";
         return receiver == "oncall"
-            ? new Notification(receiver, at, root.GetProperty("groupKey").GetString(), root.GetProperty("status").GetString() == "firing")
-            : new Notification(receiver, at);
+            ? new Notification(receiver, at, root.GetProperty("groupKey").GetString(), status == "firing", action)
+            : new Notification(receiver, at, Action: action);
     }
 
     private static async Task<WebApplication> StartRecorderAsync(List<(string, DateTimeOffset, string)> received)
@@ -193,7 +195,7 @@ public sealed record AlertPost(StormEvent Event, IReadOnlyDictionary<string, str
 
             w.WriteEndObject();
             w.WriteString("startsAt", wall(Event.FiringSince).UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-            var ends = Event.Firing ? wall(Storm.Start + Storm.Length + TimeSpan.FromHours(1)) : wall(Event.At);
+            var ends = Event.Firing ? wall(AlarmStorm.Start + AlarmStorm.Length + TimeSpan.FromHours(1)) : wall(Event.At);
             w.WriteString("endsAt", ends.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
             w.WriteEndObject();
             w.WriteEndArray();

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using AmCompare;
 using OpsCtl.Local;
 using OpsPipeline.Core.Alerts;
@@ -37,7 +35,7 @@ if (alertmanager is null || !File.Exists(alertmanager))
 Directory.CreateDirectory(outDir);
 var config = OpsCtl.Cli.LoadConfig(Path.Combine(AppContext.BaseDirectory, "pipeline.yaml"))
     ?? throw new InvalidOperationException("tools/amcompare/pipeline.yaml does not load");
-var storm = Storm.Generate(seed);
+var storm = AlarmStorm.Generate(seed);
 
 // The pipeline's side: the CloudWatch events, in arrival order, on the event clock.
 var cloudWatch = storm.Select(e => e.CloudWatchJson()).ToList();
@@ -50,10 +48,11 @@ var (summary, outbound, _) = await LocalRun.RunAsync(new LocalRunOptions
     Out = TextWriter.Null,
     Err = TextWriter.Null,
 }).ConfigureAwait(false);
-await File.WriteAllLinesAsync(Path.Combine(outDir, "pipeline-deliveries.jsonl"), outbound.Select(o => JsonSerializer.Serialize(o.Payload))).ConfigureAwait(false);
-var pipeline = Tally.Of("pipeline", outbound.Select(o => o.Channel == "pagerduty"
-    ? new Notification(o.Receiver, o.At, o.Payload.GetProperty("dedup_key").GetString(), o.Payload.GetProperty("event_action").GetString() == "trigger")
-    : new Notification(o.Receiver, o.At)));
+var pipelineNotifications = outbound.Select(o => o.Channel == "pagerduty"
+    ? new Notification(o.Receiver, o.At, o.Payload.GetProperty("dedup_key").GetString(), o.Payload.GetProperty("event_action").GetString() == "trigger", o.Action)
+    : new Notification(o.Receiver, o.At, Action: o.Action)).ToList();
+await File.WriteAllLinesAsync(Path.Combine(outDir, "pipeline-notifications.tsv"), Notification.Tsv(pipelineNotifications)).ConfigureAwait(false);
+var pipeline = Tally.Of("pipeline", pipelineNotifications);
 
 // Alertmanager's side: the same transitions with the labels the pipeline gave each alarm (less `state`, which changes
 // with every transition and would make each a new alert), replayed to API v2.
@@ -62,12 +61,14 @@ var labels = storm.Select(e => e.Alarm).Distinct().ToDictionary(
     a => (IReadOnlyDictionary<string, string>)AlertNormalizer.Normalize(EventParser.Parse(storm.First(e => e.Alarm == a).CloudWatchJson()), config).Labels
         .Where(l => l.Key != "state").ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal),
     StringComparer.Ordinal);
-var posts = storm.Where(e => e.Alarm != Storm.ClockAlarm).Select(e => new AlertPost(e, labels[e.Alarm])).ToList();
+var posts = storm.Where(e => e.Alarm != AlarmStorm.ClockAlarm).Select(e => new AlertPost(e, labels[e.Alarm])).ToList();
 await File.WriteAllLinesAsync(Path.Combine(outDir, "storm-alertmanager.jsonl"), posts.Select(p => p.Body(t => t))).ConfigureAwait(false);
-Console.Error.WriteLine($"amcompare: the same storm to Alertmanager, {compression:0.#}x compressed ({Storm.Length / compression:m\\:ss} wall) ...");
+Console.Error.WriteLine($"amcompare: the same storm to Alertmanager, {compression:0.#}x compressed ({AlarmStorm.Length / compression:m\\:ss} wall) ...");
 var amNotifications = await new AlertmanagerRun(alertmanager, compression, Path.Combine(outDir, "alertmanager")).RunAsync(posts, CancellationToken.None).ConfigureAwait(false);
+await File.WriteAllLinesAsync(Path.Combine(outDir, "alertmanager-notifications.tsv"), Notification.Tsv(amNotifications)).ConfigureAwait(false);
 var am = Tally.Of("alertmanager", amNotifications);
 
 var firstCritical = storm.Where(e => e.Firing && labels[e.Alarm].GetValueOrDefault("severity") == "critical").Min(e => e.At);
 Console.Write(Report.Table(storm, summary.ExecutionsFailed, pipeline, am, firstCritical));
+Console.Error.WriteLine($"amcompare: the storm, both configs and every notification are in {outDir}");
 return summary.ExecutionsFailed == 0 ? 0 : 1;

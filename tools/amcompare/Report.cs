@@ -11,7 +11,7 @@ public static class Report
         var text = new StringBuilder();
         var duplicates = storm.Count - storm.Select(e => e.EventId).Distinct().Count();
         var late = storm.Count(e => e.Arrival > e.At && storm.Count(d => d.EventId == e.EventId) == 1);
-        text.AppendLine(CultureInfo.InvariantCulture, $"storm: {storm.Select(e => e.Alarm).Distinct().Count() - 1} alarms, {storm.Count} events ({duplicates} duplicates, {late} late), {Storm.Start:yyyy-MM-ddTHH:mm}Z + {Storm.Length.TotalHours:0}h; pipeline executions failed: {failed}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"storm: {storm.Select(e => e.Alarm).Distinct().Count() - 1} alarms, {storm.Count} events ({duplicates} duplicates, {late} late), {AlarmStorm.Start:yyyy-MM-ddTHH:mm}Z + {AlarmStorm.Length.TotalHours:0}h; pipeline executions failed: {failed}");
         var receivers = pipeline.PerReceiver.Keys.Union(alertmanager.PerReceiver.Keys).Order(StringComparer.Ordinal).ToList();
         var rows = new List<string[]>();
         rows.AddRange(receivers.Select(r => new[] { $"notifications to {r}", Count(pipeline.PerReceiver, r), Count(alertmanager.PerReceiver, r) }));

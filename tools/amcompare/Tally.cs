@@ -5,7 +5,13 @@ namespace AmCompare;
 /// <param name="At">When it was sent, on the storm's clock.</param>
 /// <param name="PageKey">PagerDuty's dedup_key (Alertmanager: the group key, which its PagerDuty notifier hashes into one).</param>
 /// <param name="Trigger">event_action trigger (Alertmanager: status firing); false: resolve.</param>
-public sealed record Notification(string Receiver, DateTimeOffset At, string? PageKey = null, bool Trigger = false);
+/// <param name="Action">What it was: the pipeline's action (trigger, digest, resolve, …) or Alertmanager's group status.</param>
+public sealed record Notification(string Receiver, DateTimeOffset At, string? PageKey = null, bool Trigger = false, string? Action = null)
+{
+    /// <summary>One line each, in time order, for the run's folder: storm time, receiver, action, key.</summary>
+    public static IEnumerable<string> Tsv(IEnumerable<Notification> notifications) =>
+        notifications.OrderBy(n => n.At).Select(n => string.Join('\t', n.At.ToString("HH:mm:ss.f", System.Globalization.CultureInfo.InvariantCulture), n.Receiver, n.Action ?? (n.Trigger ? "trigger" : "resolve"), n.PageKey ?? string.Empty));
+}
 
 /// <summary>What one system did with the storm, counted the same way for both.</summary>
 public sealed record Tally(string System, IReadOnlyDictionary<string, int> PerReceiver, int Total, int Incidents, DateTimeOffset? FirstPage)

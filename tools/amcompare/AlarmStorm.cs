@@ -20,7 +20,7 @@ public sealed record StormEvent(string Alarm, bool Firing, DateTimeOffset At, Da
 /// components (inhibition); two incidents in each other service; 2 flapping alarms; duplicates and late events mixed
 /// in. Same seed, same storm.
 /// </summary>
-public static class Storm
+public static class AlarmStorm
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
