@@ -23,7 +23,7 @@ if [[ ! -x "$binary" ]]; then
         apt-get "${opts[@]}" update -qq
         apt-get "${opts[@]}" download prometheus-alertmanager
       fi
-    fi )
+    fi ) || { echo "amcompare: cannot get Debian's prometheus-alertmanager; apt's reason is above" >&2; exit 1; }
   deb=$(ls "$cache"/deb/prometheus-alertmanager_*.deb | tail -1)
   rm -rf "$cache/pkg" && dpkg -x "$deb" "$cache/pkg"
 fi
