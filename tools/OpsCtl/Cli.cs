@@ -13,6 +13,7 @@ public static class Cli
         root.Subcommands.Add(LocalCommand());
         root.Subcommands.Add(ConfigCommand());
         root.Subcommands.Add(SilenceCommands.Build(TimeProvider.System));
+        root.Subcommands.Add(RoutesCommands.Build(TimeProvider.System));
         root.Subcommands.Add(DrillCommands.Build());
         root.Subcommands.Add(BudgetCommand.Build(TimeProvider.System));
         root.Subcommands.Add(DlqCommands.Build());

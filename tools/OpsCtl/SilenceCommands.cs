@@ -225,7 +225,7 @@ public static class SilenceCommands
 
     private static string Status(Silence s, DateTimeOffset now) => s.EndsAt <= now ? "expired" : s.StartsAt > now ? "pending" : "active";
 
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string ToJson(Silence s, DateTimeOffset now)
     {

@@ -94,10 +94,11 @@ public static class StormCommand
         return [.. ordered.Select((e, i) => new EventInput($"storm[{i}]", e.Json))];
     }
 
-    private static string Event(string alarm, string state, string previous, DateTimeOffset at) => new JsonObject
+    /// <summary>One CloudWatch "Alarm State Change" event; <paramref name="id"/> fixes the EventBridge id (a duplicate repeats it), else a new one.</summary>
+    public static string Event(string alarm, string state, string previous, DateTimeOffset at, string? id = null) => new JsonObject
     {
         ["version"] = "0",
-        ["id"] = Guid.NewGuid().ToString(),
+        ["id"] = id ?? Guid.NewGuid().ToString(),
         ["detail-type"] = "CloudWatch Alarm State Change",
         ["source"] = "aws.cloudwatch",
         ["account"] = "123456789012",
