@@ -150,9 +150,9 @@ public static partial class RoutesCommands
         return new Alert
         {
             Key = sources.FirstOrDefault(s => s.Name == name)?.AlertKey ?? "opsctl-routes-test",
-            Source = "cloudwatch",
+            Source = AlertSource.CloudWatch,
             Status = AlertStatus.Firing,
-            State = "ALARM",
+            State = AlarmState.Alarm,
             StateTimestamp = now,
             EventId = "opsctl-routes-test",
             EventTime = now,
@@ -282,7 +282,10 @@ public static partial class RoutesCommands
         w.WriteStartObject();
         w.WriteString("id", id);
         w.WritePropertyName("match");
-        WriteMap(w, node.Match.Items.ToDictionary(m => m.Label, m => m.Pattern, StringComparer.Ordinal));
+        // One entry per label, as the match: map writes it (= plain, =~ as "~re"); != and !~ as "!v" and "!~re", and two
+        // matchers on one label joined by a space.
+        WriteMap(w, node.Match.Items.GroupBy(m => m.Label, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(m => m.Pattern ?? (m.Operator == MatchOperator.NotEqual ? "!" : "!~") + m.Value)), StringComparer.Ordinal));
         w.WriteString("receiver", route.Receiver);
         WriteSettings(w, route);
         w.WriteBoolean("continue", node.Continue);
