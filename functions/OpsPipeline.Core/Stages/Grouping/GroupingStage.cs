@@ -11,8 +11,13 @@ namespace OpsPipeline.Core.Stages.Grouping;
 public sealed class GroupingStage(
     StageSettings settings, Func<Alert, DecisionContext, DateTimeOffset, Suppression?> muted, Func<MatchedRoute, Alert, DateTimeOffset, PendingNotification?>? timeHeld = null)
 {
-    /// <summary>The longest groupWait of any route: how far ahead the Tick must look for members of a due group.</summary>
-    public TimeSpan MaxGroupWait { get; } = settings.Routes.All.Select(r => r.GroupWait).DefaultIfEmpty(TimeSpan.Zero).Max();
+    /// <summary>
+    /// How far ahead the Tick must look for members of a due group that are not due themselves: the longest group wait,
+    /// or group interval where resolves wait for their group's update, of any grouped route.
+    /// </summary>
+    public TimeSpan MaxGroupWait { get; } = settings.Routes.All
+        .Select(r => r.GroupWait <= TimeSpan.Zero ? TimeSpan.Zero : r.GroupWait > r.GroupInterval ? r.GroupWait : r.GroupInterval)
+        .DefaultIfEmpty(TimeSpan.Zero).Max();
 
     /// <summary>Event time, once admitted: the routes this alert goes to.</summary>
     public Decision? Route(EventStep step)
@@ -109,7 +114,7 @@ public sealed class GroupingStage(
         next = next with
         {
             Pending = [.. batched.Select(r => new PendingNotification(
-                r.Id, RouteTree.GroupKey(r, step.Alert.Labels), r.Receiver, last + r.GroupInterval > step.Now ? last + r.GroupInterval : step.Now, DeliveryActions.Resolve))],
+                r.Id, RouteTree.GroupKey(r, step.Alert.Labels), r.Receiver, UpdateSlot(last + r.GroupInterval > step.Now ? last + r.GroupInterval : step.Now, r.GroupInterval), DeliveryActions.Resolve))],
         };
         if (notifications.Count > 0)
         {
@@ -186,6 +191,19 @@ public sealed class GroupingStage(
                 changes[key] = new PlannedChange(after, alert, notifications, routes);
             }
         }
+    }
+
+    /// <summary>
+    /// The group's update slot at or after <paramref name="earliest"/>: updates fall on multiples of the group interval
+    /// (since the Unix epoch), so members of one group that resolve within one interval share one update, whenever
+    /// each was last told.
+    /// </summary>
+    internal static DateTimeOffset UpdateSlot(DateTimeOffset earliest, TimeSpan groupInterval)
+    {
+        var ticks = groupInterval.Ticks;
+        var since = earliest.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var slot = (since + ticks - 1) / ticks * ticks;
+        return DateTimeOffset.UnixEpoch.AddTicks(slot);
     }
 
     /// <summary>`; held for team until 09:10:05Z, with its group` when resolves wait for their groups; empty otherwise.</summary>
