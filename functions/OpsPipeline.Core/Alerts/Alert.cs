@@ -1,17 +1,18 @@
 using System.Text.Json.Serialization;
+using OpsPipeline.Core.Events;
 
 namespace OpsPipeline.Core.Alerts;
 
 /// <summary>An alarm's raw state, as CloudWatch names it (written so on the wire and in reasons: <see cref="AlarmStates.Wire(AlarmState)"/>).</summary>
 public enum AlarmState
 {
-    [JsonStringEnumMemberName("OK")]
+    [JsonStringEnumMemberName(AlarmStateValues.Ok)]
     Ok,
 
-    [JsonStringEnumMemberName("ALARM")]
+    [JsonStringEnumMemberName(AlarmStateValues.Alarm)]
     Alarm,
 
-    [JsonStringEnumMemberName("INSUFFICIENT_DATA")]
+    [JsonStringEnumMemberName(AlarmStateValues.InsufficientData)]
     InsufficientData,
 }
 
@@ -32,9 +33,9 @@ public static class AlarmStates
 {
     public static string Wire(this AlarmState state) => state switch
     {
-        AlarmState.Alarm => "ALARM",
-        AlarmState.Ok => "OK",
-        _ => "INSUFFICIENT_DATA",
+        AlarmState.Alarm => AlarmStateValues.Alarm,
+        AlarmState.Ok => AlarmStateValues.Ok,
+        _ => AlarmStateValues.InsufficientData,
     };
 
     public static string Wire(this AlertSource source) => source == AlertSource.Dlq ? "dlq" : "cloudwatch";
@@ -42,9 +43,9 @@ public static class AlarmStates
     /// <summary>A state CloudWatch sends; anything else is not a state.</summary>
     public static AlarmState Parse(string value) => value switch
     {
-        "ALARM" => AlarmState.Alarm,
-        "OK" => AlarmState.Ok,
-        "INSUFFICIENT_DATA" => AlarmState.InsufficientData,
+        AlarmStateValues.Alarm => AlarmState.Alarm,
+        AlarmStateValues.Ok => AlarmState.Ok,
+        AlarmStateValues.InsufficientData => AlarmState.InsufficientData,
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "not a CloudWatch alarm state"),
     };
 }
