@@ -28,7 +28,7 @@ public static class AwsCalls
         ["DecideFunction"] =
         [
             new("dynamodb:GetItem", AwsResource.Table, "DynamoAlertStateStore.GetAsync, BudgetStore.GetAsync"),
-            new("dynamodb:BatchGetItem", AwsResource.Table, "DynamoAlertStateStore.GetAsync (an inhibit target reads the firing sources with its state)"),
+            new("dynamodb:BatchGetItem", AwsResource.Table, "DynamoAlertStateStore.ReadAsync (an inhibit target reads the firing sources, a grouped alert its groups' last notices, with its state)"),
             new("dynamodb:PutItem", AwsResource.Table, "DynamoAlertStateStore.TryWriteAsync, BudgetStore.TryWriteAsync, DrillReportStore.AppendAsync, DynamoAlertStateStore.UpdateSourceAsync"),
             new("dynamodb:UpdateItem", AwsResource.Table, "DynamoAlertStateStore.UpdateSourceAsync, FloodGuardStore.HoldAsync"),
             new("dynamodb:Query", AwsResource.Table, "DynamoSilenceStore.ListAsync"),
@@ -38,7 +38,7 @@ public static class AwsCalls
             new("dynamodb:GetItem", AwsResource.Table, "DynamoAlertStateStore.SourcesAsync, BudgetStore.GetAsync"),
             new("dynamodb:BatchGetItem", AwsResource.Table, "DynamoAlertStateStore.DueAsync (DynamoPages.BatchGetAllAsync)"),
             new("dynamodb:PutItem", AwsResource.Table, "DynamoAlertStateStore.TryWriteAsync, BudgetStore.TryWriteAsync"),
-            new("dynamodb:UpdateItem", AwsResource.Table, "FloodGuardStore.HoldAsync, FloodGuardStore.TakeDueAsync"),
+            new("dynamodb:UpdateItem", AwsResource.Table, "FloodGuardStore.HoldAsync, FloodGuardStore.TakeDueAsync, DynamoAlertStateStore.NoteGroupsAsync"),
             new("dynamodb:DeleteItem", AwsResource.Table, "DeferredDeliveryStore.TakeDueAsync"),
             new("dynamodb:Query", AwsResource.Table, "DynamoSilenceStore.ListAsync"),
             new("dynamodb:Query", AwsResource.DueIndex, "DynamoAlertStateStore.DueAsync, DeferredDeliveryStore.TakeDueAsync, FloodGuardStore.TakeDueAsync"),

@@ -58,4 +58,14 @@ public sealed record SourceUpdate(InhibitionSource Source, bool Firing, DateTime
 public sealed record DecisionContext(IReadOnlyList<Silences.Silence> Silences, IReadOnlyList<InhibitionSource> Sources)
 {
     public static readonly DecisionContext Empty = new([], []);
+
+    /// <summary>When each of the alert's groups (<see cref="GroupNotices.Id"/>) last had a notification, for those that had one.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> GroupsNotified { get; init; } = new Dictionary<string, DateTimeOffset>();
+}
+
+/// <summary>A group is one route's alerts with the same groupBy labels; its last notification paces the next (groupInterval).</summary>
+public static class GroupNotices
+{
+    /// <summary>The group's id: its route and group key.</summary>
+    public static string Id(string routeId, string groupKey) => routeId + "\n" + groupKey;
 }

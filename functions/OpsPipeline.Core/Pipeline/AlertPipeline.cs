@@ -74,6 +74,11 @@ public sealed class AlertPipeline
     /// <summary>How far ahead of now the Tick's candidates must reach: members of a due group that are not due themselves.</summary>
     public TimeSpan Lookahead => Grouping.MaxGroupWait;
 
+    /// <summary>The groups this alert would be held for (routes with a group wait): their last notices pace it.</summary>
+    public IReadOnlyList<string> GroupsOf(Alert alert) =>
+        alert.Source == AlertSource.Dlq ? [] : [.. Notification.DistinctReceivers(Settings.Routes.Match(alert.Labels))
+            .Where(r => r.GroupWait > TimeSpan.Zero).Select(r => GroupNotices.Id(r.Id, RouteTree.GroupKey(r, alert.Labels)))];
+
     /// <summary>Whether deciding this alert needs the firing inhibition sources (it is an inhibit target).</summary>
     public bool NeedsSources(Alert alert) => Muting.Inhibition.IsTarget(alert.Labels);
 

@@ -77,11 +77,12 @@ public sealed class DecideUseCase(PipelineConfig config, AlertPipeline pipeline,
         var alertJson = AlertCloudEvent.ToJsonString(alert);
         var silences = await ports.CachedSilences.ListAsync(ct).ConfigureAwait(false);
         var needsSources = pipeline.NeedsSources(alert);
+        var groups = pipeline.GroupsOf(alert);
         var states = alert.ReplayName is { } replayName ? ports.AlertStates.ForDrill(replayName) : ports.AlertStates;
         for (var attempt = 1; attempt <= WriteAttempts; attempt++)
         {
-            var (stored, sources) = await states.GetAsync(alert.Key, needsSources, ct).ConfigureAwait(false);
-            var decision = pipeline.Decide(alert, stored, new DecisionContext(silences, sources), ports.Clock.GetUtcNow(), alertJson);
+            var (stored, sources, notified) = await states.ReadAsync(alert.Key, needsSources, groups, ct).ConfigureAwait(false);
+            var decision = pipeline.Decide(alert, stored, new DecisionContext(silences, sources) { GroupsNotified = notified }, ports.Clock.GetUtcNow(), alertJson);
             await WriteSideEffectsAsync(alert, decision, ct).ConfigureAwait(false);
 
             // The state write is the commit: a failure before it leaves nothing a retry or the next event cannot redo (the

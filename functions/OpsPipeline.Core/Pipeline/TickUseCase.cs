@@ -157,6 +157,21 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
             }
         }
 
+        // The groups that had an update: a newcomer within their group interval joins their next one, not its own.
+        var flushed = written.SelectMany(c => c.Notifications).Where(n => n.GroupKey is not null)
+            .Select(n => GroupNotices.Id(n.Route!.Id, n.GroupKey!)).Distinct(StringComparer.Ordinal).ToList();
+        if (flushed.Count > 0)
+        {
+            try
+            {
+                await ports.AlertStates.NoteGroupsAsync(flushed, now, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (ports.Faults.IsStoreFailure(e))
+            {
+                ports.Metrics.Count("TickWriteFailures", ("Work", "group"));
+            }
+        }
+
         // Marked for Deliver's cap per receiver as they were for the cap per alert.
         var rendered = renderer.Render(written.SelectMany(c => c.Notifications))
             .Select(d => d.Action is DeliveryActions.Trigger or DeliveryActions.Digest ? d with { Essential = true } : d).ToList();

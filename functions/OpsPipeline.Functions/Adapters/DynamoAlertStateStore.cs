@@ -26,26 +26,47 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
 
     public async Task<(AlertState? State, IReadOnlyList<InhibitionSource> Sources)> GetAsync(string alertKey, bool withSources, CancellationToken ct)
     {
-        if (!withSources)
+        var read = await ReadAsync(alertKey, withSources, [], ct).ConfigureAwait(false);
+        return (read.State, read.Sources);
+    }
+
+    public async Task<AlertRead> ReadAsync(string alertKey, bool withSources, IReadOnlyList<string> groupIds, CancellationToken ct)
+    {
+        if (!withSources && groupIds.Count == 0)
         {
             var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = KeyOf(alertKey), ConsistentRead = true }, ct).ConfigureAwait(false);
-            return (response.Item is { Count: > 0 } item ? FromItem(item) : null, []);
+            return new AlertRead(response.Item is { Count: > 0 } item ? FromItem(item) : null, [], NoGroups);
+        }
+
+        List<Dictionary<string, AttributeValue>> keys = [KeyOf(alertKey), .. groupIds.Select(GroupKeyOf)];
+        if (withSources)
+        {
+            keys.Add(SourcesKey());
         }
 
         var batch = await dynamo.BatchGetItemAsync(new BatchGetItemRequest
         {
-            RequestItems = new Dictionary<string, KeysAndAttributes>
-            {
-                [tableName] = new() { Keys = [KeyOf(alertKey), SourcesKey()], ConsistentRead = true },
-            },
+            RequestItems = new Dictionary<string, KeysAndAttributes> { [tableName] = new() { Keys = keys, ConsistentRead = true } },
         }, ct).ConfigureAwait(false);
+        if (batch.UnprocessedKeys is { Count: > 0 })
+        {
+            // Throttled part of the batch: fail the invocation so the state machine retries it whole.
+            throw new StateConflictException($"alert {alertKey}: read throttled (unprocessed keys)");
+        }
+
         AlertState? state = null;
         IReadOnlyList<InhibitionSource> sources = [];
+        var notified = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         foreach (var item in batch.Responses?.GetValueOrDefault(tableName) ?? [])
         {
-            if (item[TableSchema.PartitionKey].S == "INHIBIT")
+            var pk = item[TableSchema.PartitionKey].S;
+            if (pk == "INHIBIT")
             {
                 sources = SourcesFrom(item);
+            }
+            else if (pk.StartsWith(GroupPrefix, StringComparison.Ordinal))
+            {
+                notified[item["group"].S] = DateTimeOffset.Parse(item["notifiedAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
             }
             else
             {
@@ -53,13 +74,50 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             }
         }
 
-        if (batch.UnprocessedKeys is { Count: > 0 })
-        {
-            // Throttled part of the batch: fail the invocation so the state machine retries it whole.
-            throw new StateConflictException($"alert {alertKey}: read throttled (unprocessed keys)");
-        }
+        return new AlertRead(state, sources, notified);
+    }
 
-        return (state, sources);
+    private const string GroupPrefix = "GROUP#";
+
+    /// <summary>How long a group's last notice is kept: long past any group interval (TTL is GC only).</summary>
+    private static readonly TimeSpan GroupNoticeRetention = TimeSpan.FromDays(1);
+
+    private static readonly IReadOnlyDictionary<string, DateTimeOffset> NoGroups = new Dictionary<string, DateTimeOffset>();
+
+    /// <summary>A group's item: its id hashed (group keys hold label values of any length), pk = GROUP#{sha256}.</summary>
+    private static Dictionary<string, AttributeValue> GroupKeyOf(string groupId) => new()
+    {
+        [TableSchema.PartitionKey] = new() { S = GroupPrefix + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(groupId))) },
+        [TableSchema.SortKey] = new() { S = "NOTICE" },
+    };
+
+    public async Task NoteGroupsAsync(IReadOnlyList<string> groupIds, DateTimeOffset at, CancellationToken ct)
+    {
+        foreach (var id in groupIds)
+        {
+            try
+            {
+                // The later notice wins, whatever order two ticks write in.
+                await dynamo.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = tableName,
+                    Key = GroupKeyOf(id),
+                    UpdateExpression = "SET #group = :group, notifiedAt = :at, #ttl = :ttl",
+                    ConditionExpression = "attribute_not_exists(notifiedAt) OR notifiedAt < :at",
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#group"] = "group", ["#ttl"] = TableSchema.ExpiresAt },
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                    {
+                        [":group"] = new() { S = id },
+                        [":at"] = new() { S = SortableTime(at) },
+                        [":ttl"] = Number(at.Add(GroupNoticeRetention).ToUnixTimeSeconds()),
+                    },
+                }, ct).ConfigureAwait(false);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // A later notice is already recorded.
+            }
+        }
     }
 
     public async Task<bool> TryWriteAsync(AlertState state, long expectedVersion, CancellationToken ct)

@@ -12,10 +12,30 @@ namespace OpsPipeline.Core.Tests.Decisions;
 /// </summary>
 internal sealed class InMemoryAlertStates(Dictionary<string, AlertState> states, Dictionary<string, InhibitionSource> sources, Interleaver turns, string? drill = null) : IAlertStateStore
 {
+    /// <summary>When each group last had a notification (shared by production and drills, as the table's GROUP# items are).</summary>
+    public Dictionary<string, DateTimeOffset> GroupsNotified { get; init; } = new(StringComparer.Ordinal);
+
     public async Task<(AlertState? State, IReadOnlyList<InhibitionSource> Sources)> GetAsync(string alertKey, bool withSources, CancellationToken ct)
     {
+        var read = await ReadAsync(alertKey, withSources, [], ct).ConfigureAwait(false);
+        return (read.State, read.Sources);
+    }
+
+    public async Task<AlertRead> ReadAsync(string alertKey, bool withSources, IReadOnlyList<string> groupIds, CancellationToken ct)
+    {
         await turns.TurnAsync().ConfigureAwait(false);
-        return (states.GetValueOrDefault(StorageKey(alertKey)), withSources ? [.. sources.Values] : []);
+        var notified = groupIds.Where(GroupsNotified.ContainsKey).ToDictionary(g => g, g => GroupsNotified[g], StringComparer.Ordinal);
+        return new AlertRead(states.GetValueOrDefault(StorageKey(alertKey)), withSources ? [.. sources.Values] : [], notified);
+    }
+
+    public Task NoteGroupsAsync(IReadOnlyList<string> groupIds, DateTimeOffset at, CancellationToken ct)
+    {
+        foreach (var id in groupIds)
+        {
+            GroupsNotified[id] = GroupsNotified.TryGetValue(id, out var was) && was > at ? was : at;
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Every source update written, in order.</summary>
@@ -60,7 +80,7 @@ internal sealed class InMemoryAlertStates(Dictionary<string, AlertState> states,
         Task.FromResult<IReadOnlyList<AlertState>>([.. states.Where(s => !s.Key.StartsWith("drill/", StringComparison.Ordinal) && s.Value.DueAt is { } due && due <= until)
             .Select(s => s.Value).OrderBy(s => s.Key, StringComparer.Ordinal)]);
 
-    public IAlertStateStore ForDrill(string replayName) => new InMemoryAlertStates(states, sources, turns, replayName);
+    public IAlertStateStore ForDrill(string replayName) => new InMemoryAlertStates(states, sources, turns, replayName) { GroupsNotified = GroupsNotified };
 
     public Task<IReadOnlyList<AlertState>> AllAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<AlertState>>([.. states.Values]);
 

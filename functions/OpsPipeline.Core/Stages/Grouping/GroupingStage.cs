@@ -49,10 +49,15 @@ public sealed class GroupingStage(
             }
             else if (route.GroupWait > TimeSpan.Zero)
             {
+                // A new group waits its groupWait; a group notified within its groupInterval takes the newcomer into
+                // its next update (as Alertmanager's group lifecycle does).
                 var group = RouteTree.GroupKey(route, step.Alert.Labels);
+                var due = step.Context.GroupsNotified.TryGetValue(GroupNotices.Id(route.Id, group), out var last) && last + route.GroupInterval > step.Now + route.GroupWait
+                    ? last + route.GroupInterval
+                    : step.Now + route.GroupWait;
                 pending.RemoveAll(p => p.RouteId == route.Id);
-                pending.Add(new PendingNotification(route.Id, group, route.Receiver, step.Now + route.GroupWait));
-                step.Path.Add($"route {route.Id}: held for group {group} until {DecisionText.Format(step.Now + route.GroupWait)}");
+                pending.Add(new PendingNotification(route.Id, group, route.Receiver, due));
+                step.Path.Add($"route {route.Id}: held for group {group} until {DecisionText.Format(due)}");
             }
             else
             {
