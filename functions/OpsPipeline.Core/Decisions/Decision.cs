@@ -68,4 +68,17 @@ public static class GroupNotices
 {
     /// <summary>The group's id: its route and group key.</summary>
     public static string Id(string routeId, string groupKey) => routeId + "\n" + groupKey;
+
+    /// <summary>
+    /// The group's update slot at or after <paramref name="earliest"/>: updates fall on multiples of the group interval
+    /// (since the Unix epoch), so members of one group whose resolves or repeats fall within one interval share one update, whenever
+    /// each was last told.
+    /// </summary>
+    public static DateTimeOffset UpdateSlot(DateTimeOffset earliest, TimeSpan groupInterval)
+    {
+        var ticks = groupInterval.Ticks;
+        var since = earliest.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var slot = (since + ticks - 1) / ticks * ticks;
+        return DateTimeOffset.UnixEpoch.AddTicks(slot);
+    }
 }

@@ -15,6 +15,9 @@ public sealed record Notification(string Action, string Receiver, Alert Alert)
     /// <summary>Set for a member of a group's digest: the members of one (route, group, receiver) go out together.</summary>
     public string? GroupKey { get; init; }
 
+    /// <summary>For a digest member: what it is in the group's update (trigger, repeat or resolve); a group of one sends that.</summary>
+    public string Member { get; init; } = DeliveryActions.Trigger;
+
     /// <summary>A DLQ notice: the running count it reports.</summary>
     public DlqTally? Tally { get; init; }
 

@@ -26,21 +26,27 @@ public sealed class NotificationRenderer(PipelineConfig config)
 
         foreach (var group in all.Where(n => n.GroupKey is not null).GroupBy(n => (n.Route!.Id, n.GroupKey, n.Receiver)))
         {
-            var alerts = group.Select(n => n.Alert).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+            var members = group.OrderBy(n => n.Alert.Name, StringComparer.Ordinal).ToList();
+            var alerts = members.Select(n => n.Alert).ToList();
             var route = group.First().Route!;
             var receiver = Receiver(group.Key.Receiver);
             if (alerts.Count == 1 || receiver.Settings is { } settings && NotifierRegistry.For(settings).OneEventPerAlert)
             {
                 // A group of one is simply that alert's trigger. PagerDuty gets one event per alert even when grouped:
                 // each resolve must close its own dedup_key, and PagerDuty groups incidents itself.
-                deliveries.AddRange(alerts.Select(a => DeliveryRenderer.Render(a, a.Status == AlertStatus.Resolved ? DeliveryActions.Resolve : DeliveryActions.Trigger, receiver, drill: false)));
+                deliveries.AddRange(members.Select(n => DeliveryRenderer.Render(n.Alert, n.Member, receiver, drill: false)));
                 continue;
             }
 
             var groupLabels = route.GroupBy
                 .Where(l => alerts[0].Labels.ContainsKey(l))
                 .ToDictionary(l => l, l => alerts[0].Labels[l], StringComparer.Ordinal);
-            deliveries.Add(DeliveryRenderer.RenderDigest(group.Key.GroupKey!, groupLabels, alerts, receiver, drill: false));
+            // An update with a member new to the group is that member's first notification (never held by the flood
+            // guard); an update of repeats only is a reminder, which the guard may hold.
+            deliveries.Add(DeliveryRenderer.RenderDigest(group.Key.GroupKey!, groupLabels, alerts, receiver, drill: false) with
+            {
+                Essential = members.Any(n => n.Member != DeliveryActions.Repeat),
+            });
         }
 
         return deliveries;

@@ -172,9 +172,10 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
             }
         }
 
-        // Marked for Deliver's cap per receiver as they were for the cap per alert.
+        // Marked for Deliver's cap per receiver as they were for the cap per alert: a tick's triggers are an episode's
+        // first notification; digests carry the renderer's mark (an update of repeats only is not).
         var rendered = renderer.Render(written.SelectMany(c => c.Notifications))
-            .Select(d => d.Action is DeliveryActions.Trigger or DeliveryActions.Digest ? d with { Essential = true } : d).ToList();
+            .Select(d => d.Action is DeliveryActions.Trigger ? d with { Essential = true } : d).ToList();
         return (rendered, [.. written.Select(c => $"{c.Alert.Name}: {c.After.LastReason}")]);
     }
 

@@ -152,4 +152,33 @@ public class GroupingTests
         Assert.Equal(3, update.Delivery.Payload.GetProperty("alerts").GetArrayLength());
         Assert.All(Storm.Take(3), name => Assert.Empty(run.State(name)!.Pending));
     }
+
+    [Fact]
+    public void Tick_WhenAGroupStillFiresAfterItsRepeatInterval_ShouldRepeatTheGroupOnceNotEachAlert()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Grouped(repeatInterval: "1h"));
+        foreach (var (name, i) in Storm.Take(3).Select((n, i) => (n, i)))
+        {
+            run.Apply(name, "ALARM", T0.AddSeconds(5 * i));
+        }
+
+        run.AdvanceBy(TimeSpan.FromMinutes(70));
+
+        // The digest at 09:01, then one reminder of the group in the slot after 10:01 (5m slots: 10:05), listing all three.
+        Assert.Equal([("hook", "digest", CheckoutGroup), ("hook", "digest", CheckoutGroup)], run.Deliveries());
+        Assert.Equal([FirstTick, new DateTimeOffset(2026, 3, 10, 10, 5, 0, TimeSpan.Zero)], run.Sent.Select(s => s.At));
+        Assert.Equal(3, run.Sent[1].Delivery.Payload.GetProperty("alerts").GetArrayLength());
+        Assert.False(run.Sent[1].Delivery.Essential); // a reminder: the flood guard may hold it
+    }
+
+    [Fact]
+    public void Tick_WhenAGroupOfOneStillFires_ShouldSendItsReminderAsARepeat()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Grouped(repeatInterval: "1h"));
+        run.Apply(Storm[0], "ALARM", T0);
+
+        run.AdvanceBy(TimeSpan.FromMinutes(70));
+
+        Assert.Equal([("hook", "trigger", Storm[0]), ("hook", "repeat", Storm[0])], run.Deliveries());
+    }
 }

@@ -51,5 +51,5 @@ public sealed class AlertFloodStage(StageSettings settings)
     }
 
     private static bool FirstOfEpisode(Notification n) =>
-        n.GroupKey is not null || n.Action is DeliveryActions.Trigger or DeliveryActions.Digest || FloodGuard.AlwaysSent(n.Action);
+        (n.GroupKey is not null && n.Member != DeliveryActions.Repeat) || n.Action is DeliveryActions.Trigger || (n.Action == DeliveryActions.Digest && n.Member != DeliveryActions.Repeat) || FloodGuard.AlwaysSent(n.Action);
 }

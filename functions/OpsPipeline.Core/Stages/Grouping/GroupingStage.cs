@@ -119,7 +119,7 @@ public sealed class GroupingStage(
         next = next with
         {
             Pending = [.. batched.Select(r => new PendingNotification(
-                r.Id, RouteTree.GroupKey(r, step.Alert.Labels), r.Receiver, UpdateSlot(last + r.GroupInterval > step.Now ? last + r.GroupInterval : step.Now, r.GroupInterval), DeliveryActions.Resolve))],
+                r.Id, RouteTree.GroupKey(r, step.Alert.Labels), r.Receiver, GroupNotices.UpdateSlot(last + r.GroupInterval > step.Now ? last + r.GroupInterval : step.Now, r.GroupInterval), DeliveryActions.Resolve))],
         };
         if (notifications.Count > 0)
         {
@@ -158,7 +158,7 @@ public sealed class GroupingStage(
                 if (pending.Action == DeliveryActions.Resolve)
                 {
                     // A resolve of what the receiver was told: listed as resolved in the group's update, never muted.
-                    notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey });
+                    notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey, Member = pending.Action });
                     changes[key] = new PlannedChange(
                         state with { Pending = rest, LastDecision = DecisionKinds.Notify, LastReason = $"notify: resolve sent with group {pending.GroupKey} to {pending.Receiver}" },
                         alert, notifications, routes);
@@ -174,20 +174,20 @@ public sealed class GroupingStage(
 
                 if (muted(alert, context, now) is { } muting)
                 {
-                    // In an alarm storm the capability fires seconds after its components. A trigger already sent on a
-                    // route without group wait still counts as notified (its resolve must close it).
-                    var sentAtOnce = routes.Any(r => r.GroupWait <= TimeSpan.Zero);
+                    // In an alarm storm the capability fires seconds after its components. An alert some receiver was
+                    // already told (a route without group wait, an earlier digest) still counts as notified: its resolve
+                    // must close what that receiver saw.
                     changes[key] = new PlannedChange(
                         state with
                         {
-                            Pending = rest, Suppressed = muting, NotifiedStatus = sentAtOnce ? state.NotifiedStatus : null, DueAt = muting.Until,
+                            Pending = rest, Suppressed = muting, NotifiedStatus = state.ToldFiring.Count > 0 ? state.NotifiedStatus : null, DueAt = muting.Until,
                             LastDecision = DecisionKinds.Suppressed, LastReason = muting.Reason,
                         },
                         alert, notifications, routes);
                     continue;
                 }
 
-                notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey });
+                notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey, Member = pending.Action });
                 var after = state with
                 {
                     Pending = rest, LastNotifiedAt = now, ToldFiring = StateChanges.Told(state.ToldFiring, [route.Receiver]),
@@ -196,19 +196,6 @@ public sealed class GroupingStage(
                 changes[key] = new PlannedChange(after, alert, notifications, routes);
             }
         }
-    }
-
-    /// <summary>
-    /// The group's update slot at or after <paramref name="earliest"/>: updates fall on multiples of the group interval
-    /// (since the Unix epoch), so members of one group that resolve within one interval share one update, whenever
-    /// each was last told.
-    /// </summary>
-    internal static DateTimeOffset UpdateSlot(DateTimeOffset earliest, TimeSpan groupInterval)
-    {
-        var ticks = groupInterval.Ticks;
-        var since = earliest.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        var slot = (since + ticks - 1) / ticks * ticks;
-        return DateTimeOffset.UnixEpoch.AddTicks(slot);
     }
 
     /// <summary>`; held for team until 09:10:05Z, with its group` when resolves wait for their groups; empty otherwise.</summary>

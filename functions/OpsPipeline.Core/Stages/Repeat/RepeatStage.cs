@@ -23,8 +23,15 @@ public sealed class RepeatStage(StageSettings settings, Func<Alert, DecisionCont
             return new TickPlan(s with { Suppressed = muting, DueAt = muting.Until, LastDecision = DecisionKinds.Suppressed }, [], muting.Reason);
         }
 
+        // On a grouped route to a receiver of digests the group is repeated, not each alert: the reminder joins the
+        // group's update in this repeat's slot, with every member whose repeat falls in it.
+        var routes = Notification.DistinctReceivers(step.Routes).ToList();
+        var grouped = routes.Where(r => r.GroupWait > TimeSpan.Zero && !settings.KeepsIncidents(r.Receiver)).ToList();
+        var joining = grouped.Select(r => new PendingNotification(
+            r.Id, RouteTree.GroupKey(r, step.Alert.Labels), r.Receiver, GroupNotices.UpdateSlot(step.Now, r.GroupInterval), DeliveryActions.Repeat));
         var reason = $"notify: repeat after {DecisionText.Duration(settings.RepeatInterval(step.Routes))} still firing";
-        return new TickPlan(s with { LastNotifiedAt = step.Now, LastDecision = DecisionKinds.Notify }, Notification.ToRoutes(step.Alert, DeliveryActions.Repeat, step.Routes), reason);
+        var after = s with { LastNotifiedAt = step.Now, LastDecision = DecisionKinds.Notify, Pending = [.. s.Pending, .. joining] };
+        return new TickPlan(after, Notification.ToRoutes(step.Alert, DeliveryActions.Repeat, routes.Except(grouped)), reason);
     }
 
     /// <summary>Due: the next reminder of an alert told firing, not flapping, muted or waiting for its group.</summary>
