@@ -1,4 +1,5 @@
 using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Routing;
 
 namespace OpsPipeline.Core.Decisions;
 
@@ -39,6 +40,27 @@ public static class StateChanges
         LastDecision = kind,
         LastReason = reason,
     };
+
+    /// <summary>
+    /// The Tick's plan for a firing alert no longer muted (a silence, inhibition, CloudWatch or time mute ended): sent now
+    /// on <paramref name="free"/> routes without a group wait; on those with one it joins its group's flush (this tick's),
+    /// so alerts of one group released together go out as one digest; <paramref name="held"/> routes wait on.
+    /// </summary>
+    public static TickPlan Released(TickStep step, Suppression was, IReadOnlyList<MatchedRoute> free, IReadOnlyList<PendingNotification> held)
+    {
+        var s = step.State;
+        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Trigger, free.Where(r => r.GroupWait <= TimeSpan.Zero));
+        var joining = free.Where(r => r.GroupWait > TimeSpan.Zero)
+            .Select(r => new PendingNotification(r.Id, RouteTree.GroupKey(r, step.Alert.Labels), r.Receiver, step.Now));
+        var after = s with
+        {
+            Suppressed = null, NotifiedStatus = AlertStatus.Firing, LastNotifiedAt = step.Now, LastDecision = DecisionKinds.Notify,
+            ToldFiring = Told(s.ToldFiring, notifications.Select(n => n.Receiver)),
+            Pending = [.. s.Pending.Where(p => !free.Any(r => r.Id == p.RouteId) && !held.Any(h => h.RouteId == p.RouteId)), .. joining, .. held],
+        };
+        var reason = $"notify: no longer suppressed ({was.What} ended)" + string.Concat(held.Select(h => $"; {h.Receiver} muted by time until {DecisionText.Format(h.DueAt)}"));
+        return new TickPlan(after, notifications, reason);
+    }
 
     /// <summary>The notification log with these receivers told firing (each once, in the order first told).</summary>
     public static IReadOnlyList<string> Told(IReadOnlyList<string> told, IEnumerable<string> receivers)

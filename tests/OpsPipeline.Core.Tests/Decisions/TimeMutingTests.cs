@@ -141,4 +141,19 @@ public class TimeMutingTests
 
         Assert.Equal("notify: trigger to oncall, team", decision.Reason);
     }
+
+    [Fact]
+    public void Tick_WhenTheMuteEndsForAGroupedRoute_ShouldReleaseItsAlertsInOneDigest()
+    {
+        var run = new InMemoryPipeline(Config.Replace("  groupWait: 0s\n", "  groupWait: 30s\n", StringComparison.Ordinal));
+        run.Apply(Billing, "ALARM", T0);
+        run.Apply("billing-db-errors", "ALARM", T0.AddSeconds(5));
+
+        run.AdvanceTo(MuteEnd.AddMinutes(2));
+
+        // Released together at the mute's end, they join their group's flush, as at the end of a silence.
+        var sent = Assert.Single(run.Sent);
+        Assert.Equal(("team", "digest", MuteEnd), (sent.Delivery.Receiver, sent.Delivery.Action, sent.At));
+        Assert.Equal(["team"], run.State(Billing)!.ToldFiring);
+    }
 }

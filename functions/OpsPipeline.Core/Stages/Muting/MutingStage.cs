@@ -66,19 +66,7 @@ public sealed class MutingStage(SilenceMuter silences, InhibitionMuter inhibitio
             return still.SameCause(was) ? TickPlan.Unchanged(s) : new TickPlan(s with { Suppressed = still, DueAt = still.Until }, [], still.Reason);
         }
 
-        // On a route with a group wait the release joins its group's flush (this tick's), so alerts of one group released
-        // together go out as one digest; elsewhere it is sent now.
-        var routes = Notification.DistinctReceivers(step.Routes).ToList();
-        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Trigger, routes.Where(r => r.GroupWait <= TimeSpan.Zero));
-        var joining = routes.Where(r => r.GroupWait > TimeSpan.Zero)
-            .Select(r => new PendingNotification(r.Id, RouteTree.GroupKey(r, step.Alert.Labels), r.Receiver, step.Now));
-        var after = s with
-        {
-            Suppressed = null, NotifiedStatus = AlertStatus.Firing, LastNotifiedAt = step.Now, LastDecision = DecisionKinds.Notify,
-            ToldFiring = StateChanges.Told(s.ToldFiring, notifications.Select(n => n.Receiver)),
-            Pending = [.. s.Pending.Where(p => !routes.Any(r => r.Id == p.RouteId)), .. joining],
-        };
-        return new TickPlan(after, notifications, $"notify: no longer suppressed ({was.What} ended)");
+        return StateChanges.Released(step, was, [.. Notification.DistinctReceivers(step.Routes)], []);
     }
 
     /// <summary>Due: a muted firing alert (not flapping) is checked again when its mute is next due, at the latest a minute after it was written.</summary>

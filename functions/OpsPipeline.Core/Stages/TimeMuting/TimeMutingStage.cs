@@ -59,16 +59,7 @@ public sealed class TimeMutingStage(RouteTimeMuter routes, Func<Alert, DecisionC
             return null;
         }
 
-        var free = targets.Where(r => holds.All(h => h.RouteId != r.Id));
-        var pending = s.Pending.Where(p => holds.All(h => h.RouteId != p.RouteId)).Concat(holds).ToList();
-        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Trigger, free);
-        var after = s with
-        {
-            Suppressed = null, Pending = pending, NotifiedStatus = AlertStatus.Firing, LastNotifiedAt = step.Now, LastDecision = DecisionKinds.Notify,
-            ToldFiring = StateChanges.Told(s.ToldFiring, notifications.Select(n => n.Receiver)),
-        };
-        var reason = $"notify: no longer suppressed ({was.What} ended)" + string.Concat(holds.Select(h => $"; {h.Receiver} muted by time until {DecisionText.Format(h.DueAt)}"));
-        return new TickPlan(after, notifications, reason);
+        return StateChanges.Released(step, was, [.. targets.Where(r => holds.All(h => h.RouteId != r.Id))], holds);
     }
 
     /// <summary>The mute that ends first when every route is muted by time now; null when any route notifies.</summary>
