@@ -77,6 +77,9 @@ public sealed record ReceiverConfig
 
     /// <summary>The channel's name (slack | pagerduty | sns | webhook | …, see <see cref="ChannelCatalog"/>); empty without settings.</summary>
     public string Channel => Settings?.Channel ?? string.Empty;
+
+    /// <summary>Whether its channel keeps one incident per alert (PagerDuty): a group goes out as one event per alert, and a notice updates an incident, never reopens it.</summary>
+    public bool KeepsIncidents => ChannelCatalog.Find(Channel)?.OneEventPerAlert == true;
 }
 
 /// <summary>A node of the routing tree. Unset values inherit from the parent (root: from defaults).</summary>

@@ -67,8 +67,7 @@ public sealed record StageSettings(PipelineConfig Config, RouteTree Routes)
         routes.Count == 0 ? Config.Defaults.RepeatInterval : routes.Min(r => r.RepeatInterval);
 
     /// <summary>Whether the receiver keeps one incident per alert (PagerDuty), which a notice must update, never reopen.</summary>
-    public bool KeepsIncidents(string receiver) =>
-        Config.FindReceiver(receiver)?.Settings is { } s && ChannelCatalog.Find(s.Channel)?.OneEventPerAlert == true;
+    public bool KeepsIncidents(string receiver) => Config.FindReceiver(receiver)?.KeepsIncidents == true;
 }
 
 /// <summary>How decisions print times and durations in reasons.</summary>

@@ -30,7 +30,7 @@ public sealed class NotificationRenderer(PipelineConfig config)
             var alerts = members.Select(n => n.Alert).ToList();
             var route = group.First().Route!;
             var receiver = Receiver(group.Key.Receiver);
-            if (alerts.Count == 1 || receiver.Settings is { } settings && NotifierRegistry.For(settings).OneEventPerAlert)
+            if (alerts.Count == 1 || receiver.KeepsIncidents)
             {
                 // A group of one is simply that alert's trigger. PagerDuty gets one event per alert even when grouped:
                 // each resolve must close its own dedup_key, and PagerDuty groups incidents itself.
