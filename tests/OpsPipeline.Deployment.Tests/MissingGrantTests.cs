@@ -50,12 +50,13 @@ public class MissingGrantTests
                 + "arn:aws:dynamodb:us-east-1:000000000000:table/ops-pipeline because no identity-based policy allows the dynamodb:BatchGetItem action", d));
             Assert.Contains("failed tick at", err, StringComparison.Ordinal);
             // ... so what only the Tick sends never goes out: the grouped alerts' notices after their group wait, and the
-            // SLO's burn-rate pages. What Decide sends at once (the critical alarm's page and its resolve) still does.
+            // SLO's burn-rate pages and the resolve of its incident. What Decide sends at once (the critical alarm's page,
+            // which opens that incident) still does.
             Assert.Equal(4, goodOutbound.Count(o => o.Receiver == "team" && o.Action == "trigger"));
             Assert.DoesNotContain(badOutbound, o => o.Receiver == "team" && o.Action == "trigger");
             Assert.Contains(goodOutbound, o => o.Action == "budget");
             Assert.DoesNotContain(badOutbound, o => o.Action == "budget");
-            Assert.Equal(["trigger", "resolve"], badOutbound.Where(o => o.Receiver == "oncall").Select(o => o.Action));
+            Assert.Equal(["trigger"], badOutbound.Where(o => o.Receiver == "oncall").Select(o => o.Action));
             Assert.True(badOutbound.Count < goodOutbound.Count, $"{badOutbound.Count} deliveries without the grant, {goodOutbound.Count} with it");
         }
         finally

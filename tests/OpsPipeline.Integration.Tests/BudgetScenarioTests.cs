@@ -8,12 +8,13 @@ namespace OpsPipeline.Integration.Tests;
 [Trait("Category", "Integration")]
 public class BudgetScenarioTests
 {
-    private const string FastBurnKey = "slo:checkout-availability:1h/5m@14.4x";
+    private const string IncidentKey = "slo:checkout-availability";
 
     [Fact]
-    public async Task Budget_WhenTheSloAlarmIsInAlarmFor30Minutes_ShouldPageTheFastBurnOnceResolveItAndReportTheBudgetConsumed()
+    public async Task Budget_WhenTheSloAlarmIsInAlarmFor30Minutes_ShouldKeepOnePagerDutyIncidentAndTellTheTeamWhatItCost()
     {
-        // The sample config: checkout-availability, 99.9% over 30d (43.2 min of budget), backed by checkout-api-5xx.
+        // The sample config: checkout-availability, 99.9% over 30d (43.2 min of budget), backed by checkout-api-5xx;
+        // burn alerts 14.4x (1h/5m) and 6x (6h/30m) to oncall, 1x (3d/6h) to team.
         var (_, outbound, _, err) = await TestConfig.RunAsync(
         [
             StateChange("checkout-api-5xx", "ALARM", T0),
@@ -21,20 +22,47 @@ public class BudgetScenarioTests
             StateChange("billing-export-lag", "OK", T0.AddMinutes(70)), // moves the clock past the short windows
         ], TestConfig.Sample());
 
-        var fastBurn = outbound.Where(o => o.Action == "budget" && o.AlertKey == FastBurnKey).ToList();
-        Assert.True(fastBurn.Count == 2, err);
-        Assert.All(fastBurn, o => Assert.Equal(("oncall", "pagerduty"), (o.Receiver, o.Channel)));
-        Assert.Equal("trigger", fastBurn[0].Payload.GetProperty("event_action").GetString());
-        Assert.Equal("resolve", fastBurn[1].Payload.GetProperty("event_action").GetString());
-        Assert.Equal(fastBurn[0].DedupKey, fastBurn[1].Payload.GetProperty("dedup_key").GetString());
-        // Fired at the first tick (09:01): 1 bad minute in the last hour is 16.7x, in the last 5 minutes 200x.
-        Assert.Contains("burn rate 16.7× over 1h and 200.0× over 5m (alert at 14.4×); 2.3% of the 30d budget consumed",
-            fastBurn[0].Payload.GetProperty("payload").GetProperty("summary").GetString());
-        // Resolved when the 5m window held no bad time: 09:35; by then 30 of 43.2 minutes are gone.
-        Assert.Contains("tick 2026-03-02T09:35Z", err);
-        Assert.Contains("back below 14.4× over 5m (0.0×); 69.4% of the 30d budget consumed", err);
-        // The alarm itself paged and resolved once, as any alarm does.
-        Assert.Equal(["trigger", "resolve"], outbound.Where(o => o.AlertKey.EndsWith(":checkout-api-5xx", StringComparison.Ordinal)).Select(o => o.Action));
+        // One PagerDuty incident: the alarm opens it, both burn alerts update it, one resolve closes it.
+        var pages = outbound.Where(o => o.Receiver == "oncall").ToList();
+        Assert.True(pages.Count == 4, err);
+        Assert.All(pages, o => Assert.Equal(IncidentKey, o.Payload.GetProperty("dedup_key").GetString()));
+        Assert.Equal(["trigger", "trigger", "trigger", "resolve"], pages.Select(o => o.Payload.GetProperty("event_action").GetString()));
+        Assert.EndsWith(":alarm:checkout-api-5xx", pages[0].AlertKey, StringComparison.Ordinal);
+        // Fired at the first tick (09:01): 1 bad minute of 43.2.
+        Assert.Equal("checkout-availability: 14.4× burn, 2.3% of the 30d budget consumed (checkout-api-5xx ALARM)",
+            pages[1].Payload.GetProperty("payload").GetProperty("summary").GetString());
+        Assert.StartsWith("checkout-availability: 6× burn, ", pages[2].Payload.GetProperty("payload").GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.All(pages.Take(3), o => Assert.Equal("critical", o.Payload.GetProperty("payload").GetProperty("severity").GetString()));
+        // The alarm's resolve waited for the incident: the 6x alert's 30m window is clean at 10:00.
+        Assert.Contains("resolve to oncall handed to the checkout-availability incident", err);
+        Assert.Contains("tick 2026-03-02T10:00Z: tick: 2 change(s), 2 deliveries", err, StringComparison.Ordinal);
+
+        // The team's receiver gets one message for the incident: what it cost (its 1x alert was folded into it).
+        var team = Assert.Single(outbound, o => o.Receiver == "team");
+        Assert.Equal("budget", team.Action);
+        Assert.StartsWith("checkout-availability: this incident consumed 69.4% of the 30d budget; 30.6% remains (30 min of bad time from 2026-03-02T09:00:00Z)",
+            team.Payload.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Budget_WhenTheAlarmAlsoGoesToChat_ShouldTellChatTheAlarmAsAlwaysAndPageOnlyUnderTheIncident()
+    {
+        // The alarm pages oncall and, on its own route, tells team; burn alerts to oncall fold into its incident.
+        var yaml = File.ReadAllText(OpsCtl.Local.RepoPaths.SampleConfig);
+        var config = TestConfig.Inline(yaml.Replace("    - match: { alarmName: \"~^billing-\" }\n", "    - match: { alarmName: checkout-api-5xx }\n      receiver: team\n    - match: { alarmName: \"~^billing-\" }\n", StringComparison.Ordinal));
+        Assert.Equal(3, config.Route.Routes.Count);
+        var (_, outbound, _, err) = await TestConfig.RunAsync(
+        [
+            StateChange("checkout-api-5xx", "ALARM", T0),
+            StateChange("checkout-api-5xx", "OK", T0.AddMinutes(3), previous: "ALARM"),
+            StateChange("billing-export-lag", "OK", T0.AddMinutes(70)),
+        ], config);
+
+        Assert.True(outbound.Count(o => o.Receiver == "oncall") >= 2, err);
+        Assert.All(outbound.Where(o => o.Receiver == "oncall"), o => Assert.Equal(IncidentKey, o.Payload.GetProperty("dedup_key").GetString()));
+        Assert.Single(outbound, o => o.Receiver == "oncall" && o.Payload.GetProperty("event_action").GetString() == "resolve");
+        // Chat is told the alarm fired and resolved under the alarm's own key, and the incident's cost once.
+        Assert.Equal(["trigger", "resolve", "budget"], outbound.Where(o => o.Receiver == "team").Select(o => o.Action));
     }
 
     [Fact]

@@ -95,8 +95,8 @@ public sealed class SilenceCommandTests : IDisposable
             StateChange("checkout-db-latency", "OK", T0.AddMinutes(12), previous: "ALARM"),
             StateChange("billing-export-lag", "OK", T0.AddMinutes(40)));                          // moves the clock on
 
-        // The sample config's SLO pages on checkout-api-5xx's bad time too: this silence matches service=checkout,
-        // which budget notices do not carry (they are matched by slo=..., see the next test); not this test's subject.
+        // The sample config's SLO pages on checkout-api-5xx's bad time too, under the same incident: the silence holds
+        // them as well (see SilenceWindow_WhenItMatchesTheSloAlarmsLabels_...); not this test's subject.
         var deliveries = all.Where(d => d.GetProperty("action").GetString() != "budget").ToList();
         var page = Assert.Single(deliveries);
         Assert.Equal("oncall", page.GetProperty("receiver").GetString());
@@ -117,18 +117,43 @@ public sealed class SilenceCommandTests : IDisposable
             StateChange("checkout-api-5xx", "OK", T0.AddMinutes(30), previous: "ALARM"),
             StateChange("billing-export-lag", "OK", T0.AddMinutes(70))); // moves the clock on
 
-        // The alarm is not matched (it carries no slo label): it pages at 09:00 and resolves at 09:30 as always.
-        Assert.Equal(["trigger", "resolve"], deliveries.Where(d => d.GetProperty("alertKey").GetString()!.EndsWith(":checkout-api-5xx", StringComparison.Ordinal)).Select(d => d.GetProperty("action").GetString()));
-        // Each burn alert that fired inside the window is told once, when the window ends (09:20, not 09:01),
-        // with the numbers of that moment: 20 bad minutes of the last hour is 333.3x.
+        // The alarm is not matched (it carries no slo label): it pages at 09:00, opening the SLO's incident; its
+        // resolve at 09:30 is handed to that incident.
+        Assert.Equal(["trigger"], deliveries.Where(d => d.GetProperty("alertKey").GetString()!.EndsWith(":checkout-api-5xx", StringComparison.Ordinal)).Select(d => d.GetProperty("action").GetString()));
+        Assert.Contains("resolve to oncall handed to the checkout-availability incident", err);
+        // Each paging burn alert that fired inside the window updates the incident once, when the window ends (09:20,
+        // not 09:01), with the numbers of that moment: 20 bad minutes of 43.2. The 3d ticket was folded at 09:01.
         var burns = deliveries.Where(d => d.GetProperty("action").GetString() == "budget").ToList();
-        var fastBurn = burns.Where(d => d.GetProperty("alertKey").GetString() == "slo:checkout-availability:1h/5m@14.4x").ToList();
-        Assert.Equal(["trigger", "resolve"], fastBurn.Select(d => d.GetProperty("payload").GetProperty("event_action").GetString()));
-        Assert.Contains("burn rate 333.3× over 1h and 1000.0× over 5m", fastBurn[0].GetProperty("payload").GetProperty("payload").GetProperty("summary").GetString());
+        var pages = burns.Where(d => d.GetProperty("receiver").GetString() == "oncall").ToList();
+        Assert.Equal(["trigger", "trigger", "resolve"], pages.Select(d => d.GetProperty("payload").GetProperty("event_action").GetString()));
+        Assert.All(pages, d => Assert.Equal("slo:checkout-availability", d.GetProperty("payload").GetProperty("dedup_key").GetString()));
+        Assert.Equal("checkout-availability: 14.4× burn, 46.3% of the 30d budget consumed (checkout-api-5xx ALARM)", pages[0].GetProperty("payload").GetProperty("payload").GetProperty("summary").GetString());
         Assert.Contains($"checkout-availability 1h/5m@14.4x: burnFiring held: silenced by {id} ({{slo=checkout-availability}}", err);
-        Assert.Contains("tick 2026-03-02T09:19Z: tick: 0 change(s), 0 deliveries, 3 budget notice(s) held by silences", err);
-        Assert.Contains("tick 2026-03-02T09:20Z: tick: 3 change(s), 3 deliveries", err);
-        Assert.Equal(5, burns.Count); // three told at 09:20, two resolved at 09:35 (the 3d ticket burns on)
+        Assert.Contains("tick 2026-03-02T09:19Z: tick: 0 change(s), 0 deliveries, 2 budget notice(s) held by silences", err);
+        Assert.Contains("tick 2026-03-02T09:20Z: tick: 2 change(s), 2 deliveries", err);
+        // The incident ends at 10:00 (the 6x alert's 30m window is clean): one resolve, and the team told its cost.
+        Assert.Equal(4, burns.Count);
+        Assert.Contains("this incident consumed 69.4% of the 30d budget", burns[^1].GetProperty("payload").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task SilenceWindow_WhenItMatchesTheSloAlarmsLabels_ShouldHoldTheAlarmAndItsIncidentsBurnPagesAlike()
+    {
+        // service=checkout matches checkout-api-5xx, not the budget notices' own labels: they are one incident, so it holds both.
+        var id = await AddSilenceAsync("service=checkout", "2026-03-02T09:20:00Z", "dave", "planned failover");
+
+        var (deliveries, err) = await ReplayAsync(
+            StateChange("checkout-api-5xx", "ALARM", T0),
+            StateChange("checkout-api-5xx", "OK", T0.AddMinutes(30), previous: "ALARM"),
+            StateChange("billing-export-lag", "OK", T0.AddMinutes(70)));
+
+        Assert.Contains($"checkout-availability 1h/5m@14.4x: burnFiring held: silenced by {id}", err);
+        // Nothing pages before the silence ends at 09:20: then the alarm (released) and both burn alerts, under one key.
+        var pages = deliveries.Where(d => d.GetProperty("receiver").GetString() == "oncall").ToList();
+        Assert.Equal(["trigger", "trigger", "trigger", "resolve"], pages.Select(d => d.GetProperty("payload").GetProperty("event_action").GetString()));
+        Assert.All(pages, d => Assert.Equal("slo:checkout-availability", d.GetProperty("payload").GetProperty("dedup_key").GetString()));
+        Assert.DoesNotContain("tick 2026-03-02T09:01Z: tick: 1 change(s), 1 deliveries", err);
+        Assert.Contains("tick 2026-03-02T09:20Z", err);
     }
 
     [Fact]

@@ -90,9 +90,9 @@ public static class BudgetCommand
     /// </summary>
     private static (string Text, Silence? HeldBy) Status(SloConfig slo, BudgetState s, BurnAlertConfig alert, double longRate, double shortRate, double consumed, IReadOnlyList<Silence> silences, DateTimeOffset now)
     {
-        if (s.Episodes.FirstOrDefault(e => e.Id == BudgetEvaluator.Id(alert))?.FiringSince is not null)
+        if (s.Episodes.FirstOrDefault(e => e.Id == BudgetEvaluator.Id(alert)) is { FiringSince: not null } episode)
         {
-            return ("FIRING", null);
+            return (episode.Folded ? "FIRING, folded into the open incident (its cost is told when it ends)" : "FIRING", null);
         }
 
         if (longRate < alert.BurnRate || shortRate < alert.BurnRate)

@@ -33,6 +33,17 @@ public sealed record PipelineConfig
     public IReadOnlyList<NamedTimeInterval> TimeIntervals { get; init; } = [];
 
     public ReceiverConfig? FindReceiver(string name) => Receivers.FirstOrDefault(r => r.Name == name);
+
+    /// <summary>
+    /// The SLO's team receiver, told what each of its incidents cost: its <c>receiver</c>, else the first of its burn
+    /// alerts' receivers, that does not keep incidents (a PagerDuty resolve carries no text). None if all page.
+    /// </summary>
+    public string? TeamReceiverOf(SloConfig slo) =>
+        new[] { slo.Receiver }.Concat(slo.BurnAlerts.Select(a => a.Receiver))
+            .FirstOrDefault(r => r is not null && FindReceiver(r) is { KeepsIncidents: false });
+
+    /// <summary>The SLO an alarm's pages fold into (the first that lists it), if any.</summary>
+    public SloConfig? SloOf(string alarmName) => Slos.FirstOrDefault(s => s.Alarms.Contains(alarmName, StringComparer.Ordinal));
 }
 
 /// <summary>Defaults every route inherits.</summary>

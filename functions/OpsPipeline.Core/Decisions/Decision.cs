@@ -42,10 +42,20 @@ public sealed record Decision(string Kind, string Reason, AlertState? NewState, 
 
     /// <summary>What the flood guard held back from <see cref="Notifications"/> (its receivers are told how many, once).</summary>
     public IReadOnlyList<Notification> Held { get; init; } = [];
+
+    /// <summary>Resolves handed to the alert's SLO incident: written to the SLO's state before the commit.</summary>
+    public IReadOnlyList<IncidentHold> IncidentHolds { get; init; } = [];
 }
 
 /// <summary>What the Tick does for one alert: the state to write, over the version it read, and what depends on that write.</summary>
-public sealed record TickChange(AlertState Before, AlertState After, Alerts.Alert Alert, IReadOnlyList<Notification> Notifications);
+public sealed record TickChange(AlertState Before, AlertState After, Alerts.Alert Alert, IReadOnlyList<Notification> Notifications)
+{
+    /// <summary>Resolves handed to the alert's SLO incident: written to the SLO's state before the alert's.</summary>
+    public IReadOnlyList<IncidentHold> IncidentHolds { get; init; } = [];
+}
+
+/// <summary>A resolve to <paramref name="Receiver"/> handed to the SLO's incident, which the Tick resolves as a whole.</summary>
+public sealed record IncidentHold(string Slo, string Receiver);
 
 /// <summary>A firing alert that matches an inhibit rule's sourceMatch.</summary>
 public sealed record InhibitionSource(string AlertKey, string Name, IReadOnlyDictionary<string, string> Labels);

@@ -18,6 +18,9 @@ public sealed record Notification(string Action, string Receiver, Alert Alert)
     /// <summary>For a digest member: what it is in the group's update (trigger, repeat or resolve); a group of one sends that.</summary>
     public string Member { get; init; } = DeliveryActions.Trigger;
 
+    /// <summary>Set when the alert backs an SLO and the receiver keeps incidents: the SLO incident's dedup_key it pages under.</summary>
+    public string? IncidentKey { get; init; }
+
     /// <summary>A DLQ notice: the running count it reports.</summary>
     public DlqTally? Tally { get; init; }
 

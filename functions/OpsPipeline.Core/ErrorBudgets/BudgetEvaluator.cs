@@ -3,28 +3,6 @@ using OpsPipeline.Core.Configuration;
 
 namespace OpsPipeline.Core.ErrorBudgets;
 
-/// <summary>What a budget notification says: a burn-rate alert firing or resolving, or the budget exhausted.</summary>
-public sealed record BudgetNotice(string Kind, SloConfig Slo, BurnAlertConfig? Alert, double LongRate, double ShortRate, double Consumed, string Receiver)
-{
-    public const string BurnFiring = "burnFiring";
-    public const string BurnResolved = "burnResolved";
-    public const string Exhausted = "exhausted";
-
-    /// <summary>Stable per SLO and burn alert, so a resolve pairs with its trigger (PagerDuty dedup_key).</summary>
-    public string Key => Alert is null ? $"slo:{Slo.Name}:exhausted" : $"slo:{Slo.Name}:{BudgetEvaluator.Id(Alert)}";
-
-    /// <summary>
-    /// What a silence matches a budget notice on: <c>source=slo</c>, <c>slo</c> (the SLO's name) and
-    /// <c>budgetAlert</c> (the burn alert, e.g. <c>1h/5m@14.4x</c>, or <c>exhausted</c>).
-    /// </summary>
-    public IReadOnlyDictionary<string, string> Labels => new SortedDictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["budgetAlert"] = Alert is null ? Exhausted : BudgetEvaluator.Id(Alert),
-        ["slo"] = Slo.Name,
-        ["source"] = "slo",
-    };
-}
-
 /// <summary>Multi-window, multi-burn-rate alerting (Google SRE workbook): fire when both windows burn at or above the rate.</summary>
 public static class BudgetEvaluator
 {
@@ -46,11 +24,13 @@ public static class BudgetEvaluator
     /// <paramref name="held"/> says to hold (a silence matches it) is neither returned nor recorded: the burn
     /// is evaluated afresh on the next tick, so it is told once the silence ends if it still holds, and never
     /// if it passed meanwhile. Resolves are never held: they only exist for a page that was sent.
+    /// With <paramref name="incidents"/>, the SLO's pages are one incident per receiver (<see cref="SloIncidents"/>).
     /// </summary>
-    public static (BudgetState State, IReadOnlyList<BudgetNotice> Notices) Evaluate(BudgetState s, SloConfig slo, DateTimeOffset now, Func<BudgetNotice, bool>? held = null)
+    public static (BudgetState State, IReadOnlyList<BudgetNotice> Notices) Evaluate(BudgetState s, SloConfig slo, DateTimeOffset now, Func<BudgetNotice, bool>? held = null, IncidentReceivers? incidents = null)
     {
         var notices = new List<BudgetNotice>();
         var consumed = BudgetLedger.Consumed(s, slo, now);
+        var incident = new SloIncidents(s, slo, now, incidents);
         var episodes = new List<BurnEpisode>();
         foreach (var alert in slo.BurnAlerts)
         {
@@ -60,17 +40,25 @@ public static class BudgetEvaluator
             var shortRate = BudgetLedger.BurnRate(s, slo, alert.Short, now);
             if (episode.FiringSince is null && longRate >= alert.BurnRate && shortRate >= alert.BurnRate)
             {
-                var firing = new BudgetNotice(BudgetNotice.BurnFiring, slo, alert, longRate, shortRate, consumed, alert.Receiver);
-                if (held?.Invoke(firing) != true)
+                var firing = incident.Dress(new BudgetNotice(BudgetNotice.BurnFiring, slo, alert, longRate, shortRate, consumed, alert.Receiver));
+                if (incident.Folds(alert.Receiver))
                 {
-                    episode = episode with { FiringSince = now };
-                    notices.Add(firing);
+                    episode = episode with { FiringSince = now, Folded = true };
+                }
+                else if (held?.Invoke(firing) != true)
+                {
+                    episode = episode with { FiringSince = now, Folded = false };
+                    notices.Add(incident.Told(firing, alert.Long));
                 }
             }
             else if (episode.FiringSince is not null && shortRate < alert.BurnRate)
             {
-                episode = episode with { FiringSince = null };
-                notices.Add(new BudgetNotice(BudgetNotice.BurnResolved, slo, alert, longRate, shortRate, consumed, alert.Receiver));
+                if (incident.ToldResolve(episode, alert.Receiver))
+                {
+                    notices.Add(new BudgetNotice(BudgetNotice.BurnResolved, slo, alert, longRate, shortRate, consumed, alert.Receiver));
+                }
+
+                episode = episode with { FiringSince = null, Folded = false };
             }
 
             episodes.Add(episode);
@@ -80,11 +68,11 @@ public static class BudgetEvaluator
         if (!exhausted && consumed >= 1 && slo.BurnAlerts.Count > 0)
         {
             // The most urgent burn alert's receiver: exhaustion is at least as urgent as the fastest burn.
-            var notice = new BudgetNotice(BudgetNotice.Exhausted, slo, null, 0, 0, consumed, slo.BurnAlerts[0].Receiver);
+            var notice = incident.Dress(new BudgetNotice(BudgetNotice.Exhausted, slo, null, 0, 0, consumed, slo.BurnAlerts[0].Receiver));
             if (held?.Invoke(notice) != true)
             {
                 exhausted = true;
-                notices.Add(notice);
+                notices.Add(incident.Told(notice, slo.Window));
             }
         }
         else if (exhausted && consumed < ExhaustedRearm)
@@ -92,6 +80,7 @@ public static class BudgetEvaluator
             exhausted = false;
         }
 
-        return (s with { Episodes = episodes, ExhaustedNotified = exhausted }, notices);
+        notices.AddRange(incident.Close(episodes, consumed));
+        return (incident.Recorded(s with { Episodes = episodes, ExhaustedNotified = exhausted }), notices);
     }
 }

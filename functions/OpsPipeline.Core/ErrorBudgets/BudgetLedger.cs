@@ -8,8 +8,11 @@ namespace OpsPipeline.Core.ErrorBudgets;
 /// </summary>
 public static class BudgetLedger
 {
-    /// <summary>Applies one alarm transition. Older or repeated transitions of the same alarm change nothing.</summary>
-    public static BudgetState Apply(BudgetState s, string alarm, bool inAlarm, DateTimeOffset at, SloConfig slo)
+    /// <summary>
+    /// Applies one alarm transition. Older or repeated transitions of the same alarm change nothing. The alarm's
+    /// labels at this transition and its alert key (if given) are kept for silences and for the incident's end.
+    /// </summary>
+    public static BudgetState Apply(BudgetState s, string alarm, bool inAlarm, DateTimeOffset at, SloConfig slo, IReadOnlyDictionary<string, string>? labels = null, string? key = null)
     {
         if (s.LastApplied.TryGetValue(alarm, out var last) && at <= last)
         {
@@ -39,7 +42,28 @@ public static class BudgetLedger
             }
         }
 
-        return s with { LastApplied = applied, InAlarm = firing, Intervals = Prune(intervals, at - slo.Window) };
+        var alarmLabels = s.AlarmLabels;
+        if (labels is not null)
+        {
+            alarmLabels = new Dictionary<string, IReadOnlyDictionary<string, string>>(s.AlarmLabels, StringComparer.Ordinal) { [alarm] = labels };
+        }
+
+        var keys = s.AlarmKeys;
+        if (key is not null && (!keys.TryGetValue(alarm, out var known) || known != key))
+        {
+            keys = new Dictionary<string, string>(s.AlarmKeys, StringComparer.Ordinal) { [alarm] = key };
+        }
+
+        return s with
+        {
+            AlarmKeys = keys,
+            LastApplied = applied,
+            InAlarm = firing,
+            Intervals = Prune(intervals, at - slo.Window),
+            AlarmLabels = alarmLabels,
+            // An alarm entering ALARM opens the SLO's incident, if none is open.
+            IncidentSince = s.IncidentSince ?? (inAlarm && !was ? at : null),
+        };
     }
 
     /// <summary>Intervals that ended before the window are dropped; past the cap the oldest two merge (bad time is kept, never lost).</summary>

@@ -10,11 +10,12 @@ public static class DeliveryRenderer
 {
     /// <summary>
     /// A complete <see cref="Delivery"/> for <paramref name="receiver"/>'s channel. <paramref name="action"/> is one
-    /// of the single-alert <see cref="DeliveryActions"/>: trigger, resolve, repeat or flapping.
+    /// of the single-alert <see cref="DeliveryActions"/>: trigger, resolve, repeat or flapping. An incident key (the
+    /// alert's SLO incident) replaces the alert's own as the dedup key.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An action that is not rendered for a single alert.</exception>
     /// <exception cref="ArgumentException">A receiver with no channel configured.</exception>
-    public static Delivery Render(Alert alert, string action, ReceiverConfig receiver, bool drill)
+    public static Delivery Render(Alert alert, string action, ReceiverConfig receiver, bool drill, string? incidentKey = null)
     {
         ArgumentNullException.ThrowIfNull(alert);
         ArgumentNullException.ThrowIfNull(action);
@@ -22,7 +23,8 @@ public static class DeliveryRenderer
 
         var presentation = AlertPresentation.For(action);
         var notifier = NotifierOf(receiver);
-        return notifier.RenderAlert(NewDelivery(receiver, action, alert.Key, drill), alert, action, presentation, drill);
+        var delivery = NewDelivery(receiver, action, alert.Key, drill);
+        return notifier.RenderAlert(incidentKey is null ? delivery : delivery with { DedupKey = DedupKeys.For(incidentKey) }, alert, action, presentation, drill);
     }
 
     /// <summary>

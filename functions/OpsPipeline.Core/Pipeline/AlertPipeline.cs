@@ -9,6 +9,7 @@ using OpsPipeline.Core.Stages.Drills;
 using OpsPipeline.Core.Stages.Flapping;
 using OpsPipeline.Core.Stages.Floods;
 using OpsPipeline.Core.Stages.Grouping;
+using OpsPipeline.Core.Stages.Incidents;
 using OpsPipeline.Core.Stages.Muting;
 using OpsPipeline.Core.Stages.Ordering;
 using OpsPipeline.Core.Stages.Repeat;
@@ -30,6 +31,7 @@ public sealed class AlertPipeline
     private readonly DueRule[] _alarmDue;
     private readonly DueRule[] _dlqDue;
     private readonly DrillStage _drills;
+    private readonly SloIncidentStage _incidents;
 
     public AlertPipeline(PipelineConfig config, RouteTree routes)
     {
@@ -45,6 +47,7 @@ public sealed class AlertPipeline
         Budgets = new BudgetStage(config);
         Floods = new AlertFloodStage(Settings);
         _drills = new DrillStage(Settings);
+        _incidents = new SloIncidentStage(config);
 
         _alarmEvent =
         [
@@ -101,7 +104,15 @@ public sealed class AlertPipeline
             };
         }
 
-        return Floods.Cap(step, _drills.Redirect(step, decision));
+        decision = Floods.Cap(step, _drills.Redirect(step, decision));
+        var (sent, holds, path) = _incidents.Fold(decision.Notifications);
+        return holds.Count == 0 && ReferenceEquals(sent, decision.Notifications)
+            ? decision
+            : decision with
+            {
+                Notifications = sent, IncidentHolds = holds, Path = [.. decision.Path, .. path],
+                Reason = holds.Count == 0 ? decision.Reason : $"{decision.Reason} ({string.Join("; ", path)})",
+            };
     }
 
     /// <summary>
@@ -131,7 +142,10 @@ public sealed class AlertPipeline
 
         Grouping.Flush(candidates, changes, context, now);
         return [.. changes.Select(c =>
-            new TickChange(before[c.Key], WithDueAt(c.Value.After with { Version = before[c.Key].Version + 1, UpdatedAt = now }, c.Value.Routes), c.Value.Alert, c.Value.Notifications))];
+        {
+            var (sent, holds, _) = _incidents.Fold(c.Value.Notifications);
+            return new TickChange(before[c.Key], WithDueAt(c.Value.After with { Version = before[c.Key].Version + 1, UpdatedAt = now }, c.Value.Routes), c.Value.Alert, sent) { IncidentHolds = holds };
+        })];
     }
 
     /// <summary>When the Tick next needs this alert: the earliest time any stage asks for (null: never).</summary>

@@ -114,10 +114,12 @@ public sealed class DecideUseCase(PipelineConfig config, AlertPipeline pipeline,
 
         if (decision.NewState is not null || decision.Kind == DecisionKinds.Duplicate)
         {
-            // A duplicate too: applying the same transition twice changes nothing (BudgetLedger.Apply).
+            // A duplicate too: applying the same transition twice changes nothing (BudgetLedger.Apply). So does handing
+            // a resolve to the SLO's incident twice, should the commit below fail and the decision be made again.
             foreach (var slo in pipeline.Budgets.Affected(alert))
             {
-                await ports.Budgets.UpdateAsync(slo.Name, s => Stages.Budgets.BudgetStage.Apply(s, alert, slo), ct).ConfigureAwait(false);
+                var holds = decision.IncidentHolds.Where(h => h.Slo == slo.Name).ToList();
+                await ports.Budgets.UpdateAsync(slo.Name, s => holds.Aggregate(Stages.Budgets.BudgetStage.Apply(s, alert, slo), (b, h) => b.WithPaged(h.Receiver)), ct).ConfigureAwait(false);
             }
         }
 

@@ -20,7 +20,7 @@ public sealed class NotificationRenderer(PipelineConfig config)
             var receiver = Receiver(n.Receiver);
             var delivery = n.Action == DeliveryActions.Dlq && n.Tally is { } tally
                 ? DeliveryRenderer.Render(Counted(n.Alert, tally), DeliveryActions.Dlq, receiver, n.Drill)
-                : DeliveryRenderer.Render(n.Alert, n.Action, receiver, n.Drill);
+                : DeliveryRenderer.Render(n.Alert, n.Action, receiver, n.Drill, n.IncidentKey);
             deliveries.Add(n.Essential ? delivery with { Essential = true } : delivery);
         }
 
@@ -34,7 +34,7 @@ public sealed class NotificationRenderer(PipelineConfig config)
             {
                 // A group of one is simply that alert's trigger. PagerDuty gets one event per alert even when grouped:
                 // each resolve must close its own dedup_key, and PagerDuty groups incidents itself.
-                deliveries.AddRange(members.Select(n => DeliveryRenderer.Render(n.Alert, n.Member, receiver, drill: false)));
+                deliveries.AddRange(members.Select(n => DeliveryRenderer.Render(n.Alert, n.Member, receiver, drill: false, n.IncidentKey)));
                 continue;
             }
 

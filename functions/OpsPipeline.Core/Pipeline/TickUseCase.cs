@@ -130,6 +130,13 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
             // a write that failed: what was written before it is told now, not lost with the rest of the tick.
             try
             {
+                // A resolve handed to the alert's SLO incident is recorded there first (idempotent): a failure here
+                // leaves the alert as it was, and the next tick plans it again.
+                foreach (var hold in change.IncidentHolds)
+                {
+                    await ports.Budgets.UpdateAsync(hold.Slo, b => b.WithPaged(hold.Receiver), ct).ConfigureAwait(false);
+                }
+
                 if (await ports.AlertStates.TryWriteAsync(change.After, change.Before.Version, ct).ConfigureAwait(false))
                 {
                     written.Add(change);
@@ -176,7 +183,8 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
         // first notification; digests carry the renderer's mark (an update of repeats only is not).
         var rendered = renderer.Render(written.SelectMany(c => c.Notifications))
             .Select(d => d.Action is DeliveryActions.Trigger ? d with { Essential = true } : d).ToList();
-        return (rendered, [.. written.Select(c => $"{c.Alert.Name}: {c.After.LastReason}")]);
+        return (rendered, [.. written.SelectMany(c => c.IncidentHolds.Select(h => $"{c.Alert.Name}: resolve to {h.Receiver} handed to the {h.Slo} incident: it resolves once nothing behind it fires")
+            .Prepend($"{c.Alert.Name}: {c.After.LastReason}"))]);
     }
 
     /// <summary>One summary to each receiver the flood guard held notifications for, a minute after the first hold.</summary>
@@ -233,18 +241,36 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
     private async Task SloWorkAsync(SloConfig slo, DateTimeOffset now, BudgetWork work, CancellationToken ct)
     {
         var state = await ports.Budgets.GetAsync(slo.Name, ct).ConfigureAwait(false);
-        var (next, notices) = BudgetStage.Evaluate(state, slo, now);
+        var (next, notices) = pipeline.Budgets.Evaluate(state, slo, now);
         EmitBudgetMetrics(state, slo, now);
+        IReadOnlySet<string>? stillTold = null;
+        if (BudgetStage.Closes(notices))
+        {
+            // Before the incident resolves: the alarms' own notification logs (one read per alarm, only then).
+            stillTold = await StillToldAsync(state, ct).ConfigureAwait(false);
+            (next, notices) = pipeline.Budgets.Evaluate(state, slo, now, stillTold);
+        }
+
         if (notices.Count > 0)
         {
             // Silences are read only when there is something to tell (one Query, at most once a tick).
             var active = work.Silences ??= await ports.Silences.ListAsync(ct).ConfigureAwait(false);
-            (next, notices) = BudgetStage.Evaluate(state, slo, now, active, work.Held);
+            (next, notices) = pipeline.Budgets.Evaluate(state, slo, now, active, work.Held, stillTold);
         }
 
-        if (notices.Count == 0 || !await ports.Budgets.TryWriteAsync(next, ct).ConfigureAwait(false))
+        if ((notices.Count == 0 && next.SameTold(state)) || !await ports.Budgets.TryWriteAsync(next, ct).ConfigureAwait(false))
         {
-            return; // nothing to tell, or a Decide wrote meanwhile: the next tick evaluates again
+            return; // nothing to tell or record, or a Decide wrote meanwhile: the next tick evaluates again
+        }
+
+        var folded = next.Episodes.Where(e => e.Folded && !state.Episodes.Contains(e)).Select(e => e.Id).ToList();
+        if (folded.Count > 0)
+        {
+            work.Path.Add($"{slo.Name}: {string.Join(", ", folded)} folded into its open incident: {config.TeamReceiverOf(slo)} is told what the incident cost when it ends");
+        }
+        else if (notices.Count == 0 && state.IncidentSince is not null && next.IncidentSince is null)
+        {
+            work.Path.Add($"{slo.Name}: its incident ended; no receiver that is not paged to tell what it cost");
         }
 
         foreach (var notice in notices)
@@ -256,6 +282,19 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
                 work.Path.Add($"{slo.Name}: {notice.Kind} to {receiver.Name}: {BudgetMessage.Text(notice, drill: false)}");
             }
         }
+    }
+
+    /// <summary>The receivers any of the SLO's alarms has told it fires and not yet that it resolved.</summary>
+    private async Task<IReadOnlySet<string>> StillToldAsync(BudgetState state, CancellationToken ct)
+    {
+        var told = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in state.AlarmKeys.Values)
+        {
+            var (alarm, _) = await ports.AlertStates.GetAsync(key, withSources: false, ct).ConfigureAwait(false);
+            told.UnionWith(alarm?.ToldFiring ?? []);
+        }
+
+        return told;
     }
 
     private void EmitBudgetMetrics(BudgetState state, SloConfig slo, DateTimeOffset now)

@@ -256,6 +256,15 @@ public static class LocalRun
             {
                 await TickUntilAsync(MinuteCeiling(retryAt > clock.Now ? retryAt : clock.Now.AddMinutes(1))).ConfigureAwait(false);
             }
+
+            // An SLO incident whose alarms are all OK resolves once its burn alerts' short windows have passed: the run
+            // goes on until it has (bounded by the longest of those windows), so its resolve and its cost are in the
+            // output. One whose alarm still fires stays open, as it would in AWS.
+            var incidentBound = clock.Now + stack.Runtime.Config.Slos.SelectMany(s => s.BurnAlerts).Select(a => a.Short).DefaultIfEmpty().Max() + TimeSpan.FromMinutes(2);
+            while (clock.Now < incidentBound && await IncidentOpenAsync(stack, ct).ConfigureAwait(false))
+            {
+                await TickUntilAsync(MinuteAfter(clock.Now)).ConfigureAwait(false);
+            }
         }
         else
         {
@@ -348,6 +357,21 @@ public static class LocalRun
     private static async Task<DateTimeOffset?> PendingAfterRunAsync(LocalStack stack, CancellationToken ct) =>
         new[] { await stack.Runtime.Deferred.EarliestAsync(ct).ConfigureAwait(false), await stack.Runtime.Floods.EarliestAsync(ct).ConfigureAwait(false) }.Min();
 
+    /// <summary>Whether an SLO's incident is open and ending (no alarm in ALARM; a page to resolve, or its cost still to tell).</summary>
+    private static async Task<bool> IncidentOpenAsync(LocalStack stack, CancellationToken ct)
+    {
+        foreach (var slo in stack.Runtime.Config.Slos)
+        {
+            var budget = await stack.Runtime.Budgets.GetAsync(slo.Name, ct).ConfigureAwait(false);
+            if (budget.InAlarm.Count == 0 && (budget.IncidentSince is not null || budget.Paged.Count > 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The first minute boundary at which a tick could do something, or null when every minute counts.</summary>
     private static async Task<DateTimeOffset?> NextWorkAsync(LocalStack stack, DateTimeOffset until, CancellationToken ct)
     {
@@ -366,7 +390,7 @@ public static class LocalRun
         foreach (var slo in stack.Runtime.Config.Slos)
         {
             var budget = await stack.Runtime.Budgets.GetAsync(slo.Name, ct).ConfigureAwait(false);
-            if (budget.Intervals.Any(i => i.End is null) || budget.Episodes.Any(e => e.FiringSince is not null))
+            if (budget.Intervals.Any(i => i.End is null) || budget.Episodes.Any(e => e.FiringSince is not null) || budget.IncidentSince is not null || budget.Paged.Count > 0)
             {
                 return null;
             }

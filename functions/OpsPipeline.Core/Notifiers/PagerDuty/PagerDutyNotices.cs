@@ -10,7 +10,7 @@ internal static class PagerDutyNotices
     public static void WriteBudget(Utf8JsonWriter w, BudgetNotice n, string dedupKey, string text, bool drill)
     {
         w.WriteStartObject();
-        if (n.Kind == BudgetNotice.BurnResolved)
+        if (n.Kind is BudgetNotice.BurnResolved or BudgetNotice.IncidentResolved)
         {
             w.WriteString("event_action", "resolve");
             w.WriteString("dedup_key", dedupKey);
@@ -23,8 +23,10 @@ internal static class PagerDutyNotices
         w.WriteStartObject("payload");
         w.WriteString("summary", Truncation.ToChars(text, PagerDutyLimits.SummaryChars));
         w.WriteString("source", "slo:" + UntrustedText.OneLine(n.Slo.Name));
-        // A fast burn pages as critical; slow burns and exhaustion are errors to act on in hours, not minutes.
-        w.WriteString("severity", n.Alert is { BurnRate: >= 6 } ? "critical" : "error");
+        // A fast burn pages as critical; slow burns and exhaustion are errors to act on in hours, not minutes. An update
+        // of an SLO incident is at least as severe as the alarms behind it, so it never lowers what they paged at.
+        var own = n.Alert is { BurnRate: >= 6 } ? Severities.Critical : Severities.Error;
+        w.WriteString("severity", Severities.Worst(n.AlarmSeverities.Append(own)));
         w.WriteString("class", "error-budget");
         w.WritePropertyName("custom_details");
         BudgetMessage.WriteDetails(w, n, drill);

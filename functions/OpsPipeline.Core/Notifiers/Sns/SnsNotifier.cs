@@ -56,6 +56,8 @@ public sealed class SnsNotifier : Notifier
         {
             BudgetNotice.BurnFiring => "[BURN]",
             BudgetNotice.BurnResolved => "[BURN OK]",
+            BudgetNotice.IncidentResolved => "[INCIDENT RESOLVED]",
+            BudgetNotice.IncidentEnded => "[INCIDENT COST]",
             _ => "[BUDGET EXHAUSTED]",
         };
         var subject = $"{(drill ? "[DRILL] " : string.Empty)}{tag} {UntrustedText.OneLine(n.Slo.Name)}";

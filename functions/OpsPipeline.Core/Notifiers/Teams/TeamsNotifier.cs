@@ -43,7 +43,7 @@ public sealed class TeamsNotifier : Notifier
         delivery with { PayloadUtf8 = TeamsMessage.Digest(digest, drill) };
 
     internal override Delivery RenderBudget(Delivery delivery, BudgetNotice notice, string text, bool drill) =>
-        delivery with { PayloadUtf8 = TeamsMessage.Notice("Error budget", notice.Kind == BudgetNotice.BurnResolved ? "Good" : "Attention", text) };
+        delivery with { PayloadUtf8 = TeamsMessage.Notice("Error budget", notice.Kind is BudgetNotice.BurnResolved or BudgetNotice.IncidentResolved or BudgetNotice.IncidentEnded ? "Good" : "Attention", text) };
 
     internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
         delivery with { PayloadUtf8 = TeamsMessage.Notice("Flood guard", "Warning", text) };
