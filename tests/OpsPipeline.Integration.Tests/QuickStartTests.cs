@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace OpsPipeline.Integration.Tests;
+
+/// <summary>The README's quick start, exactly as a new user runs it: `opsctl local` on events/ with the sample config.</summary>
+[Trait("Category", "Integration")]
+public class QuickStartTests
+{
+    [Fact]
+    public async Task QuickStart_WhenRunAsTheReadmeSays_ShouldMakeTheCheckoutIncidentOnePagerDutyIncidentAndOneChatMessage()
+    {
+        var outFile = Path.GetTempFileName();
+        try
+        {
+            var (exit, _, err) = await CliRunner.Opsctl("local", "--out", outFile);
+
+            Assert.True(exit == 0, err);
+            var lines = (await File.ReadAllLinesAsync(outFile)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(18, lines.Count); // as the README says, and explains line by line
+            Assert.Contains("18 deliveries", err, StringComparison.Ordinal);
+
+            // PagerDuty: one incident, one trigger to open it, two updates with the same dedup_key, one resolve.
+            var pages = lines.Where(l => l.GetProperty("channel").GetString() == "pagerduty").Select(l => l.GetProperty("payload")).ToList();
+            Assert.All(pages, p => Assert.Equal("slo:checkout-availability", p.GetProperty("dedup_key").GetString()));
+            Assert.Equal(["trigger", "trigger", "trigger", "resolve"], pages.Select(p => p.GetProperty("event_action").GetString()));
+            Assert.StartsWith("checkout-api-5xx is ALARM", pages[0].GetProperty("payload").GetProperty("summary").GetString(), StringComparison.Ordinal);
+            Assert.Equal("checkout-availability: 14.4× burn, 3.1% of the 30d budget consumed (checkout-api-5xx ALARM)", pages[1].GetProperty("payload").GetProperty("summary").GetString());
+
+            // Chat: nothing about the checkout incident but one message stating what it cost.
+            var checkoutInChat = lines.Where(l => l.GetProperty("channel").GetString() != "pagerduty"
+                && l.GetProperty("payload").GetRawText().Contains("checkout", StringComparison.Ordinal)).ToList();
+            var cost = Assert.Single(checkoutInChat);
+            Assert.Equal(("team", "budget"), (cost.GetProperty("receiver").GetString(), cost.GetProperty("action").GetString()));
+            Assert.StartsWith("checkout-availability: this incident consumed 34.7% of the 30d budget; 65.3% remains",
+                cost.GetProperty("payload").GetProperty("text").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(outFile);
+        }
+    }
+}
