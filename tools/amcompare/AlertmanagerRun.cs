@@ -195,7 +195,11 @@ public sealed record AlertPost(StormEvent Event, IReadOnlyDictionary<string, str
 
             w.WriteEndObject();
             w.WriteString("startsAt", wall(Event.FiringSince).UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-            var ends = Event.Firing ? wall(AlarmStorm.Start + AlarmStorm.Length + TimeSpan.FromHours(1)) : wall(Event.At);
+            // An OK's endsAt is its transition's wall time, but never later than now: the post can run a fraction of a
+            // millisecond ahead of that time (timers have whole milliseconds), and Alertmanager then merges it as still
+            // firing (endsAt in its future) and keeps the old endsAt, so that resolve would be lost.
+            var now = DateTimeOffset.UtcNow.AddMilliseconds(-1);
+            var ends = Event.Firing ? wall(AlarmStorm.Start + AlarmStorm.Length + TimeSpan.FromHours(1)) : Min(wall(Event.At), now);
             w.WriteString("endsAt", ends.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
             w.WriteEndObject();
             w.WriteEndArray();
@@ -203,4 +207,6 @@ public sealed record AlertPost(StormEvent Event, IReadOnlyDictionary<string, str
 
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

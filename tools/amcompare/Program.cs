@@ -48,7 +48,8 @@ var (summary, outbound, _) = await LocalRun.RunAsync(new LocalRunOptions
     Out = TextWriter.Null,
     Err = TextWriter.Null,
 }).ConfigureAwait(false);
-var pipelineNotifications = outbound.Select(o => o.Channel == "pagerduty"
+// Counted up to the storm's end, as Alertmanager's are.
+var pipelineNotifications = outbound.Where(o => o.At <= AlarmStorm.Start + AlarmStorm.Length).Select(o => o.Channel == "pagerduty"
     ? new Notification(o.Receiver, o.At, o.Payload.GetProperty("dedup_key").GetString(), o.Payload.GetProperty("event_action").GetString() == "trigger", o.Action)
     : new Notification(o.Receiver, o.At, Action: o.Action)).ToList();
 await File.WriteAllLinesAsync(Path.Combine(outDir, "pipeline-notifications.tsv"), Notification.Tsv(pipelineNotifications)).ConfigureAwait(false);
