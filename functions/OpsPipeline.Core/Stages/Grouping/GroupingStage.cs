@@ -27,7 +27,10 @@ public sealed class GroupingStage(
         return null;
     }
 
-    /// <summary>Event time, firing: a trigger now on routes without a group wait, held for the group on routes with one.</summary>
+    /// <summary>
+    /// Event time, firing: a trigger now on routes without a group wait, held for the group on routes with one; nothing
+    /// where a resolve was only held, as the receiver still believes it fires.
+    /// </summary>
     public Decision? Trigger(EventStep step)
     {
         if (step.Alert.Status != AlertStatus.Firing)
@@ -37,10 +40,19 @@ public sealed class GroupingStage(
 
         var next = step.Next with { Suppressed = null };
         var now = new List<MatchedRoute>();
+        var stillTold = new List<string>();
         var pending = new List<PendingNotification>(next.Pending);
         foreach (var route in Notification.DistinctReceivers(step.Routes))
         {
-            if (timeHeld?.Invoke(route, step.Alert, step.Now) is { } hold)
+            if (pending.Any(p => p.RouteId == route.Id && p.Action == DeliveryActions.Resolve) && next.ToldFiring.Contains(route.Receiver, StringComparer.Ordinal))
+            {
+                // It fires again before its resolve went out with the group's update: the receiver was never told
+                // otherwise, so there is nothing to tell it (as Alertmanager's next flush finds nothing changed).
+                pending.RemoveAll(p => p.RouteId == route.Id);
+                stillTold.Add(route.Receiver);
+                step.Path.Add($"route {route.Id}: {route.Receiver} still told it fires; its held resolve is dropped unsent");
+            }
+            else if (timeHeld?.Invoke(route, step.Alert, step.Now) is { } hold)
             {
                 // This route is muted by time (see TimeMutingStage): its notification waits for the mute's end.
                 pending.RemoveAll(p => p.RouteId == route.Id);
@@ -68,24 +80,31 @@ public sealed class GroupingStage(
         var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Trigger, now);
         next = next with
         {
-            NotifiedStatus = notifications.Count > 0 || pending.Count > 0 ? AlertStatus.Firing : next.NotifiedStatus,
+            NotifiedStatus = notifications.Count > 0 || pending.Count > 0 || stillTold.Count > 0 ? AlertStatus.Firing : next.NotifiedStatus,
             Pending = pending,
             LastNotifiedAt = notifications.Count > 0 ? step.Now : next.LastNotifiedAt,
             ToldFiring = StateChanges.Told(next.ToldFiring, notifications.Select(n => n.Receiver)),
         };
+        var still = stillTold.Count > 0 ? $"; {string.Join(", ", stillTold)} still told it fires" : string.Empty;
         if (notifications.Count > 0)
         {
-            return step.Done(DecisionKinds.Notify, $"notify: trigger to {Notification.Receivers(notifications)}", next, notifications);
+            return step.Done(DecisionKinds.Notify, $"notify: trigger to {Notification.Receivers(notifications)}" + still, next, notifications);
         }
 
-        return pending.Count > 0
-            ? step.Done(DecisionKinds.Grouped, $"grouped: held for {string.Join(", ", pending.Select(p => p.Receiver))} until {DecisionText.Format(pending.Min(p => p.DueAt))}", next, [])
+        if (pending.Count > 0)
+        {
+            return step.Done(DecisionKinds.Grouped, $"grouped: held for {string.Join(", ", pending.Select(p => p.Receiver))} until {DecisionText.Format(pending.Min(p => p.DueAt))}" + still, next, []);
+        }
+
+        return stillTold.Count > 0
+            ? step.Done(DecisionKinds.Recorded, $"recorded: {step.Alert.Name} fires again before its resolve went out" + still, next, [])
             : step.Done(DecisionKinds.Recorded, $"recorded: no route matched a receiver for {step.Alert.Name}", next, []);
     }
 
     /// <summary>
     /// Event time, resolved: a resolve to every receiver that was told it fires (the notification log); a trigger
-    /// still held for its group is dropped unsent, and a receiver that never heard of it hears nothing now.
+    /// still held for its group is dropped unsent, and a receiver that never heard of it hears nothing now. A resolve
+    /// held for its group's update leaves the receiver in the log until the update sends it.
     /// </summary>
     public Decision? Resolve(EventStep step)
     {
@@ -120,6 +139,7 @@ public sealed class GroupingStage(
         {
             Pending = [.. batched.Select(r => new PendingNotification(
                 r.Id, RouteTree.GroupKey(r, step.Alert.Labels), r.Receiver, GroupNotices.UpdateSlot(last + r.GroupInterval > step.Now ? last + r.GroupInterval : step.Now, r.GroupInterval), DeliveryActions.Resolve))],
+            ToldFiring = [.. told.Where(r => batched.Any(b => b.Receiver == r))],
         };
         if (notifications.Count > 0)
         {
@@ -157,10 +177,15 @@ public sealed class GroupingStage(
                 var rest = state.Pending.Where(p => p != pending).ToList();
                 if (pending.Action == DeliveryActions.Resolve)
                 {
-                    // A resolve of what the receiver was told: listed as resolved in the group's update, never muted.
+                    // A resolve of what the receiver was told: listed as resolved in the group's update, never muted; from
+                    // now on the receiver knows it no longer fires.
                     notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey, Member = pending.Action });
                     changes[key] = new PlannedChange(
-                        state with { Pending = rest, LastDecision = DecisionKinds.Notify, LastReason = $"notify: resolve sent with group {pending.GroupKey} to {pending.Receiver}" },
+                        state with
+                        {
+                            Pending = rest, ToldFiring = [.. state.ToldFiring.Where(r => r != pending.Receiver)],
+                            LastDecision = DecisionKinds.Notify, LastReason = $"notify: resolve sent with group {pending.GroupKey} to {pending.Receiver}",
+                        },
                         alert, notifications, routes);
                     continue;
                 }
