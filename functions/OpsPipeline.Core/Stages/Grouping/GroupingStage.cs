@@ -6,7 +6,9 @@ namespace OpsPipeline.Core.Stages.Grouping;
 
 /// <summary>
 /// Routing and groups: which routes an alert goes to, and on routes with a <c>groupWait</c> its trigger waits for the
-/// group's first wait to end, then goes out with every member in one digest. A resolve closes only what was sent.
+/// group's first wait to end, then goes out with every member in one digest. From then on the group's updates fall on
+/// its grid, every <c>groupInterval</c> from that first notification, until no member is told firing; newcomers and
+/// resolves join the next. A resolve closes only what was sent.
 /// </summary>
 public sealed class GroupingStage(
     StageSettings settings, Func<Alert, DecisionContext, DateTimeOffset, Suppression?> muted, Func<MatchedRoute, Alert, DateTimeOffset, PendingNotification?>? timeHeld = null)
@@ -61,12 +63,8 @@ public sealed class GroupingStage(
             }
             else if (route.GroupWait > TimeSpan.Zero)
             {
-                // A new group waits its groupWait; a group notified within its groupInterval takes the newcomer into
-                // its next update (as Alertmanager's group lifecycle does).
                 var group = RouteTree.GroupKey(route, step.Alert.Labels);
-                var due = step.Context.GroupsNotified.TryGetValue(GroupNotices.Id(route.Id, group), out var last) && last + route.GroupInterval > step.Now + route.GroupWait
-                    ? last + route.GroupInterval
-                    : step.Now + route.GroupWait;
+                var due = TriggerDue(route, step.Context.GroupsNotified.GetValueOrDefault(GroupNotices.Id(route.Id, group)), step.Now);
                 pending.RemoveAll(p => p.RouteId == route.Id);
                 pending.Add(new PendingNotification(route.Id, group, route.Receiver, due));
                 step.Path.Add($"route {route.Id}: held for group {group} until {DecisionText.Format(due)}");
@@ -128,17 +126,14 @@ public sealed class GroupingStage(
             return step.Done(DecisionKinds.Recorded, "recorded: resolved (sendResolved is off)", next, []);
         }
 
-        // On a grouped route to a receiver of digests the resolve joins the group's next update, a group interval after
-        // the alert was last told: what resolves together goes out together. Incident receivers (PagerDuty) close each
-        // alert's own incident at once.
+        // On a grouped route to a receiver of digests the resolve joins the group's next update: what resolves together,
+        // and what joins meanwhile, goes out together. Incident receivers (PagerDuty) close each alert's own incident at once.
         var toldRoutes = Notification.DistinctReceivers(step.Routes).Where(r => told.Contains(r.Receiver, StringComparer.Ordinal)).ToList();
         var batched = toldRoutes.Where(r => r.GroupWait > TimeSpan.Zero && !settings.KeepsIncidents(r.Receiver)).ToList();
         var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Resolve, toldRoutes.Except(batched));
-        var last = step.Stored?.LastNotifiedAt ?? step.Now;
         next = next with
         {
-            Pending = [.. batched.Select(r => new PendingNotification(
-                r.Id, RouteTree.GroupKey(r, step.Alert.Labels), r.Receiver, GroupNotices.UpdateSlot(last + r.GroupInterval > step.Now ? last + r.GroupInterval : step.Now, r.GroupInterval), DeliveryActions.Resolve))],
+            Pending = [.. batched.Select(r => ResolveHeld(r, step))],
             ToldFiring = [.. told.Where(r => batched.Any(b => b.Receiver == r))],
         };
         if (notifications.Count > 0)
@@ -221,6 +216,72 @@ public sealed class GroupingStage(
                 changes[key] = new PlannedChange(after, alert, notifications, routes);
             }
         }
+    }
+
+    /// <summary>
+    /// When a trigger held for its group goes out. To a receiver of digests: with the group's next update while the group
+    /// has a grid (it was notified and a member is still told firing), else when this new group's wait ends. To an
+    /// incident receiver, one event per alert: a group wait, or the group's last notice plus its interval if later.
+    /// </summary>
+    private DateTimeOffset TriggerDue(MatchedRoute route, GroupNotice? group, DateTimeOffset now)
+    {
+        if (settings.KeepsIncidents(route.Receiver))
+        {
+            return group?.NotifiedAt is { } last && last + route.GroupInterval > now + route.GroupWait ? last + route.GroupInterval : now + route.GroupWait;
+        }
+
+        return group?.Anchor is { } anchor ? GroupNotices.NextSlot(anchor, route.GroupInterval, now) : now + route.GroupWait;
+    }
+
+    /// <summary>
+    /// A resolve held for its group's next update, on the group's grid; in a group with no grid on record (written before
+    /// grids were kept), in the shared slot a group interval after the alert was last told, as before.
+    /// </summary>
+    private static PendingNotification ResolveHeld(MatchedRoute route, EventStep step)
+    {
+        var key = RouteTree.GroupKey(route, step.Alert.Labels);
+        var last = step.Stored?.LastNotifiedAt ?? step.Now;
+        var due = step.Context.GroupsNotified.GetValueOrDefault(GroupNotices.Id(route.Id, key))?.Anchor is { } anchor
+            ? GroupNotices.NextSlot(anchor, route.GroupInterval, step.Now)
+            : GroupNotices.UpdateSlot(last + route.GroupInterval > step.Now ? last + route.GroupInterval : step.Now, route.GroupInterval);
+        return new PendingNotification(route.Id, key, route.Receiver, due, DeliveryActions.Resolve);
+    }
+
+    /// <summary>
+    /// After the Tick's writes: what they changed of each group, for its record. A group had an update if a digest member
+    /// went out in it; on a route to a receiver of digests, a member joins the group's told-firing members when the
+    /// receiver is told it fires and leaves when told it resolved (the notification log, before and after).
+    /// </summary>
+    public IReadOnlyList<GroupUpdate> Updates(IEnumerable<TickChange> written, DateTimeOffset now)
+    {
+        var sent = new List<string>();
+        var told = new List<(string Group, string Alert, bool Firing)>();
+        foreach (var change in written)
+        {
+            sent.AddRange(change.Notifications.Where(n => n.GroupKey is not null && n.Route is not null).Select(n => GroupNotices.Id(n.Route!.Id, n.GroupKey!)));
+            if (change.After.Dlq is not null)
+            {
+                continue;
+            }
+
+            var digests = Notification.DistinctReceivers(settings.Routes.Match(change.Alert.Labels))
+                .Where(r => r.GroupWait > TimeSpan.Zero && !settings.KeepsIncidents(r.Receiver));
+            foreach (var route in digests)
+            {
+                var after = change.After.ToldFiring.Contains(route.Receiver, StringComparer.Ordinal);
+                if (after != change.Before.ToldFiring.Contains(route.Receiver, StringComparer.Ordinal))
+                {
+                    told.Add((GroupNotices.Id(route.Id, RouteTree.GroupKey(route, change.Alert.Labels)), change.After.Key, after));
+                }
+            }
+        }
+
+        return [.. sent.Concat(told.Select(t => t.Group)).Distinct(StringComparer.Ordinal).Select(id => new GroupUpdate(
+            id,
+            now,
+            sent.Contains(id, StringComparer.Ordinal),
+            [.. told.Where(t => t.Group == id && t.Firing).Select(t => t.Alert)],
+            [.. told.Where(t => t.Group == id && !t.Firing).Select(t => t.Alert)]))];
     }
 
     /// <summary>`; held for team until 09:10:05Z, with its group` when resolves wait for their groups; empty otherwise.</summary>
