@@ -126,4 +126,25 @@ public class GroupGridTests
         Assert.Equal("grouped: held for hook until 2026-03-10T09:07:40Z", next.Reason);
         Assert.Equal("grouped: held for hook until 2026-03-10T09:13:00Z", joined.Reason);
     }
+
+    [Fact]
+    public void Tick_WhenSendResolvedIsOffAndTheGroupFullyResolved_ShouldStillStartAFreshGrid()
+    {
+        var yaml = DecisionConfigs.Grouped().Replace("sendResolved: true", "sendResolved: false", StringComparison.Ordinal);
+        var run = new InMemoryPipeline(yaml);
+        run.Apply(Storm[0], "ALARM", T0);
+        var ok = run.Apply(Storm[0], "OK", At(9, 3));
+
+        // Nothing is told of the resolve, but the member still leaves its group with the group's 09:06 update, which ends
+        // the episode: the next alert waits its group wait.
+        run.Apply(Storm[1], "ALARM", At(9, 7, 10));
+        run.AdvanceBy(TimeSpan.FromMinutes(10));
+
+        Assert.Equal([("hook", "trigger", Storm[0]), ("hook", "trigger", Storm[1])], run.Deliveries());
+        Assert.Equal([At(9, 1), At(9, 8)], run.Sent.Select(s => s.At));
+        Assert.Equal((DecisionKinds.Recorded, "recorded: resolved (sendResolved is off); leaves its group with its update at 2026-03-10T09:06:00Z"), (ok.Decision, ok.Reason));
+        var state = run.State(Storm[0])!;
+        Assert.Equal((DecisionKinds.Recorded, $"recorded: resolved; left group {CheckoutGroup} untold (sendResolved is off)"), (state.LastDecision, state.LastReason));
+        Assert.Empty(state.ToldFiring);
+    }
 }

@@ -118,24 +118,28 @@ public sealed class GroupingStage(
             return step.Done(DecisionKinds.Recorded, why, next with { Suppressed = null, Pending = [] }, []);
         }
 
-        // A trigger still held for a group was never sent: drop it rather than resolve what no one saw.
+        // A trigger still held for a group was never sent: drop it rather than resolve what no one saw. On a grouped route
+        // to a receiver of digests the resolve joins the group's next update: what resolves together, and what joins
+        // meanwhile, goes out together. Incident receivers (PagerDuty) close each alert's own incident at once.
         var told = next.ToldFiring;
-        next = next with { Pending = [], Suppressed = null, NotifiedStatus = AlertStatus.Resolved, ToldFiring = [] };
-        if (!settings.Config.Defaults.SendResolved)
-        {
-            return step.Done(DecisionKinds.Recorded, "recorded: resolved (sendResolved is off)", next, []);
-        }
-
-        // On a grouped route to a receiver of digests the resolve joins the group's next update: what resolves together,
-        // and what joins meanwhile, goes out together. Incident receivers (PagerDuty) close each alert's own incident at once.
         var toldRoutes = Notification.DistinctReceivers(step.Routes).Where(r => told.Contains(r.Receiver, StringComparer.Ordinal)).ToList();
         var batched = toldRoutes.Where(r => r.GroupWait > TimeSpan.Zero && !settings.KeepsIncidents(r.Receiver)).ToList();
-        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Resolve, toldRoutes.Except(batched));
         next = next with
         {
             Pending = [.. batched.Select(r => ResolveHeld(r, step))],
+            Suppressed = null,
+            NotifiedStatus = AlertStatus.Resolved,
             ToldFiring = [.. told.Where(r => batched.Any(b => b.Receiver == r))],
         };
+        if (!settings.Config.Defaults.SendResolved)
+        {
+            // Nothing is told, but the member still leaves its group with that update (unsent), so the group's grid ends
+            // with its episode.
+            var leaves = next.Pending.Count > 0 ? $"; leaves its group with its update at {DecisionText.Format(next.Pending.Min(p => p.DueAt))}" : string.Empty;
+            return step.Done(DecisionKinds.Recorded, "recorded: resolved (sendResolved is off)" + leaves, next, []);
+        }
+
+        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Resolve, toldRoutes.Except(batched));
         if (notifications.Count > 0)
         {
             return step.Done(DecisionKinds.Notify, $"notify: resolve to {Notification.Receivers(notifications)}" + HeldResolves(next), next, notifications);
@@ -173,13 +177,19 @@ public sealed class GroupingStage(
                 if (pending.Action == DeliveryActions.Resolve)
                 {
                     // A resolve of what the receiver was told: listed as resolved in the group's update, never muted; from
-                    // now on the receiver knows it no longer fires.
-                    notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey, Member = pending.Action });
+                    // now on the receiver knows it no longer fires. With sendResolved off it leaves the group untold.
+                    var told = settings.Config.Defaults.SendResolved;
+                    if (told)
+                    {
+                        notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey, Member = pending.Action });
+                    }
+
                     changes[key] = new PlannedChange(
                         state with
                         {
                             Pending = rest, ToldFiring = [.. state.ToldFiring.Where(r => r != pending.Receiver)],
-                            LastDecision = DecisionKinds.Notify, LastReason = $"notify: resolve sent with group {pending.GroupKey} to {pending.Receiver}",
+                            LastDecision = told ? DecisionKinds.Notify : DecisionKinds.Recorded,
+                            LastReason = told ? $"notify: resolve sent with group {pending.GroupKey} to {pending.Receiver}" : $"recorded: resolved; left group {pending.GroupKey} untold (sendResolved is off)",
                         },
                         alert, notifications, routes);
                     continue;
