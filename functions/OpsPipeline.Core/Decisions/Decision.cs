@@ -69,26 +69,6 @@ public sealed record DecisionContext(IReadOnlyList<Silences.Silence> Silences, I
 {
     public static readonly DecisionContext Empty = new([], []);
 
-    /// <summary>When each of the alert's groups (<see cref="GroupNotices.Id"/>) last had a notification, for those that had one.</summary>
-    public IReadOnlyDictionary<string, DateTimeOffset> GroupsNotified { get; init; } = new Dictionary<string, DateTimeOffset>();
-}
-
-/// <summary>A group is one route's alerts with the same groupBy labels; its last notification paces the next (groupInterval).</summary>
-public static class GroupNotices
-{
-    /// <summary>The group's id: its route and group key.</summary>
-    public static string Id(string routeId, string groupKey) => routeId + "\n" + groupKey;
-
-    /// <summary>
-    /// The group's update slot at or after <paramref name="earliest"/>: updates fall on multiples of the group interval
-    /// (since the Unix epoch), so members of one group whose resolves or repeats fall within one interval share one update, whenever
-    /// each was last told.
-    /// </summary>
-    public static DateTimeOffset UpdateSlot(DateTimeOffset earliest, TimeSpan groupInterval)
-    {
-        var ticks = groupInterval.Ticks;
-        var since = earliest.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        var slot = (since + ticks - 1) / ticks * ticks;
-        return DateTimeOffset.UnixEpoch.AddTicks(slot);
-    }
+    /// <summary>What the table knows of each of the alert's groups (<see cref="GroupNotices.Id"/>) that has a record: its last notice, its grid.</summary>
+    public IReadOnlyDictionary<string, GroupNotice> GroupsNotified { get; init; } = new Dictionary<string, GroupNotice>();
 }

@@ -164,14 +164,13 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
             }
         }
 
-        // The groups that had an update: a newcomer within their group interval joins their next one, not its own.
-        var flushed = written.SelectMany(c => c.Notifications).Where(n => n.GroupKey is not null)
-            .Select(n => GroupNotices.Id(n.Route!.Id, n.GroupKey!)).Distinct(StringComparer.Ordinal).ToList();
-        if (flushed.Count > 0)
+        // The groups that had an update or whose told-firing members changed: their grids pace what joins or resolves next.
+        var groups = pipeline.Grouping.Updates(written, now);
+        if (groups.Count > 0)
         {
             try
             {
-                await ports.AlertStates.NoteGroupsAsync(flushed, now, ct).ConfigureAwait(false);
+                await ports.AlertStates.NoteGroupsAsync(groups, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (ports.Faults.IsStoreFailure(e))
             {

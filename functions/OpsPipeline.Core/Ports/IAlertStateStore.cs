@@ -12,13 +12,17 @@ public interface IAlertStateStore
     Task<(AlertState? State, IReadOnlyList<InhibitionSource> Sources)> GetAsync(string alertKey, bool withSources, CancellationToken ct);
 
     /// <summary>
-    /// Decide's one read: the alert's state, the firing sources if <paramref name="withSources"/>, and when each of
-    /// <paramref name="groupIds"/> (<see cref="GroupNotices.Id"/>) last had a notification — one request.
+    /// Decide's one read: the alert's state, the firing sources if <paramref name="withSources"/>, and the record of each
+    /// of <paramref name="groupIds"/> (<see cref="GroupNotices.Id"/>) that has one — one request.
     /// </summary>
     Task<AlertRead> ReadAsync(string alertKey, bool withSources, IReadOnlyList<string> groupIds, CancellationToken ct);
 
-    /// <summary>Records that these groups were notified at <paramref name="at"/> (idempotent: the later time wins).</summary>
-    Task NoteGroupsAsync(IReadOnlyList<string> groupIds, DateTimeOffset at, CancellationToken ct);
+    /// <summary>
+    /// Records what a tick changed of these groups, each idempotent: the members told firing (add <see cref="GroupUpdate.Told"/>,
+    /// remove <see cref="GroupUpdate.Untold"/>); the last notice if it sent one (the later time wins); the grid, started at
+    /// <see cref="GroupUpdate.GridStart"/> if the group has none, and ended when no member is left told firing.
+    /// </summary>
+    Task NoteGroupsAsync(IReadOnlyList<GroupUpdate> updates, CancellationToken ct);
 
     /// <summary>Writes <paramref name="state"/> if the stored version is still <paramref name="expectedVersion"/> (0: absent). False on conflict.</summary>
     Task<bool> TryWriteAsync(AlertState state, long expectedVersion, CancellationToken ct);
@@ -38,5 +42,5 @@ public interface IAlertStateStore
     Task<IReadOnlyList<AlertState>> AllAsync(CancellationToken ct);
 }
 
-/// <summary>What Decide reads in one request: the alert's state, the firing sources, when its groups were last notified.</summary>
-public sealed record AlertRead(AlertState? State, IReadOnlyList<InhibitionSource> Sources, IReadOnlyDictionary<string, DateTimeOffset> GroupsNotified);
+/// <summary>What Decide reads in one request: the alert's state, the firing sources, its groups' last notices and grids.</summary>
+public sealed record AlertRead(AlertState? State, IReadOnlyList<InhibitionSource> Sources, IReadOnlyDictionary<string, GroupNotice> GroupsNotified);

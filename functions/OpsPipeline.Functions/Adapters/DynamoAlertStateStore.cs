@@ -56,7 +56,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
 
         AlertState? state = null;
         IReadOnlyList<InhibitionSource> sources = [];
-        var notified = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var notified = new Dictionary<string, GroupNotice>(StringComparer.Ordinal);
         foreach (var item in batch.Responses?.GetValueOrDefault(tableName) ?? [])
         {
             var pk = item[TableSchema.PartitionKey].S;
@@ -66,7 +66,8 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             }
             else if (pk.StartsWith(GroupPrefix, StringComparison.Ordinal))
             {
-                notified[item["group"].S] = DateTimeOffset.Parse(item["notifiedAt"].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+                DateTimeOffset? Time(string name) => item.TryGetValue(name, out var v) && v.S is { } t ? DateTimeOffset.Parse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
+                notified[item["group"].S] = new GroupNotice(Time("notifiedAt"), Time("anchor"));
             }
             else
             {
@@ -79,10 +80,10 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
 
     private const string GroupPrefix = "GROUP#";
 
-    /// <summary>How long a group's last notice is kept: long past any group interval (TTL is GC only).</summary>
-    private static readonly TimeSpan GroupNoticeRetention = TimeSpan.FromDays(1);
+    /// <summary>A group's record lives as long as the alert states whose notification log it mirrors (TTL is GC only).</summary>
+    private static readonly TimeSpan GroupNoticeRetention = StateChanges.StateRetention;
 
-    private static readonly IReadOnlyDictionary<string, DateTimeOffset> NoGroups = new Dictionary<string, DateTimeOffset>();
+    private static readonly IReadOnlyDictionary<string, GroupNotice> NoGroups = new Dictionary<string, GroupNotice>();
 
     /// <summary>A group's item: its id hashed (group keys hold label values of any length), pk = GROUP#{sha256}.</summary>
     private static Dictionary<string, AttributeValue> GroupKeyOf(string groupId) => new()
@@ -91,34 +92,83 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         [TableSchema.SortKey] = new() { S = "NOTICE" },
     };
 
-    public async Task NoteGroupsAsync(IReadOnlyList<string> groupIds, DateTimeOffset at, CancellationToken ct)
+    /// <summary>
+    /// Per group, each request idempotent: the members told firing (a string set of their keys' hashes), with the grid
+    /// started if absent when members join; the last notice (the later wins); the grid removed when no member is left.
+    /// A tick writing the same group meanwhile cannot make a condition here wrong, only redundant.
+    /// </summary>
+    public async Task NoteGroupsAsync(IReadOnlyList<GroupUpdate> updates, CancellationToken ct)
     {
-        foreach (var id in groupIds)
+        foreach (var update in updates)
         {
-            try
+            if (update.Told.Count > 0)
             {
-                // The later notice wins, whatever order two ticks write in.
-                await dynamo.UpdateItemAsync(new UpdateItemRequest
+                var join = GroupRequest(update, "ADD told :members", update.GridStart is null ? null : "anchor = if_not_exists(anchor, :start)", null);
+                join.ExpressionAttributeValues[":members"] = Members(update.Told);
+                if (update.GridStart is { } start)
                 {
-                    TableName = tableName,
-                    Key = GroupKeyOf(id),
-                    UpdateExpression = "SET #group = :group, notifiedAt = :at, #ttl = :ttl",
-                    ConditionExpression = "attribute_not_exists(notifiedAt) OR notifiedAt < :at",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#group"] = "group", ["#ttl"] = TableSchema.ExpiresAt },
-                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-                    {
-                        [":group"] = new() { S = id },
-                        [":at"] = new() { S = SortableTime(at) },
-                        [":ttl"] = Number(at.Add(GroupNoticeRetention).ToUnixTimeSeconds()),
-                    },
-                }, ct).ConfigureAwait(false);
+                    join.ExpressionAttributeValues[":start"] = new() { S = SortableTime(start) };
+                }
+
+                await dynamo.UpdateItemAsync(join, ct).ConfigureAwait(false);
             }
-            catch (ConditionalCheckFailedException)
+
+            var left = new Dictionary<string, AttributeValue>();
+            if (update.Untold.Count > 0)
             {
-                // A later notice is already recorded.
+                var leave = GroupRequest(update, "DELETE told :members", null, null);
+                leave.ExpressionAttributeValues[":members"] = Members(update.Untold);
+                leave.ReturnValues = ReturnValue.ALL_NEW;
+                left = (await dynamo.UpdateItemAsync(leave, ct).ConfigureAwait(false)).Attributes ?? left;
+            }
+
+            if (update.Sent)
+            {
+                var notice = GroupRequest(update, null, "notifiedAt = :at", "attribute_not_exists(notifiedAt) OR notifiedAt < :at");
+                notice.ExpressionAttributeValues[":at"] = new() { S = SortableTime(update.At) };
+                await TryUpdateAsync(notice, ct).ConfigureAwait(false);
+            }
+
+            if (update.Untold.Count > 0 && !left.ContainsKey("told") && left.ContainsKey("anchor"))
+            {
+                // No member is told firing any more: the group's episode, and its grid, end.
+                await TryUpdateAsync(GroupRequest(update, "REMOVE anchor", null, "attribute_not_exists(told)"), ct).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>One request on a group's record, which it also keeps readable (its id) and alive (its TTL).</summary>
+    private UpdateItemRequest GroupRequest(GroupUpdate update, string? clause, string? set, string? condition) => new()
+    {
+        TableName = tableName,
+        Key = GroupKeyOf(update.GroupId),
+        UpdateExpression = (clause is null ? string.Empty : clause + " ") + "SET #group = :group, #ttl = :ttl" + (set is null ? string.Empty : ", " + set),
+        ConditionExpression = condition,
+        ExpressionAttributeNames = new Dictionary<string, string> { ["#group"] = "group", ["#ttl"] = TableSchema.ExpiresAt },
+        ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+        {
+            [":group"] = new() { S = update.GroupId },
+            [":ttl"] = Number(update.At.Add(GroupNoticeRetention).ToUnixTimeSeconds()),
+        },
+    };
+
+    /// <summary>A conditional request whose condition failing means another write already did what it would.</summary>
+    private async Task TryUpdateAsync(UpdateItemRequest request, CancellationToken ct)
+    {
+        try
+        {
+            await dynamo.UpdateItemAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // A later notice is recorded, or a member joined again meanwhile.
+        }
+    }
+
+    private static AttributeValue Members(IReadOnlyList<string> alertKeys) => new() { SS = [.. alertKeys.Select(MemberId).Distinct(StringComparer.Ordinal)] };
+
+    /// <summary>A member in a group's record: its alert key hashed (keys are long, groups can be large; Decide reads the record).</summary>
+    private static string MemberId(string alertKey) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(alertKey)))[..32];
 
     public async Task<bool> TryWriteAsync(AlertState state, long expectedVersion, CancellationToken ct)
     {

@@ -12,8 +12,8 @@ namespace OpsPipeline.Core.Tests.Decisions;
 /// </summary>
 internal sealed class InMemoryAlertStates(Dictionary<string, AlertState> states, Dictionary<string, InhibitionSource> sources, Interleaver turns, string? drill = null) : IAlertStateStore
 {
-    /// <summary>When each group last had a notification (shared by production and drills, as the table's GROUP# items are).</summary>
-    public Dictionary<string, DateTimeOffset> GroupsNotified { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>Each group's record: its last notice, its grid, its members told firing (shared by production and drills, as the table's GROUP# items are).</summary>
+    public Dictionary<string, (GroupNotice Notice, HashSet<string> Told)> Groups { get; init; } = new(StringComparer.Ordinal);
 
     public async Task<(AlertState? State, IReadOnlyList<InhibitionSource> Sources)> GetAsync(string alertKey, bool withSources, CancellationToken ct)
     {
@@ -24,15 +24,19 @@ internal sealed class InMemoryAlertStates(Dictionary<string, AlertState> states,
     public async Task<AlertRead> ReadAsync(string alertKey, bool withSources, IReadOnlyList<string> groupIds, CancellationToken ct)
     {
         await turns.TurnAsync().ConfigureAwait(false);
-        var notified = groupIds.Where(GroupsNotified.ContainsKey).ToDictionary(g => g, g => GroupsNotified[g], StringComparer.Ordinal);
+        var notified = groupIds.Where(Groups.ContainsKey).ToDictionary(g => g, g => Groups[g].Notice, StringComparer.Ordinal);
         return new AlertRead(states.GetValueOrDefault(StorageKey(alertKey)), withSources ? [.. sources.Values] : [], notified);
     }
 
-    public Task NoteGroupsAsync(IReadOnlyList<string> groupIds, DateTimeOffset at, CancellationToken ct)
+    public Task NoteGroupsAsync(IReadOnlyList<GroupUpdate> updates, CancellationToken ct)
     {
-        foreach (var id in groupIds)
+        foreach (var update in updates)
         {
-            GroupsNotified[id] = GroupsNotified.TryGetValue(id, out var was) && was > at ? was : at;
+            var (notice, told) = Groups.TryGetValue(update.GroupId, out var was) ? was : (new GroupNotice(null, null), new HashSet<string>(StringComparer.Ordinal));
+            told.UnionWith(update.Told);
+            told.ExceptWith(update.Untold);
+            var notifiedAt = update.Sent && !(notice.NotifiedAt > update.At) ? update.At : notice.NotifiedAt;
+            Groups[update.GroupId] = (new GroupNotice(notifiedAt, told.Count == 0 ? null : notice.Anchor ?? update.GridStart), told);
         }
 
         return Task.CompletedTask;
@@ -80,7 +84,7 @@ internal sealed class InMemoryAlertStates(Dictionary<string, AlertState> states,
         Task.FromResult<IReadOnlyList<AlertState>>([.. states.Where(s => !s.Key.StartsWith("drill/", StringComparison.Ordinal) && s.Value.DueAt is { } due && due <= until)
             .Select(s => s.Value).OrderBy(s => s.Key, StringComparer.Ordinal)]);
 
-    public IAlertStateStore ForDrill(string replayName) => new InMemoryAlertStates(states, sources, turns, replayName) { GroupsNotified = GroupsNotified };
+    public IAlertStateStore ForDrill(string replayName) => new InMemoryAlertStates(states, sources, turns, replayName) { Groups = Groups };
 
     public Task<IReadOnlyList<AlertState>> AllAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<AlertState>>([.. states.Values]);
 

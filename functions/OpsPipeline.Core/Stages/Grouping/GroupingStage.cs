@@ -6,7 +6,9 @@ namespace OpsPipeline.Core.Stages.Grouping;
 
 /// <summary>
 /// Routing and groups: which routes an alert goes to, and on routes with a <c>groupWait</c> its trigger waits for the
-/// group's first wait to end, then goes out with every member in one digest. A resolve closes only what was sent.
+/// group's first wait to end, then goes out with every member in one digest. From then on the group's updates fall on
+/// its grid, every <c>groupInterval</c> from that first notification, until no member is told firing; newcomers and
+/// resolves join the next. A resolve closes only what was sent.
 /// </summary>
 public sealed class GroupingStage(
     StageSettings settings, Func<Alert, DecisionContext, DateTimeOffset, Suppression?> muted, Func<MatchedRoute, Alert, DateTimeOffset, PendingNotification?>? timeHeld = null)
@@ -27,7 +29,10 @@ public sealed class GroupingStage(
         return null;
     }
 
-    /// <summary>Event time, firing: a trigger now on routes without a group wait, held for the group on routes with one.</summary>
+    /// <summary>
+    /// Event time, firing: a trigger now on routes without a group wait, held for the group on routes with one; nothing
+    /// where a resolve was only held, as the receiver still believes it fires.
+    /// </summary>
     public Decision? Trigger(EventStep step)
     {
         if (step.Alert.Status != AlertStatus.Firing)
@@ -37,10 +42,19 @@ public sealed class GroupingStage(
 
         var next = step.Next with { Suppressed = null };
         var now = new List<MatchedRoute>();
+        var stillTold = new List<string>();
         var pending = new List<PendingNotification>(next.Pending);
         foreach (var route in Notification.DistinctReceivers(step.Routes))
         {
-            if (timeHeld?.Invoke(route, step.Alert, step.Now) is { } hold)
+            if (pending.Any(p => p.RouteId == route.Id && p.Action == DeliveryActions.Resolve) && next.ToldFiring.Contains(route.Receiver, StringComparer.Ordinal))
+            {
+                // It fires again before its resolve went out with the group's update: the receiver was never told
+                // otherwise, so there is nothing to tell it (as Alertmanager's next flush finds nothing changed).
+                pending.RemoveAll(p => p.RouteId == route.Id);
+                stillTold.Add(route.Receiver);
+                step.Path.Add($"route {route.Id}: {route.Receiver} still told it fires; its held resolve is dropped unsent");
+            }
+            else if (timeHeld?.Invoke(route, step.Alert, step.Now) is { } hold)
             {
                 // This route is muted by time (see TimeMutingStage): its notification waits for the mute's end.
                 pending.RemoveAll(p => p.RouteId == route.Id);
@@ -49,12 +63,8 @@ public sealed class GroupingStage(
             }
             else if (route.GroupWait > TimeSpan.Zero)
             {
-                // A new group waits its groupWait; a group notified within its groupInterval takes the newcomer into
-                // its next update (as Alertmanager's group lifecycle does).
                 var group = RouteTree.GroupKey(route, step.Alert.Labels);
-                var due = step.Context.GroupsNotified.TryGetValue(GroupNotices.Id(route.Id, group), out var last) && last + route.GroupInterval > step.Now + route.GroupWait
-                    ? last + route.GroupInterval
-                    : step.Now + route.GroupWait;
+                var due = TriggerDue(route, step.Context.GroupsNotified.GetValueOrDefault(GroupNotices.Id(route.Id, group)), step.Now);
                 pending.RemoveAll(p => p.RouteId == route.Id);
                 pending.Add(new PendingNotification(route.Id, group, route.Receiver, due));
                 step.Path.Add($"route {route.Id}: held for group {group} until {DecisionText.Format(due)}");
@@ -68,24 +78,31 @@ public sealed class GroupingStage(
         var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Trigger, now);
         next = next with
         {
-            NotifiedStatus = notifications.Count > 0 || pending.Count > 0 ? AlertStatus.Firing : next.NotifiedStatus,
+            NotifiedStatus = notifications.Count > 0 || pending.Count > 0 || stillTold.Count > 0 ? AlertStatus.Firing : next.NotifiedStatus,
             Pending = pending,
             LastNotifiedAt = notifications.Count > 0 ? step.Now : next.LastNotifiedAt,
             ToldFiring = StateChanges.Told(next.ToldFiring, notifications.Select(n => n.Receiver)),
         };
+        var still = stillTold.Count > 0 ? $"; {string.Join(", ", stillTold)} still told it fires" : string.Empty;
         if (notifications.Count > 0)
         {
-            return step.Done(DecisionKinds.Notify, $"notify: trigger to {Notification.Receivers(notifications)}", next, notifications);
+            return step.Done(DecisionKinds.Notify, $"notify: trigger to {Notification.Receivers(notifications)}" + still, next, notifications);
         }
 
-        return pending.Count > 0
-            ? step.Done(DecisionKinds.Grouped, $"grouped: held for {string.Join(", ", pending.Select(p => p.Receiver))} until {DecisionText.Format(pending.Min(p => p.DueAt))}", next, [])
+        if (pending.Count > 0)
+        {
+            return step.Done(DecisionKinds.Grouped, $"grouped: held for {string.Join(", ", pending.Select(p => p.Receiver))} until {DecisionText.Format(pending.Min(p => p.DueAt))}" + still, next, []);
+        }
+
+        return stillTold.Count > 0
+            ? step.Done(DecisionKinds.Recorded, $"recorded: {step.Alert.Name} fires again before its resolve went out" + still, next, [])
             : step.Done(DecisionKinds.Recorded, $"recorded: no route matched a receiver for {step.Alert.Name}", next, []);
     }
 
     /// <summary>
     /// Event time, resolved: a resolve to every receiver that was told it fires (the notification log); a trigger
-    /// still held for its group is dropped unsent, and a receiver that never heard of it hears nothing now.
+    /// still held for its group is dropped unsent, and a receiver that never heard of it hears nothing now. A resolve
+    /// held for its group's update leaves the receiver in the log until the update sends it.
     /// </summary>
     public Decision? Resolve(EventStep step)
     {
@@ -101,26 +118,28 @@ public sealed class GroupingStage(
             return step.Done(DecisionKinds.Recorded, why, next with { Suppressed = null, Pending = [] }, []);
         }
 
-        // A trigger still held for a group was never sent: drop it rather than resolve what no one saw.
+        // A trigger still held for a group was never sent: drop it rather than resolve what no one saw. On a grouped route
+        // to a receiver of digests the resolve joins the group's next update: what resolves together, and what joins
+        // meanwhile, goes out together. Incident receivers (PagerDuty) close each alert's own incident at once.
         var told = next.ToldFiring;
-        next = next with { Pending = [], Suppressed = null, NotifiedStatus = AlertStatus.Resolved, ToldFiring = [] };
-        if (!settings.Config.Defaults.SendResolved)
-        {
-            return step.Done(DecisionKinds.Recorded, "recorded: resolved (sendResolved is off)", next, []);
-        }
-
-        // On a grouped route to a receiver of digests the resolve joins the group's next update, a group interval after
-        // the alert was last told: what resolves together goes out together. Incident receivers (PagerDuty) close each
-        // alert's own incident at once.
         var toldRoutes = Notification.DistinctReceivers(step.Routes).Where(r => told.Contains(r.Receiver, StringComparer.Ordinal)).ToList();
         var batched = toldRoutes.Where(r => r.GroupWait > TimeSpan.Zero && !settings.KeepsIncidents(r.Receiver)).ToList();
-        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Resolve, toldRoutes.Except(batched));
-        var last = step.Stored?.LastNotifiedAt ?? step.Now;
         next = next with
         {
-            Pending = [.. batched.Select(r => new PendingNotification(
-                r.Id, RouteTree.GroupKey(r, step.Alert.Labels), r.Receiver, GroupNotices.UpdateSlot(last + r.GroupInterval > step.Now ? last + r.GroupInterval : step.Now, r.GroupInterval), DeliveryActions.Resolve))],
+            Pending = [.. batched.Select(r => ResolveHeld(r, step))],
+            Suppressed = null,
+            NotifiedStatus = AlertStatus.Resolved,
+            ToldFiring = [.. told.Where(r => batched.Any(b => b.Receiver == r))],
         };
+        if (!settings.Config.Defaults.SendResolved)
+        {
+            // Nothing is told, but the member still leaves its group with that update (unsent), so the group's grid ends
+            // with its episode.
+            var leaves = next.Pending.Count > 0 ? $"; leaves its group with its update at {DecisionText.Format(next.Pending.Min(p => p.DueAt))}" : string.Empty;
+            return step.Done(DecisionKinds.Recorded, "recorded: resolved (sendResolved is off)" + leaves, next, []);
+        }
+
+        var notifications = Notification.ToRoutes(step.Alert, DeliveryActions.Resolve, toldRoutes.Except(batched));
         if (notifications.Count > 0)
         {
             return step.Done(DecisionKinds.Notify, $"notify: resolve to {Notification.Receivers(notifications)}" + HeldResolves(next), next, notifications);
@@ -157,10 +176,21 @@ public sealed class GroupingStage(
                 var rest = state.Pending.Where(p => p != pending).ToList();
                 if (pending.Action == DeliveryActions.Resolve)
                 {
-                    // A resolve of what the receiver was told: listed as resolved in the group's update, never muted.
-                    notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey, Member = pending.Action });
+                    // A resolve of what the receiver was told: listed as resolved in the group's update, never muted; from
+                    // now on the receiver knows it no longer fires. With sendResolved off it leaves the group untold.
+                    var told = settings.Config.Defaults.SendResolved;
+                    if (told)
+                    {
+                        notifications.Add(new Notification(DeliveryActions.Digest, route.Receiver, alert) { Route = route, GroupKey = pending.GroupKey, Member = pending.Action });
+                    }
+
                     changes[key] = new PlannedChange(
-                        state with { Pending = rest, LastDecision = DecisionKinds.Notify, LastReason = $"notify: resolve sent with group {pending.GroupKey} to {pending.Receiver}" },
+                        state with
+                        {
+                            Pending = rest, ToldFiring = [.. state.ToldFiring.Where(r => r != pending.Receiver)],
+                            LastDecision = told ? DecisionKinds.Notify : DecisionKinds.Recorded,
+                            LastReason = told ? $"notify: resolve sent with group {pending.GroupKey} to {pending.Receiver}" : $"recorded: resolved; left group {pending.GroupKey} untold (sendResolved is off)",
+                        },
                         alert, notifications, routes);
                     continue;
                 }
@@ -196,6 +226,72 @@ public sealed class GroupingStage(
                 changes[key] = new PlannedChange(after, alert, notifications, routes);
             }
         }
+    }
+
+    /// <summary>
+    /// When a trigger held for its group goes out. To a receiver of digests: with the group's next update while the group
+    /// has a grid (it was notified and a member is still told firing), else when this new group's wait ends. To an
+    /// incident receiver, one event per alert: a group wait, or the group's last notice plus its interval if later.
+    /// </summary>
+    private DateTimeOffset TriggerDue(MatchedRoute route, GroupNotice? group, DateTimeOffset now)
+    {
+        if (settings.KeepsIncidents(route.Receiver))
+        {
+            return group?.NotifiedAt is { } last && last + route.GroupInterval > now + route.GroupWait ? last + route.GroupInterval : now + route.GroupWait;
+        }
+
+        return group?.Anchor is { } anchor ? GroupNotices.NextSlot(anchor, route.GroupInterval, now) : now + route.GroupWait;
+    }
+
+    /// <summary>
+    /// A resolve held for its group's next update, on the group's grid; in a group with no grid on record (written before
+    /// grids were kept), in the shared slot a group interval after the alert was last told, as before.
+    /// </summary>
+    private static PendingNotification ResolveHeld(MatchedRoute route, EventStep step)
+    {
+        var key = RouteTree.GroupKey(route, step.Alert.Labels);
+        var last = step.Stored?.LastNotifiedAt ?? step.Now;
+        var due = step.Context.GroupsNotified.GetValueOrDefault(GroupNotices.Id(route.Id, key))?.Anchor is { } anchor
+            ? GroupNotices.NextSlot(anchor, route.GroupInterval, step.Now)
+            : GroupNotices.UpdateSlot(last + route.GroupInterval > step.Now ? last + route.GroupInterval : step.Now, route.GroupInterval);
+        return new PendingNotification(route.Id, key, route.Receiver, due, DeliveryActions.Resolve);
+    }
+
+    /// <summary>
+    /// After the Tick's writes: what they changed of each group, for its record. A group had an update if a digest member
+    /// went out in it; on a route to a receiver of digests, a member joins the group's told-firing members when the
+    /// receiver is told it fires and leaves when told it resolved (the notification log, before and after).
+    /// </summary>
+    public IReadOnlyList<GroupUpdate> Updates(IEnumerable<TickChange> written, DateTimeOffset now)
+    {
+        var sent = new List<string>();
+        var told = new List<(string Group, string Alert, bool Firing)>();
+        foreach (var change in written)
+        {
+            sent.AddRange(change.Notifications.Where(n => n.GroupKey is not null && n.Route is not null).Select(n => GroupNotices.Id(n.Route!.Id, n.GroupKey!)));
+            if (change.After.Dlq is not null)
+            {
+                continue;
+            }
+
+            var digests = Notification.DistinctReceivers(settings.Routes.Match(change.Alert.Labels))
+                .Where(r => r.GroupWait > TimeSpan.Zero && !settings.KeepsIncidents(r.Receiver));
+            foreach (var route in digests)
+            {
+                var after = change.After.ToldFiring.Contains(route.Receiver, StringComparer.Ordinal);
+                if (after != change.Before.ToldFiring.Contains(route.Receiver, StringComparer.Ordinal))
+                {
+                    told.Add((GroupNotices.Id(route.Id, RouteTree.GroupKey(route, change.Alert.Labels)), change.After.Key, after));
+                }
+            }
+        }
+
+        return [.. sent.Concat(told.Select(t => t.Group)).Distinct(StringComparer.Ordinal).Select(id => new GroupUpdate(
+            id,
+            now,
+            sent.Contains(id, StringComparer.Ordinal),
+            [.. told.Where(t => t.Group == id && t.Firing).Select(t => t.Alert)],
+            [.. told.Where(t => t.Group == id && !t.Firing).Select(t => t.Alert)]))];
     }
 
     /// <summary>`; held for team until 09:10:05Z, with its group` when resolves wait for their groups; empty otherwise.</summary>
