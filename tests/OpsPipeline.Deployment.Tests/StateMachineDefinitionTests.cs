@@ -124,7 +124,7 @@ public sealed class StateMachineDefinitionTests
         var inMap = _asl.States().Where(s => s.InsideMap == "Send deliveries" && s.State["Type"]!.GetValue<string>() == "Task").ToList();
         var park = _asl.State("Park failed delivery");
 
-        Assert.Equal(["Publish to SNS", "Deliver notification", "Park failed delivery"], inMap.Select(s => s.Name));
+        Assert.Equal(["Publish to SNS", .. ReactionTasks.Keys, "Deliver notification", "Park failed delivery"], inMap.Select(s => s.Name));
         foreach (var (name, state, _) in inMap.Where(s => s.Name != "Park failed delivery"))
         {
             var catcher = state["Catch"]!.AsArray().Single()!.AsObject();
@@ -171,7 +171,7 @@ public sealed class StateMachineDefinitionTests
     [Fact]
     public void PublishToSns_WhenDeliveryIsSns_ShouldPassTheDeliveryContractPaths()
     {
-        var choice = _asl.State("Route by channel")["Choices"]!.AsArray().Single()!.AsObject();
+        var choice = _asl.State("Route by channel")["Choices"]!.AsArray()[0]!.AsObject();
         var publish = _asl.State("Publish to SNS");
 
         Assert.Equal("$.channel", choice["Variable"]!.GetValue<string>());
@@ -184,6 +184,40 @@ public sealed class StateMachineDefinitionTests
         Assert.Equal(["receiver", "action", "alertKey", "dedupKey", "drill"], attributes.Select(a => a.Key));
         Assert.All(attributes, a => Assert.Equal("String", a.Value!["DataType"]!.GetValue<string>()));
         Assert.Equal("${DeliverFunctionArn}", _asl.State("Deliver notification")["Resource"]!.GetValue<string>());
+    }
+
+    /// <summary>Each reaction kind's task (issue 17): its service integration and the delivery fields it reads.</summary>
+    private static readonly Dictionary<string, (string Channel, string Resource, string[] Paths)> ReactionTasks = new()
+    {
+        ["React: invoke function"] = ("lambda", "arn:aws:states:::lambda:invoke", ["FunctionName.$=$.target.arn", "Payload.$=$.payload"]),
+        ["React: start execution"] = ("stepFunctions", "arn:aws:states:::states:startExecution", ["StateMachineArn.$=$.target.arn", "Name.$=$.target.executionName", "Input.$=$.payload"]),
+        ["React: start automation"] = ("ssmAutomation", "arn:aws:states:::aws-sdk:ssm:startAutomationExecution", ["DocumentName.$=$.target.documentName", "Parameters.$=$.payload", "ClientToken.$=$.target.clientToken"]),
+        ["React: put event"] = ("eventBridge", "arn:aws:states:::events:putEvents", []),
+        ["React: redrive to a queue"] = ("sqsRedrive", "arn:aws:states:::aws-sdk:sqs:startMessageMoveTask", ["SourceArn.$=$.target.arn", "DestinationArn.$=$.target.destinationArn"]),
+        ["React: redrive to the source"] = ("sqsRedrive", "arn:aws:states:::aws-sdk:sqs:startMessageMoveTask", ["SourceArn.$=$.target.arn"]),
+    };
+
+    [Fact]
+    public void ReactionTasks_WhenADeliveryIsAReaction_ShouldRouteItsKindToItsIntegrationRetryWithJitterAndPark()
+    {
+        var choices = _asl.State("Route by channel")["Choices"]!.AsArray().Select(c => c!.AsObject()).ToList();
+
+        foreach (var (name, (channel, resource, paths)) in ReactionTasks)
+        {
+            var task = _asl.State(name);
+            var rule = Assert.Single(choices, c => c["Next"]!.GetValue<string>() == name);
+            Assert.Contains($"\"{channel}\"", rule.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal(resource, task["Resource"]!.GetValue<string>());
+            Assert.All(paths.Select(p => p.Split('=')), p => Assert.Equal(p[1], task["Parameters"]![p[0]]!.GetValue<string>()));
+            var retry = task["Retry"]!.AsArray().Single()!.AsObject();
+            Assert.Equal(("FULL", 3), (retry["JitterStrategy"]!.GetValue<string>(), retry["MaxAttempts"]!.GetValue<int>()));
+        }
+
+        var put = _asl.State("React: put event")["Parameters"]!["Entries"]![0]!;
+        Assert.Equal(("$.target.arn", "$.target.detailType", "States.JsonToString($.payload)"),
+            (put["EventBusName.$"]!.GetValue<string>(), put["DetailType.$"]!.GetValue<string>(), put["Detail.$"]!.GetValue<string>()));
+        // The redrive with a destination is chosen first, when the delivery names one.
+        Assert.True(choices.FindIndex(c => c["Next"]!.GetValue<string>() == "React: redrive to a queue") < choices.FindIndex(c => c["Next"]!.GetValue<string>() == "React: redrive to the source"));
     }
 
     [Fact]

@@ -271,8 +271,12 @@ public sealed class TemplateTests
 
     [Theory]
     [InlineData("sns:Publish", "OpsEmailTopic")]
-    [InlineData("sqs:SendMessage", "FailedDeliveryQueue.Arn,ParkedEventQueue.Arn")]
-    [InlineData("lambda:InvokeFunction", "DecideFunction.Arn,DeliverFunction.Arn,TickFunction.Arn")]
+    [InlineData("sqs:SendMessage", "FailedDeliveryQueue.Arn,ParkedEventQueue.Arn,ReactionRedriveDestinationArns")]
+    [InlineData("lambda:InvokeFunction", "DecideFunction.Arn,DeliverFunction.Arn,TickFunction.Arn,ReactionFunctionArns")]
+    [InlineData("states:StartExecution", "ReactionStateMachineArns")]
+    [InlineData("ssm:StartAutomationExecution", "ReactionAutomationArns")]
+    [InlineData("events:PutEvents", "ReactionEventBusArns")]
+    [InlineData("sqs:StartMessageMoveTask", "ReactionRedriveQueueArns")]
     public void StateMachinePolicy_WhenGrantingAnAction_ShouldScopeItToTheNamedResources(string action, string resources)
     {
         var machine = _template.ResourcesOfType("AWS::Serverless::StateMachine").Single();
@@ -340,11 +344,12 @@ public sealed class TemplateTests
         }
     }
 
+    /// <summary>Every statement, a conditional one (`!If [condition, statement, !Ref AWS::NoValue]`) as the statement it grants when its condition holds.</summary>
     private static IEnumerable<(string Where, YamlMappingNode Statement)> StatementsUnder(YamlNode node, string where) =>
         node.AllNodes.OfType<YamlMappingNode>()
             .Select(m => Find(m, "Statement"))
             .OfType<YamlSequenceNode>()
-            .SelectMany(s => s.Children.Cast<YamlMappingNode>())
+            .SelectMany(s => s.Children.Select(c => c is YamlSequenceNode { Tag.Value: "!If" } @if ? (YamlMappingNode)@if.Children[1] : (YamlMappingNode)c))
             .Select(s => (where, s));
 
     [Fact]

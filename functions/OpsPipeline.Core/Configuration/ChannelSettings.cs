@@ -8,6 +8,24 @@ public sealed record DeliveryTarget
 
     /// <summary>SNS topic for the native sns:publish integration.</summary>
     public string? TopicArn { get; init; }
+
+    /// <summary>A reaction's target: the function, state machine, event bus or dead-letter queue (a move task's source).</summary>
+    public string? Arn { get; init; }
+
+    /// <summary>A redrive reaction's destination queue (absent: back to the queues the messages came from).</summary>
+    public string? DestinationArn { get; init; }
+
+    /// <summary>An SSM Automation reaction's document.</summary>
+    public string? DocumentName { get; init; }
+
+    /// <summary>An eventBridge reaction's detail-type.</summary>
+    public string? DetailType { get; init; }
+
+    /// <summary>A stepFunctions reaction's execution name: one per alert transition and reaction, so it starts at most once.</summary>
+    public string? ExecutionName { get; init; }
+
+    /// <summary>An SSM Automation reaction's client token (a UUID, one per alert transition and reaction), for the same reason.</summary>
+    public string? ClientToken { get; init; }
 }
 
 /// <summary>A receiver's channel block as its notifier read it; each channel has its own record.</summary>

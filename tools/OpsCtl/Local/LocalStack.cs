@@ -62,6 +62,12 @@ public sealed record LocalStackOptions
     /// committed expansion of template.yaml (tools/local/template.expanded.json).
     /// </summary>
     public System.Text.Json.Nodes.JsonObject? Template { get; init; }
+
+    /// <summary>
+    /// The template's parameter values, as `sam deploy` would pass them (default: samconfig.toml's parameter_overrides):
+    /// the reaction targets the state machine is granted come from them, so a local run refuses a reaction AWS would.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? TemplateParameters { get; init; }
 }
 
 /// <summary>How an injected write failure answers: a transient fault the pipeline retries, or one it cannot.</summary>
@@ -272,7 +278,9 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The roles of the functions, the state machine, the rule, the Scheduler and the Pipe, from the template.</summary>
     private void LoadTemplate()
     {
-        Template = _options.Template is { } t ? new CfnTemplate(t) : CfnTemplate.Load(RepoPaths.ExpandedTemplate);
+        // The repository's template is deployed with samconfig.toml's parameter values; a test's own template with its own.
+        var parameters = _options.TemplateParameters ?? (_options.Template is null ? SamConfig.ParameterOverrides(RepoPaths.SamConfig) : null);
+        Template = _options.Template is { } t ? new CfnTemplate(t, parameters) : CfnTemplate.Load(RepoPaths.ExpandedTemplate, parameters);
         var iam = new IamPolicies(Template);
         string RoleOf(JsonNode? roleArn, string where)
         {
@@ -647,6 +655,7 @@ public sealed class LocalStack : IAsyncDisposable
             }
 
             RecordDynamoRequests(function, output.GetBuffer().AsSpan(0, (int)output.Length), requests.Value);
+            _reactions.Note(output.GetBuffer().AsSpan(0, (int)output.Length));
             output.Position = 0;
             await output.CopyToAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
         }
@@ -667,6 +676,8 @@ public sealed class LocalStack : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (long Invocations, long Requests)> _dynamoByInvocation = new(StringComparer.Ordinal);
 
     private readonly ConcurrentQueue<double> _decideMilliseconds = new();
+
+    private readonly LocalReactions _reactions = new();
 
     /// <summary>How long each Decide invocation took in its handler (parse to result, DynamoDB round trips included).</summary>
     public IReadOnlyList<double> DecideMilliseconds => [.. _decideMilliseconds];
@@ -723,6 +734,7 @@ public sealed class LocalStack : IAsyncDisposable
             {
                 "sns:publish" => ("sns:Publish", (string?)input["TopicArn"] ?? "(no TopicArn)"),
                 "sqs:sendMessage" => ("sqs:SendMessage", LocalAccount.QueueArnOfUrl((string?)input["QueueUrl"] ?? string.Empty) ?? "(no QueueUrl)"),
+                _ when LocalReactions.Call(service, action, input) is { } reaction => (reaction.IamAction, reaction.Resource),
                 _ => ($"{service}:{action}", "*"),
             };
             Aws.Demand(_roles["stateMachine"], LocalAccount.NameOf("AlertPipelineStateMachine"), iamAction, resource);
@@ -731,7 +743,7 @@ public sealed class LocalStack : IAsyncDisposable
         {
             http.Response.StatusCode = 400;
             http.Response.ContentType = "application/json";
-            var prefix = service == "sns" ? "SNS" : "SQS";
+            var prefix = LocalReactions.Call(service, action, input) is { } refused ? refused.ErrorPrefix : service == "sns" ? "SNS" : "SQS";
             await http.Response.WriteAsync(new JsonObject { ["error"] = $"{prefix}.{AccessDeniedException.ErrorCode}", ["cause"] = e.Message }.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
             return;
         }
@@ -758,6 +770,25 @@ public sealed class LocalStack : IAsyncDisposable
                 var messageBody = input["MessageBody"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : input["MessageBody"]?.ToJsonString() ?? string.Empty;
                 _parked.Enqueue(new ParkedRecord(queue, messageBody));
                 response = new JsonObject { ["MessageId"] = Guid.NewGuid().ToString() };
+                break;
+            case var _ when LocalReactions.Call(service, action, input) is { } reaction:
+                // A reaction's service call: recorded as one line, like a delivery, unless its fault script refuses it.
+                lock (_reactions)
+                {
+                    var started = _reactions.Take(reaction);
+                    var answer = Faults.Next(started.Receiver);
+                    if (answer != ReceiverAnswer.Ok && answer.Status >= 400)
+                    {
+                        http.Response.StatusCode = 400;
+                        response = new JsonObject { ["error"] = answer.Status >= 500 ? "States.TaskFailed" : $"{reaction.ErrorPrefix}.ValidationException", ["cause"] = $"{reaction.IamAction} answered {answer.Status} (injected)" };
+                        break;
+                    }
+
+                    _reactions.Taken(reaction);
+                    _outbound.Enqueue(started with { Payload = reaction.Payload, At = _options.Clock.GetUtcNow() });
+                    response = reaction.Response;
+                }
+
                 break;
             default:
                 http.Response.StatusCode = 400;

@@ -15,6 +15,9 @@ public static class RepoPaths
     /// <summary>template.yaml expanded by the SAM translator (tools/aws/expand-template.sh), which the local stack enforces.</summary>
     public static string ExpandedTemplate => Path.Combine(Root, "tools", "local", "template.expanded.json");
 
+    /// <summary>The SAM CLI's defaults, whose parameter_overrides are the values the template is deployed with.</summary>
+    public static string SamConfig => Path.Combine(Root, "samconfig.toml");
+
     public static string SampleConfig => Path.Combine(Root, "functions", "OpsPipeline.Functions", "ops-pipeline.yaml");
 
     public static string Events => Path.Combine(Root, "events");

@@ -1,0 +1,60 @@
+using OpsCtl.Local.Aws;
+
+namespace OpsPipeline.Deployment.Tests;
+
+/// <summary>
+/// Reactions (issue 17): the state machine may call exactly the reaction targets the template's parameters name, and
+/// nothing when they are empty (the default), so the config's reactions and the deployed permissions cannot drift.
+/// </summary>
+public class ReactionGrantTests
+{
+    private const string Role = "AlertPipelineStateMachineRole";
+    private const string Session = "ops-pipeline-state-machine";
+    private const string Account = "arn:aws:lambda:us-east-1:000000000000";
+
+    private static IamPolicies Granted(params (string Name, string Value)[] parameters) =>
+        new(CfnTemplate.Load(RepoFiles.ExpandedTemplate, parameters.ToDictionary(p => p.Name, p => p.Value)));
+
+    public static TheoryData<string, string, string, string> Targets() => new()
+    {
+        { "ReactionFunctionArns", "lambda:InvokeFunction", $"{Account}:function:restart-orders", $"{Account}:function:other" },
+        { "ReactionStateMachineArns", "states:StartExecution", "arn:aws:states:us-east-1:000000000000:stateMachine:failover", "arn:aws:states:us-east-1:000000000000:stateMachine:other" },
+        { "ReactionAutomationArns", "ssm:StartAutomationExecution", "arn:aws:ssm:us-east-1:000000000000:automation-definition/AWS-RestartEC2Instance:$DEFAULT", "arn:aws:ssm:us-east-1:000000000000:automation-definition/AWS-DeleteStack:$DEFAULT" },
+        { "ReactionEventBusArns", "events:PutEvents", "arn:aws:events:us-east-1:000000000000:event-bus/remediation", "arn:aws:events:us-east-1:000000000000:event-bus/default" },
+        { "ReactionRedriveQueueArns", "sqs:StartMessageMoveTask", "arn:aws:sqs:us-east-1:000000000000:orders-dlq", "arn:aws:sqs:us-east-1:000000000000:payments-dlq" },
+        { "ReactionRedriveDestinationArns", "sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:orders", "arn:aws:sqs:us-east-1:000000000000:payments" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Targets))]
+    public void StateMachine_WhenAReactionTargetIsAParameter_ShouldBeGrantedExactlyThatTarget(string parameter, string action, string target, string other)
+    {
+        var none = Granted();
+        var one = Granted((parameter, target));
+
+        Assert.False(none.Evaluate(Role, Session, action, target).Allowed); // the default grants no reaction target
+        Assert.True(one.Evaluate(Role, Session, action, target).Allowed);
+        var refused = one.Evaluate(Role, Session, action, other);
+        Assert.False(refused.Allowed); // nothing wider than the list
+        Assert.Contains($"is not authorized to perform: {action} on resource: {other}", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StateMachine_WhenARedriveQueueIsGranted_ShouldAlsoReadAndDeleteFromItAsTheMoveTaskDoes()
+    {
+        var dlq = "arn:aws:sqs:us-east-1:000000000000:orders-dlq";
+        var iam = Granted(("ReactionRedriveQueueArns", dlq));
+
+        Assert.All(new[] { "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes" }, a => Assert.True(iam.Evaluate(Role, Session, a, dlq).Allowed, a));
+        Assert.False(iam.Evaluate(Role, Session, "sqs:PurgeQueue", dlq).Allowed);
+    }
+
+    [Fact]
+    public void SamConfig_WhenDeployed_ShouldPassEveryReactionParameterEmptyByDefault()
+    {
+        var overrides = OpsCtl.Local.SamConfig.ParameterOverrides(RepoFiles.SamConfig);
+
+        Assert.All(Targets().Select(t => (string)t[0]), p => Assert.Equal(string.Empty, overrides[p]));
+        Assert.Equal("STANDARD", overrides["WorkflowType"]);
+    }
+}
