@@ -30,7 +30,7 @@ public static class AwsCalls
             new("dynamodb:GetItem", AwsResource.Table, "DynamoAlertStateStore.GetAsync, BudgetStore.GetAsync"),
             new("dynamodb:BatchGetItem", AwsResource.Table, "DynamoAlertStateStore.ReadAsync (an inhibit target reads the firing sources, a grouped alert its groups' last notices, with its state)"),
             new("dynamodb:PutItem", AwsResource.Table, "DynamoAlertStateStore.TryWriteAsync, BudgetStore.TryWriteAsync, DrillReportStore.AppendAsync, DynamoAlertStateStore.UpdateSourceAsync"),
-            new("dynamodb:UpdateItem", AwsResource.Table, "DynamoAlertStateStore.UpdateSourceAsync, FloodGuardStore.HoldAsync"),
+            new("dynamodb:UpdateItem", AwsResource.Table, "DynamoAlertStateStore.UpdateSourceAsync, FloodGuardStore.HoldAsync, ReactionLedgerStore.TryCountAsync"),
             new("dynamodb:Query", AwsResource.Table, "DynamoSilenceStore.ListAsync"),
         ],
         ["TickFunction"] =

@@ -34,8 +34,9 @@ public sealed class PipelineRuntime
         ParkedBodies = new ParkedBodyStore(dynamo, table, parkedBodyRetention);
         Deferred = new DeferredDeliveryStore(dynamo, table);
         Floods = new FloodGuardStore(dynamo, table);
+        ReactionLedger = new ReactionLedgerStore(dynamo, table);
         Pipeline = new AlertPipeline(config, new RouteTree(config.Route, config.Defaults));
-        var ports = new PipelinePorts(AlertStates, SilenceStore, new CachedSilences(SilenceStore, TimeProvider.System, SilenceCacheTtl), Budgets, DrillReports, Deferred, Floods, metrics, DynamoFaults.Instance, clock);
+        var ports = new PipelinePorts(AlertStates, SilenceStore, new CachedSilences(SilenceStore, TimeProvider.System, SilenceCacheTtl), Budgets, DrillReports, Deferred, Floods, ReactionLedger, metrics, DynamoFaults.Instance, clock);
         var renderer = new NotificationRenderer(config);
         Decide = new DecideUseCase(config, Pipeline, renderer, ports);
         Tick = new TickUseCase(config, Pipeline, renderer, ports);
@@ -79,6 +80,9 @@ public sealed class PipelineRuntime
 
     /// <summary>The flood guard's per-receiver counts and what it held, to be told.</summary>
     public FloodGuardStore Floods { get; }
+
+    /// <summary>Each reaction's runs per hour across alerts (its maxPerHour).</summary>
+    public ReactionLedgerStore ReactionLedger { get; }
 
     /// <summary>EMF metrics; in Lambda they go to stdout (CloudWatch Logs), locally nowhere unless asked.</summary>
     public EmfMetrics Metrics { get; }

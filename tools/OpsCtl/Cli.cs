@@ -102,7 +102,7 @@ public static class Cli
                 return 2;
             }
 
-            Console.WriteLine($"ok: {loaded.Receivers.Count} receivers, {loaded.Slos.Count} SLOs");
+            Console.WriteLine($"ok: {loaded.Receivers.Count} receivers, {loaded.Slos.Count} SLOs, {loaded.Reactions.Count} reactions");
             return 0;
         });
         return new Command("config", "Pipeline configuration.") { validate };

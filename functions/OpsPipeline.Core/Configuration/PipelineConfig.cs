@@ -32,6 +32,9 @@ public sealed record PipelineConfig
     /// <summary>Named time intervals that routes mute or activate by name (Alertmanager's <c>time_intervals</c>).</summary>
     public IReadOnlyList<NamedTimeInterval> TimeIntervals { get; init; } = [];
 
+    /// <summary>What the pipeline starts on its own when a matching alert fires or resolves (<c>reactions:</c>), in file order.</summary>
+    public IReadOnlyList<ReactionConfig> Reactions { get; init; } = [];
+
     public ReceiverConfig? FindReceiver(string name) => Receivers.FirstOrDefault(r => r.Name == name);
 
     /// <summary>

@@ -67,6 +67,9 @@ public sealed record AlertState
     /// <summary>DLQ alerts: messages counted so far, first and last seen, and how many arrived since the last notice.</summary>
     public DlqTally? Dlq { get; init; }
 
+    /// <summary>The reactions that ran for this alert, newest last, at most <see cref="ReactionRun.Remembered"/>: once per transition, and the cooldown.</summary>
+    public IReadOnlyList<ReactionRun> ReactionRuns { get; init; } = [];
+
     /// <summary>The next time the Tick must look at this alert (group flush, repeat, flapping, suppression); null: never.</summary>
     public DateTimeOffset? DueAt { get; init; }
 }

@@ -45,6 +45,12 @@ public sealed record Decision(string Kind, string Reason, AlertState? NewState, 
 
     /// <summary>Resolves handed to the alert's SLO incident: written to the SLO's state before the commit.</summary>
     public IReadOnlyList<IncidentHold> IncidentHolds { get; init; } = [];
+
+    /// <summary>The reactions to start once the state is committed (already recorded in <see cref="NewState"/>).</summary>
+    public IReadOnlyList<Reaction> Reactions { get; init; } = [];
+
+    /// <summary>For a drill: the reactions production would have started (a drill starts none).</summary>
+    public IReadOnlyList<Reaction> WouldReact { get; init; } = [];
 }
 
 /// <summary>What the Tick does for one alert: the state to write, over the version it read, and what depends on that write.</summary>

@@ -29,6 +29,7 @@ public static class StateChanges
         Suppressed = stored?.Suppressed,
         Pending = stored?.Pending ?? [],
         ToldFiring = stored?.ToldFiring ?? [],
+        ReactionRuns = stored?.ReactionRuns ?? [],
     };
 
     /// <summary>The stored state, unchanged but for remembering this event (and why nothing else changed).</summary>

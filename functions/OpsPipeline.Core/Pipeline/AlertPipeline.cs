@@ -12,6 +12,7 @@ using OpsPipeline.Core.Stages.Grouping;
 using OpsPipeline.Core.Stages.Incidents;
 using OpsPipeline.Core.Stages.Muting;
 using OpsPipeline.Core.Stages.Ordering;
+using OpsPipeline.Core.Stages.Reactions;
 using OpsPipeline.Core.Stages.Repeat;
 using OpsPipeline.Core.Stages.TimeMuting;
 
@@ -48,6 +49,7 @@ public sealed class AlertPipeline
         Floods = new AlertFloodStage(Settings);
         _drills = new DrillStage(Settings);
         _incidents = new SloIncidentStage(config);
+        Reactions = new ReactionStage(config, Muting.Mutes);
 
         _alarmEvent =
         [
@@ -73,6 +75,9 @@ public sealed class AlertPipeline
     public BudgetStage Budgets { get; }
 
     public AlertFloodStage Floods { get; }
+
+    /// <summary>What a transition starts on its own; the use case applies the hourly cap across alerts (<see cref="ReactionStage.Capped"/>).</summary>
+    public ReactionStage Reactions { get; }
 
     /// <summary>How far ahead of now the Tick's candidates must reach: members of a due group that are not due themselves.</summary>
     public TimeSpan Lookahead => Grouping.MaxGroupWait;
@@ -104,7 +109,7 @@ public sealed class AlertPipeline
             };
         }
 
-        decision = Floods.Cap(step, _drills.Redirect(step, decision));
+        decision = Reactions.React(step, Floods.Cap(step, _drills.Redirect(step, decision)));
         var (sent, holds, path) = _incidents.Fold(decision.Notifications);
         return holds.Count == 0 && ReferenceEquals(sent, decision.Notifications)
             ? decision

@@ -82,7 +82,9 @@ public sealed class DecideUseCase(PipelineConfig config, AlertPipeline pipeline,
         for (var attempt = 1; attempt <= WriteAttempts; attempt++)
         {
             var (stored, sources, notified) = await states.ReadAsync(alert.Key, needsSources, groups, ct).ConfigureAwait(false);
-            var decision = pipeline.Decide(alert, stored, new DecisionContext(silences, sources) { GroupsNotified = notified }, ports.Clock.GetUtcNow(), alertJson);
+            var now = ports.Clock.GetUtcNow();
+            var decision = pipeline.Decide(alert, stored, new DecisionContext(silences, sources) { GroupsNotified = notified }, now, alertJson);
+            decision = await CapReactionsAsync(decision, now, ct).ConfigureAwait(false);
             await WriteSideEffectsAsync(alert, decision, ct).ConfigureAwait(false);
 
             // The state write is the commit: a failure before it leaves nothing a retry or the next event cannot redo (the
@@ -90,11 +92,29 @@ public sealed class DecideUseCase(PipelineConfig config, AlertPipeline pipeline,
             if (decision.NewState is null || await states.TryWriteAsync(decision.NewState, stored?.Version ?? 0, ct).ConfigureAwait(false))
             {
                 ports.Metrics.Count("EventsDecided", ("Decision", alert.ReplayName is null ? decision.Kind : DecisionKinds.Drill));
-                return new DecideResult(alert.EventId, alert.Key, decision.Kind, decision.Reason, renderer.Render(decision.Notifications)) { Path = decision.Path };
+                return new DecideResult(alert.EventId, alert.Key, decision.Kind, decision.Reason, renderer.Render(decision.Notifications)) { Path = decision.Path, Reactions = decision.Reactions };
             }
         }
 
         throw new StateConflictException($"alert {alert.Key}: state changed under {WriteAttempts} consecutive writes");
+    }
+
+    /// <summary>
+    /// Before the commit: each reaction that would run is counted against its hourly cap across alerts, by its run id
+    /// (a retried decision counts once); one the cap refuses does not run. Drills start none, so count none.
+    /// </summary>
+    private async Task<Decision> CapReactionsAsync(Decision decision, DateTimeOffset now, CancellationToken ct)
+    {
+        var refused = new List<Reaction>();
+        foreach (var reaction in decision.Reactions)
+        {
+            if (!await ports.Reactions.TryCountAsync(reaction.Name, reaction.RunId, now, pipeline.Reactions.CapOf(reaction), ct).ConfigureAwait(false))
+            {
+                refused.Add(reaction);
+            }
+        }
+
+        return pipeline.Reactions.Capped(decision, refused, now);
     }
 
     /// <summary>Before the commit, each idempotent: the source transition, the drill report, the SLO's bad time, what the flood guard held.</summary>
@@ -142,6 +162,7 @@ public sealed class DecideUseCase(PipelineConfig config, AlertPipeline pipeline,
         Reason = decision.Reason,
         WouldSend = [.. decision.WouldSend.Select(Reported)],
         Sent = [.. decision.Notifications.Select(Reported)],
+        WouldReact = [.. decision.WouldReact.Select(r => new DrillReaction(r.Name, r.Kind.Wire(), r.Target, r.Input))],
     };
 
     private DrillDelivery Reported(Notification n) => new(n.Receiver, config.FindReceiver(n.Receiver)?.Channel ?? string.Empty, n.Action);

@@ -12,6 +12,7 @@ public sealed record PipelinePorts(
     IDrillReports DrillReports,
     IDeferredDeliveries Deferred,
     IFloodLedger Floods,
+    IReactionLedger Reactions,
     IMetrics Metrics,
     IStoreFaults Faults,
     TimeProvider Clock);
@@ -21,6 +22,9 @@ public sealed record DecideResult(string EventId, string? AlertKey, string Decis
 {
     /// <summary>The steps of the decision, for explaining it (opsctl local --explain, execution history).</summary>
     public IReadOnlyList<string> Path { get; init; } = [];
+
+    /// <summary>The reactions to start, committed with the alert's state (the state machine starts each once).</summary>
+    public IReadOnlyList<Reaction> Reactions { get; init; } = [];
 }
 
 /// <summary>

@@ -49,6 +49,17 @@ public interface IFloodLedger
     Task<IReadOnlyList<FloodTally>> TakeDueAsync(DateTimeOffset until, CancellationToken ct);
 }
 
+/// <summary>How many times each reaction ran in each hour across all alerts: its <c>maxPerHour</c>.</summary>
+public interface IReactionLedger
+{
+    /// <summary>
+    /// Counts run <paramref name="runId"/> of <paramref name="reaction"/> in the hour of <paramref name="now"/> while the
+    /// hour has fewer than <paramref name="cap"/> runs (false: the cap is reached, do not run it). A run already
+    /// counted (a retried decision) counts once and is allowed again.
+    /// </summary>
+    Task<bool> TryCountAsync(string reaction, string runId, DateTimeOffset now, int cap, CancellationToken ct);
+}
+
 /// <summary>Counts and measurements (EMF in Lambda).</summary>
 public interface IMetrics
 {
@@ -73,6 +84,9 @@ public interface IStoreFaults
 /// <summary>One delivery in a drill report: who would have been (or was) notified, and how.</summary>
 public sealed record DrillDelivery(string Receiver, string Channel, string Action);
 
+/// <summary>A reaction a drill did not run, as production would have run it: its kind (lambda, stepFunctions, …), target and rendered input.</summary>
+public sealed record DrillReaction(string Name, string Kind, string Target, string Input);
+
 /// <summary>One replayed event in a drill report: what the pipeline decided, what production would have sent, what the drill sent.</summary>
 public sealed record DrillReportRow
 {
@@ -96,4 +110,7 @@ public sealed record DrillReportRow
     public IReadOnlyList<DrillDelivery> WouldSend { get; init; } = [];
 
     public IReadOnlyList<DrillDelivery> Sent { get; init; } = [];
+
+    /// <summary>The reactions production would have started for this event (a drill starts none).</summary>
+    public IReadOnlyList<DrillReaction> WouldReact { get; init; } = [];
 }

@@ -373,6 +373,22 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             item["told"] = new() { L = [.. s.ToldFiring.Select(r => new AttributeValue { S = r })] };
         }
 
+        if (s.ReactionRuns.Count > 0)
+        {
+            item["reactions"] = new()
+            {
+                L = [.. s.ReactionRuns.Select(r => new AttributeValue
+                {
+                    M = new Dictionary<string, AttributeValue>
+                    {
+                        ["name"] = new() { S = r.Name },
+                        ["transitionAt"] = new() { S = SortableTime(r.TransitionAt) },
+                        ["ranAt"] = new() { S = SortableTime(r.RanAt) },
+                    },
+                })],
+            };
+        }
+
         if (s.Suppressed is { } muted)
         {
             item["suppressed"] = new()
@@ -427,6 +443,9 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             Flapping = item.TryGetValue("flapping", out var f) && f.BOOL == true,
             LastNotifiedAt = Text("lastNotifiedAt") is { } ln ? Time(ln) : null,
             ToldFiring = item.TryGetValue("told", out var told) && told.L is not null ? [.. told.L.Select(v => v.S)] : [],
+            ReactionRuns = item.TryGetValue("reactions", out var runs) && runs.L is not null
+                ? [.. runs.L.Select(v => new ReactionRun(v.M["name"].S, Time(v.M["transitionAt"].S), Time(v.M["ranAt"].S)))]
+                : [],
             Suppressed = item.TryGetValue("suppressed", out var m) && m.M is { } mute
                 ? new Suppression(Enum.Parse<SuppressionKind>(mute["kind"].S), mute["id"].S, Time(mute["until"].S), mute["detail"].S)
                 : null,

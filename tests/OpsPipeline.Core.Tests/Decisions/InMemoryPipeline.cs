@@ -23,6 +23,7 @@ internal sealed class InMemoryPipeline
     private readonly Dictionary<string, AlertState> _states = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InhibitionSource> _sources = new(StringComparer.Ordinal);
     private readonly List<Sent> _sent = [];
+    private readonly List<Reaction> _reacted = [];
     private readonly Interleaver _turns = new();
     private readonly RunClock _clock;
     private readonly InMemoryAlertStates _store;
@@ -36,7 +37,7 @@ internal sealed class InMemoryPipeline
         _clock = new RunClock(start ?? AlarmEvents.T0.AddSeconds(-5));
         _store = new InMemoryAlertStates(_states, _sources, _turns);
         var silences = new InMemorySilences(Silences);
-        var ports = new PipelinePorts(_store, silences, silences, new InMemoryBudgets(), Reports, Reports, Reports, Reports, Reports, _clock);
+        var ports = new PipelinePorts(_store, silences, silences, new InMemoryBudgets(), Reports, Reports, Reports, ReactionLedger, Reports, Reports, _clock);
         var renderer = new NotificationRenderer(Config);
         _decide = new DecideUseCase(Config, Pipeline, renderer, ports);
         _tick = new TickUseCase(Config, Pipeline, renderer, ports);
@@ -54,6 +55,15 @@ internal sealed class InMemoryPipeline
     public InMemoryReports Reports { get; } = new();
 
     public IReadOnlyList<Sent> Sent => _sent;
+
+    /// <summary>The reactions' hourly counts across alerts.</summary>
+    public InMemoryReactionLedger ReactionLedger { get; } = new();
+
+    /// <summary>Every reaction a decision handed to the state machine to start, in order.</summary>
+    public IReadOnlyList<Reaction> Reacted => _reacted;
+
+    /// <summary>Makes the next <paramref name="count"/> commits of alert state fail.</summary>
+    public void FailNextCommits(int count) => _store.FailingWrites = count;
 
     public IReadOnlyCollection<InhibitionSource> Sources => _sources.Values;
 
@@ -150,6 +160,7 @@ internal sealed class InMemoryPipeline
     private DecideResult Record(Alert alert, DecideResult result)
     {
         _sent.AddRange(result.Deliveries.Select(d => new Sent(Now, alert.ReplayName is null ? "decide" : "drill", d)));
+        _reacted.AddRange(result.Reactions);
         return result;
     }
 }

@@ -48,9 +48,18 @@ internal sealed class InMemoryAlertStates(Dictionary<string, AlertState> states,
     /// <summary>How many alert states were written.</summary>
     public int Writes { get; private set; }
 
+    /// <summary>How many of the next writes fail (as DynamoDB failing the commit): the decision is then lost and retried whole.</summary>
+    public int FailingWrites { get; set; }
+
     public async Task<bool> TryWriteAsync(AlertState state, long expectedVersion, CancellationToken ct)
     {
         await turns.TurnAsync().ConfigureAwait(false);
+        if (FailingWrites > 0)
+        {
+            FailingWrites--;
+            throw new InvalidOperationException("the commit failed (injected)");
+        }
+
         var key = StorageKey(state.Key);
         if ((states.TryGetValue(key, out var s) ? s.Version : 0) != expectedVersion)
         {
@@ -184,6 +193,30 @@ internal sealed class InMemoryReports : IDrillReports, IDeferredDeliveries, IFlo
     public bool IsTransient(Exception e) => false;
 
     public string Describe(Exception e) => e.GetType().Name;
+}
+
+/// <summary>The reactions' hourly counts across alerts, as the DynamoDB ledger keeps them: a set of run ids per reaction and hour.</summary>
+internal sealed class InMemoryReactionLedger : IReactionLedger
+{
+    public Dictionary<(string Reaction, DateTimeOffset Hour), HashSet<string>> Runs { get; } = [];
+
+    public Task<bool> TryCountAsync(string reaction, string runId, DateTimeOffset now, int cap, CancellationToken ct)
+    {
+        var hour = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+        var runs = Runs.TryGetValue((reaction, hour), out var r) ? r : Runs[(reaction, hour)] = new HashSet<string>(StringComparer.Ordinal);
+        if (runs.Contains(runId))
+        {
+            return Task.FromResult(true);
+        }
+
+        if (runs.Count >= cap)
+        {
+            return Task.FromResult(false);
+        }
+
+        runs.Add(runId);
+        return Task.FromResult(true);
+    }
 }
 
 /// <summary>The clock of an in-memory run: moved on by the run, never by the wall.</summary>

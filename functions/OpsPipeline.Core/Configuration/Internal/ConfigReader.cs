@@ -9,7 +9,7 @@ namespace OpsPipeline.Core.Configuration.Internal;
 /// </summary>
 internal sealed class ConfigReader(IReadOnlyDictionary<string, string>? substitutions)
 {
-    private static readonly string[] TopKeys = ["defaults", "alarms", "alarmTags", "receivers", "route", "inhibit", "drillReceiver", "slos", "dlq", "timeIntervals"];
+    private static readonly string[] TopKeys = ["defaults", "alarms", "alarmTags", "receivers", "route", "inhibit", "drillReceiver", "slos", "dlq", "timeIntervals", "reactions"];
 
     private readonly ConfigNodes _nodes = new(substitutions);
 
@@ -42,6 +42,7 @@ internal sealed class ConfigReader(IReadOnlyDictionary<string, string>? substitu
         var slos = top.TryGet("slos", out var s) ? SloReader.ReadSlos(n, s, "slos", route.Receiver ?? string.Empty) : [];
         var dlq = top.TryGet("dlq", out var q) ? DlqReader.ReadDlq(n, q, "dlq") : null;
         var intervals = top.TryGet("timeIntervals", out var ti) ? TimeIntervalsReader.ReadTimeIntervals(n, ti, "timeIntervals") : [];
+        var reactions = top.TryGet("reactions", out var re) ? ReactionsReader.ReadReactions(n, re, "reactions") : [];
 
         CheckReferences(receivers.Select(r => r.Name), _nodes.References, "receiver");
         CheckReferences(intervals.Select(t => t.Name), _nodes.IntervalReferences, "time interval");
@@ -58,6 +59,7 @@ internal sealed class ConfigReader(IReadOnlyDictionary<string, string>? substitu
             Slos = slos,
             Dlq = dlq,
             TimeIntervals = intervals,
+            Reactions = reactions,
         };
     }
 

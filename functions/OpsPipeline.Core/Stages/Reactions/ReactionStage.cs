@@ -1,0 +1,121 @@
+using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Decisions;
+
+namespace OpsPipeline.Core.Stages.Reactions;
+
+/// <summary>
+/// After a decision: the reactions an alarm's transition starts. A reaction whose <c>on</c> is this transition (a new
+/// firing episode, or a resolve after firing) and whose matchers match runs once per alert and transition (recorded
+/// in the alert's state, committed with it), not within its cooldown of its last run for the alert, not while the
+/// alert is muted or flapping unless <c>evenWhenMuted</c>. A drill runs none: it keeps what would have run, with its
+/// input, for the drill report. Each reaction considered is one line of the decision's path.
+/// </summary>
+public sealed class ReactionStage(PipelineConfig config, Func<Alert, DecisionContext, DateTimeOffset, Suppression?> muted)
+{
+    public Decision React(EventStep step, Decision decision)
+    {
+        var alert = step.Alert;
+        if (config.Reactions.Count == 0 || alert.Source != AlertSource.CloudWatch || step.Next is null || !step.Changed || decision.NewState is not { } next)
+        {
+            return decision;
+        }
+
+        var on = alert.Status switch { AlertStatus.Firing => ReactionOn.Firing, AlertStatus.Resolved => ReactionOn.Resolved, _ => (ReactionOn?)null };
+        var candidates = config.Reactions.Where(r => r.On == on && r.Match.Matches(alert.Labels)).ToList();
+        if (candidates.Count == 0)
+        {
+            return decision;
+        }
+
+        var drill = alert.ReplayName is not null;
+        var runs = next.ReactionRuns.ToList();
+        var started = new List<Reaction>();
+        var path = new List<string>();
+        foreach (var reaction in candidates)
+        {
+            var last = runs.LastOrDefault(r => r.Name == reaction.Name);
+            if (WhyNot(reaction, step, decision, next, last) is { } why)
+            {
+                path.Add($"reaction {reaction.Name}: not run: {why}");
+                continue;
+            }
+
+            var run = ReactionInput.Build(reaction, alert);
+            started.Add(run);
+            runs.Add(new ReactionRun(reaction.Name, alert.StateTimestamp, step.Now));
+            path.Add(drill
+                ? $"reaction {reaction.Name}: drill: would run with input {run.Input}"
+                : $"reaction {reaction.Name}: runs (first run this episode{(last is null ? string.Empty : $"; last ran {DecisionText.Format(last.RanAt)}, cooldown {DecisionText.Duration(reaction.Cooldown)} passed")})");
+        }
+
+        return decision with
+        {
+            NewState = next with { ReactionRuns = [.. runs.TakeLast(ReactionRun.Remembered)] },
+            Reactions = drill ? [] : started,
+            WouldReact = drill ? started : [],
+            Path = [.. decision.Path, .. path],
+        };
+    }
+
+    /// <summary>
+    /// The decision without the reactions the hourly cap refused (<paramref name="refused"/>): not started, not recorded
+    /// as run (so no cooldown starts), and the path says why.
+    /// </summary>
+    /// <remarks>Telling the route's receiver once that the cap stopped a reaction is the execution half's work.</remarks>
+    public Decision Capped(Decision decision, IReadOnlyList<Reaction> refused, DateTimeOffset now)
+    {
+        if (refused.Count == 0 || decision.NewState is not { } next)
+        {
+            return decision;
+        }
+
+        var names = refused.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var hour = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
+        var path = decision.Path.Select(line => names.FirstOrDefault(n => line.StartsWith($"reaction {n}: runs", StringComparison.Ordinal)) is { } name
+            ? $"reaction {name}: not run: maxPerHour {Find(name).MaxPerHour} reached across alerts in the hour from {DecisionText.Format(hour)}"
+            : line).ToList();
+        return decision with
+        {
+            NewState = next with { ReactionRuns = [.. next.ReactionRuns.Where(r => !(names.Contains(r.Name) && r.RanAt == now))] },
+            Reactions = [.. decision.Reactions.Where(r => !names.Contains(r.Name))],
+            Path = path,
+        };
+    }
+
+    /// <summary>The reaction's hourly cap across alerts.</summary>
+    public int CapOf(Reaction reaction) => Find(reaction.Name).MaxPerHour;
+
+    private ReactionConfig Find(string name) => config.Reactions.First(r => r.Name == name);
+
+    private string? WhyNot(ReactionConfig reaction, EventStep step, Decision decision, AlertState next, ReactionRun? last)
+    {
+        if (last is not null && last.TransitionAt == step.Alert.StateTimestamp)
+        {
+            return $"already ran for this transition at {DecisionText.Format(last.RanAt)}";
+        }
+
+        if (!reaction.EvenWhenMuted)
+        {
+            if (next.Flapping)
+            {
+                return "the alert is flapping";
+            }
+
+            var mute = step.Alert.Status == AlertStatus.Firing
+                ? (decision.Kind == DecisionKinds.Suppressed ? next.Suppressed : null)
+                : muted(step.Alert, step.Context, step.Now);
+            if (mute is not null)
+            {
+                return $"the alert is {mute.What}";
+            }
+        }
+
+        if (last is not null && last.RanAt + reaction.Cooldown > step.Now)
+        {
+            return $"cooldown until {DecisionText.Format(last.RanAt + reaction.Cooldown)}";
+        }
+
+        return null;
+    }
+}
