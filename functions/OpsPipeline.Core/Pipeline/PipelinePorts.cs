@@ -23,7 +23,11 @@ public sealed record DecideResult(string EventId, string? AlertKey, string Decis
     /// <summary>The steps of the decision, for explaining it (opsctl local --explain, execution history).</summary>
     public IReadOnlyList<string> Path { get; init; } = [];
 
-    /// <summary>The reactions to start, committed with the alert's state (the state machine starts each once).</summary>
+    /// <summary>
+    /// The reactions to start, committed with the alert's state. Not written to the state machine as such: each is
+    /// also one of <see cref="Deliveries"/> (channel = its kind), which the Map starts through its integration.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<Reaction> Reactions { get; init; } = [];
 }
 

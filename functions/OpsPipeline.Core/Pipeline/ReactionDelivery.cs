@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Decisions;
+
+namespace OpsPipeline.Core.Pipeline;
+
+/// <summary>
+/// A reaction as the state machine's deliveries Map takes it: channel = its kind (the Map's Choice routes it to that
+/// kind's integration), receiver = the reaction's name, action <c>react</c>, the rendered input as the payload. The
+/// execution name and client token derive from the run's id, so a retry or a replayed execution starts it at most once.
+/// </summary>
+public static class ReactionDelivery
+{
+    public const string Action = "react";
+
+    public static Delivery Of(Reaction reaction)
+    {
+        ArgumentNullException.ThrowIfNull(reaction);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{reaction.Name}\n{reaction.RunId}"));
+        var token = new Guid(hash.AsSpan(0, 16)).ToString();
+        var name = ExecutionName(reaction.Name, Convert.ToHexStringLower(hash.AsSpan(0, 12)));
+        return new Delivery
+        {
+            Receiver = reaction.Name,
+            Channel = reaction.Kind.Wire(),
+            Action = Action,
+            AlertKey = reaction.AlertKey,
+            DedupKey = name,
+            Target = new DeliveryTarget
+            {
+                Arn = reaction.Kind == ReactionKind.SsmAutomation ? null : reaction.Target,
+                DocumentName = reaction.Kind == ReactionKind.SsmAutomation ? reaction.Target : null,
+                DetailType = reaction.DetailType,
+                DestinationArn = reaction.DestinationArn,
+                ExecutionName = name,
+                ClientToken = token,
+            },
+            PayloadUtf8 = Encoding.UTF8.GetBytes(reaction.Input),
+            Essential = true,
+        };
+    }
+
+    /// <summary>A Step Functions execution name: [A-Za-z0-9-_], at most 80 characters, the reaction's name then the run's hash.</summary>
+    private static string ExecutionName(string reaction, string hash)
+    {
+        var safe = new string([.. reaction.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-')]);
+        return $"{safe[..Math.Min(safe.Length, 80 - hash.Length - 1)]}-{hash}";
+    }
+}
