@@ -91,6 +91,39 @@ public class ReactionScenarioTests
     }
 
     [Fact]
+    public async Task ConfigValidate_WhenAReactionsTargetIsNotInTheDeployedParameters_ShouldRefuseItNamingTheParameter()
+    {
+        var dir = Directory.CreateTempSubdirectory("reaction-grants-").FullName;
+        try
+        {
+            var config = Path.Combine(dir, "ops-pipeline.yaml");
+            await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(RepoPaths.SampleConfig)) + $$$"""
+
+                reactions:
+                  - name: restart-checkout
+                    match: { alarmName: checkout-api-5xx }
+                    action: { eventBridge: { eventBusArn: "{{{Bus}}}", detailType: Restart service } }
+                """);
+            var samconfig = (await File.ReadAllTextAsync(RepoPaths.SamConfig));
+            var granted = Path.Combine(dir, "granted.toml");
+            await File.WriteAllTextAsync(granted, samconfig.Replace("ReactionEventBusArns=\\\"\\\"", $"ReactionEventBusArns=\\\"{Bus}\\\"", StringComparison.Ordinal));
+            Assert.NotEqual(samconfig, await File.ReadAllTextAsync(granted));
+
+            var refused = await CliRunner.Opsctl("config", "validate", "--config", config);
+            var accepted = await CliRunner.Opsctl("config", "validate", "--config", config, "--samconfig", granted);
+
+            Assert.Equal(2, refused.Exit);
+            Assert.Contains($"reactions[0] (restart-checkout): action.eventBridge target {Bus} is not granted: add it to the template parameter ReactionEventBusArns", refused.Err, StringComparison.Ordinal);
+            Assert.True(accepted.Exit == 0, accepted.Err);
+            Assert.True(accepted.Out.Contains("1 reactions", StringComparison.Ordinal), accepted.Out + accepted.Err);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Reaction_WhenTheEventIsADrill_ShouldStartNothingAndPrintNoReactLine()
     {
         var (_, outbound, _, err) = await TestConfig.RunAsync(

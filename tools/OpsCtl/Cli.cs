@@ -93,7 +93,8 @@ public static class Cli
     private static Command ConfigCommand()
     {
         var config = ConfigOption();
-        var validate = new Command("validate", "Check a pipeline config file; errors name the line and the field.") { config };
+        var samconfig = new Option<string?>("--samconfig") { Description = "The samconfig.toml whose parameter_overrides grant the reactions' targets (default: the repository's)." };
+        var validate = new Command("validate", "Check a pipeline config file; errors name the line and the field.") { config, samconfig };
         validate.SetAction(parse =>
         {
             var loaded = LoadConfig(parse.GetValue(config), parse.InvocationConfiguration.Error);
@@ -102,7 +103,19 @@ public static class Cli
                 return 2;
             }
 
-            Console.WriteLine($"ok: {loaded.Receivers.Count} receivers, {loaded.Slos.Count} SLOs, {loaded.Reactions.Count} reactions");
+            // The config's reactions against what the deployment grants: they cannot drift apart unnoticed.
+            var ungranted = ReactionGrants.Ungranted(loaded, SamConfig.ParameterOverrides(parse.GetValue(samconfig) ?? RepoPaths.SamConfig));
+            foreach (var line in ungranted)
+            {
+                parse.InvocationConfiguration.Error.WriteLine(line);
+            }
+
+            if (ungranted.Count > 0)
+            {
+                return 2;
+            }
+
+            parse.InvocationConfiguration.Output.WriteLine($"ok: {loaded.Receivers.Count} receivers, {loaded.Slos.Count} SLOs, {loaded.Reactions.Count} reactions");
             return 0;
         });
         return new Command("config", "Pipeline configuration.") { validate };
