@@ -50,6 +50,10 @@ public class ReactionScenarioTests
         Assert.True(reacted[1].At > reacted[0].At);
         Assert.Empty(parked);
         Assert.Contains("reaction restart-checkout: runs", err, StringComparison.Ordinal);
+        // The page says what the pipeline did, naming the execution the reaction started under.
+        var page = outbound.First(o => o.Receiver == "oncall");
+        Assert.Contains($"auto-reaction restart-checkout started (execution {reacted[0].DedupKey})", page.Payload.GetProperty("payload").GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("restart-checkout-", reacted[0].DedupKey, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,6 +41,21 @@ public static class ReactionDelivery
         };
     }
 
+    /// <summary>
+    /// The alert's notifications in the same decision say what the pipeline did about it:
+    /// <c>auto-reaction restart-orders started (execution restart-orders-…)</c>, at the end of their summary.
+    /// </summary>
+    public static IReadOnlyList<Notification> Told(IReadOnlyList<Notification> notifications, IReadOnlyList<Reaction> reactions)
+    {
+        if (reactions.Count == 0)
+        {
+            return notifications;
+        }
+
+        var told = string.Join("; ", reactions.Select(r => $"auto-reaction {r.Name} started (execution {Of(r).DedupKey})"));
+        return [.. notifications.Select(n => reactions.Any(r => r.AlertKey == n.Alert.Key) ? n with { Alert = n.Alert with { Summary = $"{n.Alert.Summary} — {told}" } } : n)];
+    }
+
     /// <summary>A Step Functions execution name: [A-Za-z0-9-_], at most 80 characters, the reaction's name then the run's hash.</summary>
     private static string ExecutionName(string reaction, string hash)
     {
