@@ -79,13 +79,15 @@ public class IamEnforcementTests
         foreach (var policy in template["Resources"]![role]!["Properties"]!["Policies"]!.AsArray())
         {
             var statements = policy!["PolicyDocument"]!["Statement"]!.AsArray();
-            foreach (var statement in statements.ToList())
+            foreach (var listed in statements.ToList())
             {
-                var actions = statement!["Action"] is JsonArray list ? list.Select(a => (string)a!).ToList() : [(string)statement["Action"]!];
+                // A conditional grant (the reaction targets): {"Fn::If": [condition, statement, AWS::NoValue]}.
+                var statement = listed!["Fn::If"] is JsonArray conditional ? conditional[1]! : listed;
+                var actions = statement["Action"] is JsonArray list ? list.Select(a => (string)a!).ToList() : [(string)statement["Action"]!];
                 var kept = actions.Where(a => !string.Equals(a, action, StringComparison.OrdinalIgnoreCase)).ToList();
                 if (kept.Count == 0)
                 {
-                    statements.Remove(statement);
+                    statements.Remove(listed);
                 }
                 else
                 {

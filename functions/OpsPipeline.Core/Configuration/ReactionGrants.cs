@@ -18,6 +18,10 @@ public static class ReactionGrants
 
     public const string RedriveDestinations = "ReactionRedriveDestinationArns";
 
+    /// <summary>Every template parameter that grants reaction targets.</summary>
+    public static readonly IReadOnlyList<string> TemplateParameters =
+        [.. Enum.GetValues<ReactionKind>().Select(ParameterOf), RedriveDestinations];
+
     /// <summary>One line per reaction target the parameters do not grant, naming the reaction, the field and the parameter.</summary>
     public static IReadOnlyList<string> Ungranted(PipelineConfig config, IReadOnlyDictionary<string, string> parameters)
     {

@@ -64,8 +64,8 @@ public sealed record LocalStackOptions
     public System.Text.Json.Nodes.JsonObject? Template { get; init; }
 
     /// <summary>
-    /// The template's parameter values, as `sam deploy` would pass them (default: samconfig.toml's parameter_overrides):
-    /// the reaction targets the state machine is granted come from them, so a local run refuses a reaction AWS would.
+    /// The template's parameter values, as `sam deploy` would pass them (default: samconfig.toml's parameter_overrides of
+    /// the reaction grants): the reaction targets the state machine is granted, so a local run refuses a reaction AWS would.
     /// </summary>
     public IReadOnlyDictionary<string, string>? TemplateParameters { get; init; }
 }
@@ -278,8 +278,12 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The roles of the functions, the state machine, the rule, the Scheduler and the Pipe, from the template.</summary>
     private void LoadTemplate()
     {
-        // The repository's template is deployed with samconfig.toml's parameter values; a test's own template with its own.
-        var parameters = _options.TemplateParameters ?? (_options.Template is null ? SamConfig.ParameterOverrides(RepoPaths.SamConfig) : null);
+        // The repository's template is deployed with samconfig.toml's values of the reaction grants (the parameters the
+        // SAM expansion leaves to deploy time: Fn::If over their lists). DlqArns is fixed by the expansion (Fn::ForEach
+        // over the local stack's placeholder queue), so it is never taken from samconfig.toml. A test's template: its own.
+        var parameters = _options.TemplateParameters ?? (_options.Template is null
+            ? SamConfig.ParameterOverrides(RepoPaths.SamConfig).Where(p => OpsPipeline.Core.Configuration.ReactionGrants.TemplateParameters.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)
+            : null);
         Template = _options.Template is { } t ? new CfnTemplate(t, parameters) : CfnTemplate.Load(RepoPaths.ExpandedTemplate, parameters);
         var iam = new IamPolicies(Template);
         string RoleOf(JsonNode? roleArn, string where)
