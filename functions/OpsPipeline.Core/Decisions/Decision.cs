@@ -43,6 +43,9 @@ public sealed record Decision(string Kind, string Reason, AlertState? NewState, 
     /// <summary>What the flood guard held back from <see cref="Notifications"/> (its receivers are told how many, once).</summary>
     public IReadOnlyList<Notification> Held { get; init; } = [];
 
+    /// <summary>Reactions the hourly cap across alerts stopped: the alert's notifications say so.</summary>
+    public IReadOnlyList<Reaction> CappedReactions { get; init; } = [];
+
     /// <summary>Resolves handed to the alert's SLO incident: written to the SLO's state before the commit.</summary>
     public IReadOnlyList<IncidentHold> IncidentHolds { get; init; } = [];
 

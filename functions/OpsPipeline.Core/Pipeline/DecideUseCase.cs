@@ -92,7 +92,7 @@ public sealed class DecideUseCase(PipelineConfig config, AlertPipeline pipeline,
             if (decision.NewState is null || await states.TryWriteAsync(decision.NewState, stored?.Version ?? 0, ct).ConfigureAwait(false))
             {
                 ports.Metrics.Count("EventsDecided", ("Decision", alert.ReplayName is null ? decision.Kind : DecisionKinds.Drill));
-                return new DecideResult(alert.EventId, alert.Key, decision.Kind, decision.Reason, [.. renderer.Render(ReactionDelivery.Told(decision.Notifications, decision.Reactions)), .. decision.Reactions.Select(ReactionDelivery.Of)]) { Path = decision.Path, Reactions = decision.Reactions };
+                return new DecideResult(alert.EventId, alert.Key, decision.Kind, decision.Reason, [.. renderer.Render(ReactionDelivery.Told(decision.Notifications, decision.Reactions, decision.CappedReactions)), .. decision.Reactions.Select(ReactionDelivery.Of)]) { Path = decision.Path, Reactions = decision.Reactions };
             }
         }
 

@@ -42,18 +42,20 @@ public static class ReactionDelivery
     }
 
     /// <summary>
-    /// The alert's notifications in the same decision say what the pipeline did about it:
-    /// <c>auto-reaction restart-orders started (execution restart-orders-…)</c>, at the end of their summary.
+    /// The alert's notifications in the same decision say what the pipeline did about it, at the end of their summary:
+    /// <c>auto-reaction restart-orders started (execution restart-orders-…)</c>, or that the hourly cap stopped it.
     /// </summary>
-    public static IReadOnlyList<Notification> Told(IReadOnlyList<Notification> notifications, IReadOnlyList<Reaction> reactions)
+    public static IReadOnlyList<Notification> Told(IReadOnlyList<Notification> notifications, IReadOnlyList<Reaction> reactions, IReadOnlyList<Reaction> capped)
     {
-        if (reactions.Count == 0)
+        if (reactions.Count == 0 && capped.Count == 0)
         {
             return notifications;
         }
 
-        var told = string.Join("; ", reactions.Select(r => $"auto-reaction {r.Name} started (execution {Of(r).DedupKey})"));
-        return [.. notifications.Select(n => reactions.Any(r => r.AlertKey == n.Alert.Key) ? n with { Alert = n.Alert with { Summary = $"{n.Alert.Summary} — {told}" } } : n)];
+        var told = string.Join("; ", reactions.Select(r => $"auto-reaction {r.Name} started (execution {Of(r).DedupKey})")
+            .Concat(capped.Select(r => $"auto-reaction {r.Name} not run: its maxPerHour was reached across alerts this hour")));
+        var keys = reactions.Concat(capped).Select(r => r.AlertKey).ToHashSet(StringComparer.Ordinal);
+        return [.. notifications.Select(n => keys.Contains(n.Alert.Key) ? n with { Alert = n.Alert with { Summary = $"{n.Alert.Summary} — {told}" } } : n)];
     }
 
     /// <summary>A Step Functions execution name: [A-Za-z0-9-_], at most 80 characters, the reaction's name then the run's hash.</summary>

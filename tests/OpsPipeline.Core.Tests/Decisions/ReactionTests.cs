@@ -124,6 +124,11 @@ public class ReactionTests
         Assert.Contains("reaction restart-orders: not run: maxPerHour 2 reached across alerts in the hour from 2026-03-10T09:00:00Z", first[2].Path);
         Assert.DoesNotContain(first[2].Path, p => p.StartsWith("reaction restart-orders: runs", StringComparison.Ordinal));
         Assert.Empty(run.State("checkout-c")!.ReactionRuns);
+        // The capped alert's own notifications say so: no extra message, and nobody thinks it ran.
+        Assert.All(first[2].Deliveries.Where(d => d.Action == "trigger"), d => Assert.Contains(
+            "auto-reaction restart-orders not run: its maxPerHour was reached across alerts this hour", d.Payload.GetRawText(), StringComparison.Ordinal));
+        Assert.Contains(first[2].Deliveries, d => d.Action == "trigger");
+        Assert.Contains("auto-reaction restart-orders started (execution restart-orders-", first[0].Deliveries.First(d => d.Action == "trigger").Payload.GetRawText(), StringComparison.Ordinal);
         Assert.Single(nextHour.Reactions);
         Assert.Equal(["checkout-a", "checkout-b", "checkout-d"], run.Reacted.Select(r => r.AlertKey[(r.AlertKey.LastIndexOf(':') + 1)..]));
     }

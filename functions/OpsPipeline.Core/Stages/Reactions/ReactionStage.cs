@@ -62,7 +62,7 @@ public sealed class ReactionStage(PipelineConfig config, Func<Alert, DecisionCon
     /// The decision without the reactions the hourly cap refused (<paramref name="refused"/>): not started, not recorded
     /// as run (so no cooldown starts), and the path says why.
     /// </summary>
-    /// <remarks>Telling the route's receiver once that the cap stopped a reaction is the execution half's work.</remarks>
+    /// <remarks>The alert's own notifications in this decision say the cap stopped it (no extra message in a storm).</remarks>
     public Decision Capped(Decision decision, IReadOnlyList<Reaction> refused, DateTimeOffset now)
     {
         if (refused.Count == 0 || decision.NewState is not { } next)
@@ -79,6 +79,7 @@ public sealed class ReactionStage(PipelineConfig config, Func<Alert, DecisionCon
         {
             NewState = next with { ReactionRuns = [.. next.ReactionRuns.Where(r => !(names.Contains(r.Name) && r.RanAt == now))] },
             Reactions = [.. decision.Reactions.Where(r => !names.Contains(r.Name))],
+            CappedReactions = refused,
             Path = path,
         };
     }
