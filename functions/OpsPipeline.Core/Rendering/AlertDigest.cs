@@ -152,6 +152,12 @@ internal sealed class AlertDigest
             .ToList();
         var alerts = sorted.Select(m => m.Alert).ToList();
 
+        // Names read back from the group's record are cleaned and capped again, as every text here is.
+        others = others with
+        {
+            Named = [.. others.Named.Select(m => m with { Name = Truncation.ToChars(UntrustedText.OneLine(m.Name), NameChars), Severity = Severities.Normalize(m.Severity) })],
+        };
+
         var labels = groupLabels
             .OrderBy(l => l.Key, StringComparer.Ordinal)
             .Select(l => KeyValuePair.Create(UntrustedText.OneLine(l.Key), Truncation.ToChars(UntrustedText.OneLine(l.Value), LabelValueChars)))

@@ -338,6 +338,19 @@ public class DigestRendererTests
     }
 
     [Fact]
+    public void RenderDigest_WhenAStillFiringNameIsHostile_ShouldEscapeItInSlackAndKeepItOneLineElsewhere()
+    {
+        var members = new[] { new DigestMember(SampleDigests.Three()[0], DeliveryActions.Trigger) };
+        var others = new StillFiring([new("0A", "<!channel>\nping & co", "HIGH")], 0);
+
+        var slack = DeliveryRenderer.RenderDigest(SampleDigests.GroupKey, SampleDigests.GroupLabels, members, others, SampleAlerts.Team, drill: false).Payload.GetProperty("blocks");
+        var sns = DeliveryRenderer.RenderDigest(SampleDigests.GroupKey, SampleDigests.GroupLabels, members, others, SampleAlerts.Email, drill: false).Payload.GetString()!;
+
+        Assert.Equal("&lt;!channel&gt; ping &amp; co (error)", slack[5].GetProperty("text").GetProperty("text").GetString());
+        Assert.Contains("\nStill firing (1):\n- [error] <!channel> ping & co\n", sns, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RenderDigest_WhenAlertNameIsHostileInsideLink_ShouldKeepOneRealLinkWithEscapedText()
     {
         var alerts = new[] { SampleDigests.Alarm("<!here> x|y", "critical", "s", 1) with { Links = [new("Alarm", "https://example.com/a b?x=<y>&z=1|2")] } };
