@@ -36,7 +36,7 @@ public static class AwsCalls
         ["TickFunction"] =
         [
             new("dynamodb:GetItem", AwsResource.Table, "DynamoAlertStateStore.SourcesAsync, BudgetStore.GetAsync"),
-            new("dynamodb:BatchGetItem", AwsResource.Table, "DynamoAlertStateStore.DueAsync (DynamoPages.BatchGetAllAsync)"),
+            new("dynamodb:BatchGetItem", AwsResource.Table, "DynamoAlertStateStore.DueAsync, DynamoAlertStateStore.GroupMembersAsync (DynamoPages.BatchGetAllAsync)"),
             new("dynamodb:PutItem", AwsResource.Table, "DynamoAlertStateStore.TryWriteAsync, BudgetStore.TryWriteAsync"),
             new("dynamodb:UpdateItem", AwsResource.Table, "FloodGuardStore.HoldAsync, FloodGuardStore.TakeDueAsync, DynamoAlertStateStore.NoteGroupsAsync"),
             new("dynamodb:DeleteItem", AwsResource.Table, "DeferredDeliveryStore.TakeDueAsync"),

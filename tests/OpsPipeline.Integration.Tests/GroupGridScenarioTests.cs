@@ -45,12 +45,15 @@ public class GroupGridScenarioTests
             StateChange("billing-invoice-lag", "OK", At(10, 0)),
         ], TestConfig.Inline(Config));
 
+        // The 09:49 update names the newcomer and billing-queue-depth, told at 09:44 and still firing: one digest.
         Assert.Equal(
-            [("digest", At(9, 1)), ("digest", At(9, 41)), ("trigger", At(9, 44)), ("trigger", At(9, 49))],
+            [("digest", At(9, 1)), ("digest", At(9, 41)), ("trigger", At(9, 44)), ("digest", At(9, 49))],
             outbound.Select(o => (o.Action, o.At)));
         Assert.All(outbound, o => Assert.Equal("team", o.Receiver));
         Assert.EndsWith(":billing-queue-depth", outbound[2].AlertKey, StringComparison.Ordinal);
-        Assert.EndsWith(":billing-export-lag", outbound[3].AlertKey, StringComparison.Ordinal);
+        Assert.Equal(":rotating_light: [FIRING x2] service=billing: 2 alerts firing, worst severity warning", outbound[3].Payload.GetProperty("text").GetString());
+        Assert.Contains("billing-export-lag", outbound[3].Payload.GetProperty("blocks")[3].GetProperty("text").GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("billing-queue-depth (warning)", outbound[3].Payload.GetProperty("blocks")[5].GetProperty("text").GetProperty("text").GetString());
         Assert.Contains("RESOLVED", outbound[1].Payload.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains("recorded: billing-api-5xx fires again before its resolve went out; team still told it fires", err, StringComparison.Ordinal);
     }

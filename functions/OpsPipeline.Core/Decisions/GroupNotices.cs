@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace OpsPipeline.Core.Decisions;
 
 /// <summary>
@@ -29,6 +32,12 @@ public static class GroupNotices
     /// record (one written before grids were kept).
     /// </summary>
     public static DateTimeOffset UpdateSlot(DateTimeOffset earliest, TimeSpan groupInterval) => NextSlot(DateTimeOffset.UnixEpoch, groupInterval, earliest);
+
+    /// <summary>
+    /// A member as its group's record keeps it: its alert key hashed (keys are long, groups can be large, and Decide
+    /// reads the record with every grouped alert's state).
+    /// </summary>
+    public static string MemberId(string alertKey) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(alertKey)))[..32];
 }
 
 /// <summary>What the table remembers of one group: when it was last notified, and where its grid starts while its episode lasts.</summary>
@@ -43,6 +52,37 @@ public sealed record GroupNotice(DateTimeOffset? NotifiedAt, DateTimeOffset? Anc
 /// </summary>
 public sealed record GroupUpdate(string GroupId, DateTimeOffset At, bool Sent, IReadOnlyList<string> Told, IReadOnlyList<string> Untold)
 {
+    /// <summary>
+    /// The members told firing that the record names from now on (for later updates to list as still firing), when this
+    /// tick read the record before its update; null leaves the names as they are.
+    /// </summary>
+    public IReadOnlyList<FiringMember>? Named { get; init; }
+
     /// <summary>Where the group's grid starts if it has none: an update that told members firing is its first notification.</summary>
     public DateTimeOffset? GridStart => Sent && Told.Count > 0 ? GroupNotices.GridStart(At) : null;
+}
+
+/// <summary>A member told firing as its group's record names it: its <see cref="GroupNotices.MemberId"/>, and its name and severity as shown.</summary>
+public sealed record FiringMember(string Id, string Name, string Severity);
+
+/// <summary>
+/// What the Tick reads of a group's record before it sends the group an update: the members told firing (their
+/// <see cref="GroupNotices.MemberId"/>s), and the few of them it names.
+/// </summary>
+public sealed record GroupMembers(IReadOnlySet<string> Told, IReadOnlyList<FiringMember> Named)
+{
+    /// <summary>A group with no record: no member told firing.</summary>
+    public static readonly GroupMembers None = new(new HashSet<string>(StringComparer.Ordinal), []);
+}
+
+/// <summary>
+/// The members of a group told firing in its earlier updates that still fire and are not in this one: the ones the
+/// record names, and how many more.
+/// </summary>
+public sealed record StillFiring(IReadOnlyList<FiringMember> Named, int Unnamed)
+{
+    /// <summary>Nothing else fires in the group (or its record could not be read).</summary>
+    public static readonly StillFiring None = new([], 0);
+
+    public int Count => Named.Count + Unnamed;
 }

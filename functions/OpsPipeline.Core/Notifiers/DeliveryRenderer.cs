@@ -30,7 +30,8 @@ public static class DeliveryRenderer
     /// <summary>
     /// One <see cref="DeliveryActions.Digest"/> for the alerts of one group (same route, same groupBy labels, within
     /// groupWait): the count, the group labels, the worst severity, and the alerts worst first, at most
-    /// <c>20</c> listed and the rest counted. <see cref="Delivery.AlertKey"/> is <paramref name="groupKey"/>.
+    /// <c>20</c> listed and the rest counted; resolved alerts as resolved, the others as new.
+    /// <see cref="Delivery.AlertKey"/> is <paramref name="groupKey"/>.
     /// </summary>
     /// <exception cref="ArgumentException">An empty group key, no alerts, or a receiver with no channel configured.</exception>
     public static Delivery RenderDigest(
@@ -40,9 +41,30 @@ public static class DeliveryRenderer
         ReceiverConfig receiver,
         bool drill)
     {
+        ArgumentNullException.ThrowIfNull(alerts);
+        var members = alerts.Select(a => new DigestMember(a, a.Status == AlertStatus.Resolved ? DeliveryActions.Resolve : DeliveryActions.Trigger)).ToList();
+        return RenderDigest(groupKey, groupLabels, members, StillFiring.None, receiver, drill);
+    }
+
+    /// <summary>
+    /// One <see cref="DeliveryActions.Digest"/> for a group's update, in three parts: new (its triggers), still firing
+    /// (its repeats, and <paramref name="stillFiring"/>: the members told firing in earlier updates and not in this
+    /// one), resolved (its resolves). Its count is the group's firing total; at most <c>20</c> members listed, the
+    /// rest counted. <see cref="Delivery.AlertKey"/> is <paramref name="groupKey"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty group key, no members, or a receiver with no channel configured.</exception>
+    public static Delivery RenderDigest(
+        string groupKey,
+        IReadOnlyDictionary<string, string> groupLabels,
+        IReadOnlyList<DigestMember> members,
+        StillFiring stillFiring,
+        ReceiverConfig receiver,
+        bool drill)
+    {
+        ArgumentNullException.ThrowIfNull(members);
         ArgumentNullException.ThrowIfNull(receiver);
 
-        var digest = AlertDigest.For(groupKey, groupLabels, alerts);
+        var digest = AlertDigest.For(groupKey, groupLabels, [.. members.Select(m => (m.Alert, PartOf(m.Member)))], stillFiring);
         var notifier = NotifierOf(receiver);
         return notifier.RenderDigest(NewDelivery(receiver, DeliveryActions.Digest, groupKey, drill), digest, drill);
     }
@@ -62,6 +84,16 @@ public static class DeliveryRenderer
     /// <summary>The receiver's channel, or an error naming the receiver when none is configured.</summary>
     internal static Notifier NotifierOf(ReceiverConfig receiver) => NotifierRegistry.For(SettingsOf(receiver));
 
+    private static DigestPart PartOf(string member) => member switch
+    {
+        DeliveryActions.Resolve => DigestPart.Resolved,
+        DeliveryActions.Repeat => DigestPart.StillFiring,
+        _ => DigestPart.New,
+    };
+
     private static ReceiverSettings SettingsOf(ReceiverConfig receiver) =>
         receiver.Settings ?? throw new ArgumentException($"Receiver '{receiver.Name}' has no channel configured.", nameof(receiver));
 }
+
+/// <summary>One member of a group's update: the alert, and what it is in the update (trigger, repeat or resolve).</summary>
+public sealed record DigestMember(Alert Alert, string Member);

@@ -7,11 +7,13 @@ namespace OpsPipeline.Core.Pipeline;
 
 /// <summary>
 /// After the decision: what the stages decided to send, rendered by each receiver's channel. Single notifications as
-/// they are, in order; then the members of each group (route, group key, receiver) as one digest.
+/// they are, in order; then the members of each group (route, group key, receiver) as one digest, with the members
+/// still firing that are not in it.
 /// </summary>
 public sealed class NotificationRenderer(PipelineConfig config)
 {
-    public IReadOnlyList<Delivery> Render(IEnumerable<Notification> notifications)
+    /// <summary>The deliveries; <paramref name="stillFiring"/>, by <see cref="GroupNotices.Id"/>, is what the Tick read of its groups' records.</summary>
+    public IReadOnlyList<Delivery> Render(IEnumerable<Notification> notifications, IReadOnlyDictionary<string, StillFiring>? stillFiring = null)
     {
         var all = notifications as IReadOnlyList<Notification> ?? [.. notifications];
         var deliveries = new List<Delivery>(all.Count);
@@ -30,10 +32,12 @@ public sealed class NotificationRenderer(PipelineConfig config)
             var alerts = members.Select(n => n.Alert).ToList();
             var route = group.First().Route!;
             var receiver = Receiver(group.Key.Receiver);
-            if (alerts.Count == 1 || receiver.KeepsIncidents)
+            var still = stillFiring?.GetValueOrDefault(GroupNotices.Id(route.Id, group.Key.GroupKey!)) ?? StillFiring.None;
+            if ((alerts.Count == 1 && still.Count == 0) || receiver.KeepsIncidents)
             {
-                // A group of one is simply that alert's trigger. PagerDuty gets one event per alert even when grouped:
-                // each resolve must close its own dedup_key, and PagerDuty groups incidents itself.
+                // A group of one, with nothing else firing, is simply that alert's trigger (or resolve). PagerDuty gets one
+                // event per alert even when grouped: each resolve must close its own dedup_key, and PagerDuty groups
+                // incidents itself.
                 deliveries.AddRange(members.Select(n => DeliveryRenderer.Render(n.Alert, n.Member, receiver, drill: false, n.IncidentKey)));
                 continue;
             }
@@ -43,7 +47,8 @@ public sealed class NotificationRenderer(PipelineConfig config)
                 .ToDictionary(l => l, l => alerts[0].Labels[l], StringComparer.Ordinal);
             // An update with a member new to the group is that member's first notification (never held by the flood
             // guard); an update of repeats only is a reminder, which the guard may hold.
-            deliveries.Add(DeliveryRenderer.RenderDigest(group.Key.GroupKey!, groupLabels, alerts, receiver, drill: false) with
+            var update = members.Select(n => new DigestMember(n.Alert, n.Member)).ToList();
+            deliveries.Add(DeliveryRenderer.RenderDigest(group.Key.GroupKey!, groupLabels, update, still, receiver, drill: false) with
             {
                 Essential = members.Any(n => n.Member != DeliveryActions.Repeat),
             });

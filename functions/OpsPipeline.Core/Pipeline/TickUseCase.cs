@@ -5,6 +5,7 @@ using OpsPipeline.Core.Ports;
 using OpsPipeline.Core.Notifiers;
 using OpsPipeline.Core.Silences;
 using OpsPipeline.Core.Stages.Budgets;
+using OpsPipeline.Core.Stages.Grouping;
 
 namespace OpsPipeline.Core.Pipeline;
 
@@ -164,8 +165,11 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
             }
         }
 
+        // Before their records change: the groups this tick sends updates to, for the members told firing in earlier ones.
+        var (before, unread) = await GroupsBeforeAsync(written, ct).ConfigureAwait(false);
+
         // The groups that had an update or whose told-firing members changed: their grids pace what joins or resolves next.
-        var groups = pipeline.Grouping.Updates(written, now);
+        var groups = pipeline.Grouping.Updates(written, now, before);
         if (groups.Count > 0)
         {
             try
@@ -180,10 +184,35 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
 
         // Marked for Deliver's cap per receiver as they were for the cap per alert: a tick's triggers are an episode's
         // first notification; digests carry the renderer's mark (an update of repeats only is not).
-        var rendered = renderer.Render(written.SelectMany(c => c.Notifications))
+        var rendered = renderer.Render(written.SelectMany(c => c.Notifications), GroupingStage.StillFiring(written, groups, before))
             .Select(d => d.Action is DeliveryActions.Trigger ? d with { Essential = true } : d).ToList();
         return (rendered, [.. written.SelectMany(c => c.IncidentHolds.Select(h => $"{c.Alert.Name}: resolve to {h.Receiver} handed to the {h.Slo} incident: it resolves once nothing behind it fires")
-            .Prepend($"{c.Alert.Name}: {c.After.LastReason}"))]);
+            .Prepend($"{c.Alert.Name}: {c.After.LastReason}")), .. unread]);
+    }
+
+    /// <summary>
+    /// The records of the groups this tick sends updates to (receivers of digests), in one read: the members told firing
+    /// in earlier updates. Their state is already committed, so a failed read loses no update: each goes out with its
+    /// own members only, and the path says so.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, GroupMembers> Before, IReadOnlyList<string> Unread)> GroupsBeforeAsync(IReadOnlyList<TickChange> written, CancellationToken ct)
+    {
+        var ids = pipeline.Grouping.DigestGroups(written);
+        if (ids.Count == 0)
+        {
+            return (new Dictionary<string, GroupMembers>(), []);
+        }
+
+        try
+        {
+            var read = await ports.AlertStates.GroupMembersAsync(ids, ct).ConfigureAwait(false);
+            return (ids.ToDictionary(id => id, id => read.GetValueOrDefault(id) ?? GroupMembers.None, StringComparer.Ordinal), []);
+        }
+        catch (Exception e) when (ports.Faults.IsStoreFailure(e) || e is StateConflictException)
+        {
+            var groups = string.Join(", ", ids.Select(id => id[(id.IndexOf('\n', StringComparison.Ordinal) + 1)..]));
+            return (new Dictionary<string, GroupMembers>(), [$"group records not read ({ports.Faults.Describe(e)}): the updates of {groups} list their own members only, not the others still firing"]);
+        }
     }
 
     /// <summary>One summary to each receiver the flood guard held notifications for, a minute after the first hold.</summary>

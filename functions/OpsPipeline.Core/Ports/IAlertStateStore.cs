@@ -19,10 +19,16 @@ public interface IAlertStateStore
 
     /// <summary>
     /// Records what a tick changed of these groups, each idempotent: the members told firing (add <see cref="GroupUpdate.Told"/>,
-    /// remove <see cref="GroupUpdate.Untold"/>); the last notice if it sent one (the later time wins); the grid, started at
+    /// remove <see cref="GroupUpdate.Untold"/>) and, if <see cref="GroupUpdate.Named"/>, the ones it names; the last notice if it sent one (the later time wins); the grid, started at
     /// <see cref="GroupUpdate.GridStart"/> if the group has none, and ended when no member is left told firing.
     /// </summary>
     Task NoteGroupsAsync(IReadOnlyList<GroupUpdate> updates, CancellationToken ct);
+
+    /// <summary>
+    /// The Tick's read before it sends groups their updates: for each of <paramref name="groupIds"/> that has a record,
+    /// its members told firing and the ones it names (<see cref="GroupUpdate.Named"/>) — one request per 100 groups.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, GroupMembers>> GroupMembersAsync(IReadOnlyList<string> groupIds, CancellationToken ct);
 
     /// <summary>Writes <paramref name="state"/> if the stored version is still <paramref name="expectedVersion"/> (0: absent). False on conflict.</summary>
     Task<bool> TryWriteAsync(AlertState state, long expectedVersion, CancellationToken ct);

@@ -94,8 +94,9 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
 
     /// <summary>
     /// Per group, each request idempotent: the members told firing (a string set of their keys' hashes), with the grid
-    /// started if absent when members join; the last notice (the later wins); the grid removed when no member is left.
-    /// A tick writing the same group meanwhile cannot make a condition here wrong, only redundant.
+    /// started if absent when members join, and the ones it names (a list, written whole with the first of those
+    /// requests); the last notice (the later wins); the grid removed when no member is left. A tick writing the same
+    /// group meanwhile cannot make a condition here wrong, only redundant.
     /// </summary>
     public async Task NoteGroupsAsync(IReadOnlyList<GroupUpdate> updates, CancellationToken ct)
     {
@@ -110,7 +111,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
                     join.ExpressionAttributeValues[":start"] = new() { S = SortableTime(start) };
                 }
 
-                await dynamo.UpdateItemAsync(join, ct).ConfigureAwait(false);
+                await dynamo.UpdateItemAsync(WithNamed(join, update), ct).ConfigureAwait(false);
             }
 
             var left = new Dictionary<string, AttributeValue>();
@@ -118,6 +119,11 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             {
                 var leave = GroupRequest(update, "DELETE told :members", null, null);
                 leave.ExpressionAttributeValues[":members"] = Members(update.Untold);
+                if (update.Told.Count == 0)
+                {
+                    leave = WithNamed(leave, update);
+                }
+
                 leave.ReturnValues = ReturnValue.ALL_NEW;
                 left = (await dynamo.UpdateItemAsync(leave, ct).ConfigureAwait(false)).Attributes ?? left;
             }
@@ -165,10 +171,45 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         }
     }
 
-    private static AttributeValue Members(IReadOnlyList<string> alertKeys) => new() { SS = [.. alertKeys.Select(MemberId).Distinct(StringComparer.Ordinal)] };
+    private static AttributeValue Members(IReadOnlyList<string> alertKeys) => new() { SS = [.. alertKeys.Select(GroupNotices.MemberId).Distinct(StringComparer.Ordinal)] };
 
-    /// <summary>A member in a group's record: its alert key hashed (keys are long, groups can be large; Decide reads the record).</summary>
-    private static string MemberId(string alertKey) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(alertKey)))[..32];
+    /// <summary>
+    /// The request also sets the members the record names, when the update says whom: a list of {id, name, severity},
+    /// at most 20 (GroupRoster), so the item stays small. Its SET clause is the expression's last.
+    /// </summary>
+    private static UpdateItemRequest WithNamed(UpdateItemRequest request, GroupUpdate update)
+    {
+        if (update.Named is { } named)
+        {
+            request.UpdateExpression += ", #named = :named";
+            request.ExpressionAttributeNames["#named"] = "named";
+            request.ExpressionAttributeValues[":named"] = new()
+            {
+                L = [.. named.Select(m => new AttributeValue
+                {
+                    M = new Dictionary<string, AttributeValue> { ["id"] = new() { S = m.Id }, ["name"] = new() { S = m.Name }, ["severity"] = new() { S = m.Severity } },
+                })],
+            };
+        }
+
+        return request;
+    }
+
+    public async Task<IReadOnlyDictionary<string, GroupMembers>> GroupMembersAsync(IReadOnlyList<string> groupIds, CancellationToken ct)
+    {
+        var items = await dynamo.BatchGetAllAsync(tableName, [.. groupIds.Distinct(StringComparer.Ordinal).Select(GroupKeyOf)], ct).ConfigureAwait(false);
+        var groups = new Dictionary<string, GroupMembers>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var told = item.TryGetValue("told", out var t) && t.SS is { } ids ? ids.ToHashSet(StringComparer.Ordinal) : [];
+            var named = item.TryGetValue("named", out var n) && n.L is { } list
+                ? list.Where(v => v.M is not null).Select(v => new FiringMember(v.M["id"].S, v.M["name"].S, v.M["severity"].S)).ToList()
+                : [];
+            groups[item["group"].S] = new GroupMembers(told, named);
+        }
+
+        return groups;
+    }
 
     public async Task<bool> TryWriteAsync(AlertState state, long expectedVersion, CancellationToken ct)
     {

@@ -119,10 +119,12 @@ public class GroupGridTests
         var joined = run.Apply(Storm[2], "ALARM", At(9, 9));
         run.AdvanceBy(TimeSpan.FromMinutes(10));
 
+        // The 09:13 update is one digest: its newcomer and the member told firing at 09:08, still firing.
         Assert.Equal(
-            [("hook", "trigger", Storm[0]), ("hook", "resolve", Storm[0]), ("hook", "trigger", Storm[1]), ("hook", "trigger", Storm[2])],
+            [("hook", "trigger", Storm[0]), ("hook", "resolve", Storm[0]), ("hook", "trigger", Storm[1]), ("hook", "digest", CheckoutGroup)],
             run.Deliveries());
         Assert.Equal([At(9, 1), At(9, 6), At(9, 8), At(9, 13)], run.Sent.Select(s => s.At));
+        Assert.Equal([(Storm[2], "firing")], Members(run.Sent[3]));
         Assert.Equal("grouped: held for hook until 2026-03-10T09:07:40Z", next.Reason);
         Assert.Equal("grouped: held for hook until 2026-03-10T09:13:00Z", joined.Reason);
     }

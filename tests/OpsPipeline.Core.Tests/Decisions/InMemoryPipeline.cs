@@ -73,6 +73,12 @@ internal sealed class InMemoryPipeline
     /// <summary>How many alert states were written (by Decide and the Tick).</summary>
     public int Writes => _store.Writes;
 
+    /// <summary>The alert states and group records, for tests that look at a group's record or make its reads fail.</summary>
+    public InMemoryAlertStates Store => _store;
+
+    /// <summary>Every line of every Tick's path, in order.</summary>
+    public List<string> TickPath { get; } = [];
+
     /// <summary>How many times the Tick found candidates and planned.</summary>
     public int TicksWithWork { get; private set; }
 
@@ -146,6 +152,7 @@ internal sealed class InMemoryPipeline
         }
 
         var result = _tick.TickAsync(CancellationToken.None).GetAwaiter().GetResult();
+        TickPath.AddRange(result.Path);
         _sent.AddRange(result.Deliveries.Select(d => new Sent(Now, "tick", d)));
         return result.Deliveries;
     }

@@ -1,5 +1,6 @@
 using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.ErrorBudgets;
+using OpsPipeline.Core.Pipeline;
 using OpsPipeline.Core.Ports;
 using OpsPipeline.Core.Silences;
 
@@ -12,8 +13,17 @@ namespace OpsPipeline.Core.Tests.Decisions;
 /// </summary>
 internal sealed class InMemoryAlertStates(Dictionary<string, AlertState> states, Dictionary<string, InhibitionSource> sources, Interleaver turns, string? drill = null) : IAlertStateStore
 {
-    /// <summary>Each group's record: its last notice, its grid, its members told firing (shared by production and drills, as the table's GROUP# items are).</summary>
-    public Dictionary<string, (GroupNotice Notice, HashSet<string> Told)> Groups { get; init; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Each group's record: its last notice, its grid, its members told firing (by <see cref="GroupNotices.MemberId"/>,
+    /// as the table keeps them) and the ones it names (shared by production and drills, as the table's GROUP# items are).
+    /// </summary>
+    public Dictionary<string, (GroupNotice Notice, HashSet<string> Told, IReadOnlyList<FiringMember> Named)> Groups { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Set to fail the Tick's read of group records as the table fails a read still throttled after its retries.</summary>
+    public bool GroupReadsFail { get; set; }
+
+    /// <summary>How many times the Tick read group records, and how many records it asked for.</summary>
+    public List<int> GroupReads { get; } = [];
 
     public async Task<(AlertState? State, IReadOnlyList<InhibitionSource> Sources)> GetAsync(string alertKey, bool withSources, CancellationToken ct)
     {
@@ -32,14 +42,26 @@ internal sealed class InMemoryAlertStates(Dictionary<string, AlertState> states,
     {
         foreach (var update in updates)
         {
-            var (notice, told) = Groups.TryGetValue(update.GroupId, out var was) ? was : (new GroupNotice(null, null), new HashSet<string>(StringComparer.Ordinal));
-            told.UnionWith(update.Told);
-            told.ExceptWith(update.Untold);
+            var (notice, told, named) = Groups.TryGetValue(update.GroupId, out var was) ? was : (new GroupNotice(null, null), new HashSet<string>(StringComparer.Ordinal), []);
+            told.UnionWith(update.Told.Select(GroupNotices.MemberId));
+            told.ExceptWith(update.Untold.Select(GroupNotices.MemberId));
             var notifiedAt = update.Sent && !(notice.NotifiedAt > update.At) ? update.At : notice.NotifiedAt;
-            Groups[update.GroupId] = (new GroupNotice(notifiedAt, told.Count == 0 ? null : notice.Anchor ?? update.GridStart), told);
+            Groups[update.GroupId] = (new GroupNotice(notifiedAt, told.Count == 0 ? null : notice.Anchor ?? update.GridStart), told, update.Named ?? named);
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyDictionary<string, GroupMembers>> GroupMembersAsync(IReadOnlyList<string> groupIds, CancellationToken ct)
+    {
+        GroupReads.Add(groupIds.Count);
+        if (GroupReadsFail)
+        {
+            throw new StateConflictException("ops-pipeline: reads still throttled after 5 attempts (unprocessed keys)");
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, GroupMembers>>(groupIds.Where(Groups.ContainsKey).Distinct().ToDictionary(
+            g => g, g => new GroupMembers(Groups[g].Told.ToHashSet(StringComparer.Ordinal), Groups[g].Named), StringComparer.Ordinal));
     }
 
     /// <summary>Every source update written, in order.</summary>

@@ -1,5 +1,6 @@
 using OpsPipeline.Core.Alerts;
 using OpsPipeline.Core.Configuration;
+using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.Rendering;
 using OpsPipeline.Core.Notifiers;
 
@@ -34,6 +35,21 @@ public class DigestGoldenTests
         GoldenFiles.AssertMatches(golden, delivery);
     }
 
+    /// <summary>A later update of a group, in its three parts: new, still firing (a repeat and the group's other members), resolved.</summary>
+    [Theory]
+    [InlineData("slack-digest-update", "team")]
+    [InlineData("sns-digest-update", "email")]
+    [InlineData("webhook-digest-update", "hook")]
+    [InlineData("teams-digest-update", "chat")]
+    public void RenderDigest_WhenAGroupUpdateHasEveryPart_ShouldMatchGoldenFile(string golden, string receiver)
+    {
+        var (members, others) = SampleDigests.Update();
+
+        var delivery = DeliveryRenderer.RenderDigest(SampleDigests.GroupKey, SampleDigests.GroupLabels, members, others, ReceiverNamed(receiver), drill: false);
+
+        GoldenFiles.AssertMatches(golden, delivery);
+    }
+
     private static IReadOnlyList<Alert> GroupNamed(string name) => name switch
     {
         "three" => SampleDigests.Three(),
@@ -48,6 +64,7 @@ public class DigestGoldenTests
         "oncall" => SampleAlerts.OnCall,
         "email" => SampleAlerts.Email,
         "hook" => SampleAlerts.Hook,
+        "chat" => Notifiers.Teams.TeamsSamples.Chat,
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 }

@@ -200,8 +200,8 @@ public class DigestRendererTests
         var slack = Slack(alerts);
         var raw = string.Join("\n", Receivers.Select(r => Digest(alerts, r).Payload.GetRawText()));
 
-        Assert.Equal("*no-links* · ALARM · critical\ns", slack[2].GetProperty("text").GetProperty("text").GetString());
-        Assert.Equal("*bad-link* · ALARM · error\ns", slack[3].GetProperty("text").GetProperty("text").GetString());
+        Assert.Equal("*no-links* · ALARM · critical\ns", slack[3].GetProperty("text").GetProperty("text").GetString());
+        Assert.Equal("*bad-link* · ALARM · error\ns", slack[4].GetProperty("text").GetProperty("text").GetString());
         Assert.DoesNotContain("javascript:", raw, StringComparison.Ordinal);
         Assert.Equal(0, Digest(alerts, SampleAlerts.OnCall).Payload.GetProperty("links").GetArrayLength());
     }
@@ -216,8 +216,9 @@ public class DigestRendererTests
         var sns = Digest(alerts, SampleAlerts.Email).Payload.GetString()!;
         var webhook = Digest(alerts, SampleAlerts.Hook).Payload;
 
-        Assert.Equal(24, slack.GetArrayLength()); // header, fields, 20 alerts, "and more", group key
-        Assert.Equal("… and 40 more (60 in all)", slack[22].GetProperty("elements")[0].GetProperty("text").GetString());
+        Assert.Equal(25, slack.GetArrayLength()); // header, fields, "New (60)", 20 alerts, "and more", group key
+        Assert.Equal("*New (60)*", slack[2].GetProperty("text").GetProperty("text").GetString());
+        Assert.Equal("… and 40 more", slack[23].GetProperty("elements")[0].GetProperty("text").GetString());
         Assert.EndsWith(", … and 40 more", pagerDuty.GetProperty("payload").GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Equal(20, pagerDuty.GetProperty("payload").GetProperty("custom_details").GetProperty("alerts").GetArrayLength());
         Assert.Equal(40, pagerDuty.GetProperty("payload").GetProperty("custom_details").GetProperty("omitted").GetInt32());
@@ -258,11 +259,11 @@ public class DigestRendererTests
         var webhook = DeliveryRenderer.RenderDigest(groupKey, labels, alerts, SampleAlerts.Hook, drill: true).Payload;
 
         var blocks = slack.GetProperty("blocks");
-        Assert.Equal(25, blocks.GetArrayLength());
+        Assert.Equal(26, blocks.GetArrayLength()); // drill notice, header, fields, "New (1000)", 20 alerts, "and more", group key
         Assert.True(slack.GetProperty("text").GetString()!.Length <= 3_000);
         Assert.True(blocks[1].GetProperty("text").GetProperty("text").GetString()!.Length <= 150);
         Assert.All(blocks[2].GetProperty("fields").EnumerateArray(), f => Assert.True(f.GetProperty("text").GetString()!.Length <= 2_000));
-        for (var i = 3; i < 23; i++)
+        for (var i = 4; i < 24; i++)
         {
             var text = blocks[i].GetProperty("text").GetProperty("text").GetString()!;
             Assert.True(text.Length <= 3_000, $"{text.Length}");
@@ -296,7 +297,7 @@ public class DigestRendererTests
         var href = "https://example.com/?" + string.Concat(Enumerable.Repeat(piece, repeat));
         var alerts = new[] { SampleDigests.Alarm("long-link", "critical", "s", 1) with { Links = [new("Alarm", href)] } };
 
-        Assert.Equal("*long-link* · ALARM · critical\ns", Slack(alerts)[2].GetProperty("text").GetProperty("text").GetString());
+        Assert.Equal("*long-link* · ALARM · critical\ns", Slack(alerts)[3].GetProperty("text").GetProperty("text").GetString());
         Assert.Equal(elsewhere, Digest(alerts, SampleAlerts.Email).Payload.GetString()!.Contains($" <{href}>", StringComparison.Ordinal));
         Assert.Equal(elsewhere, Digest(alerts, SampleAlerts.Hook).Payload.GetProperty("alerts")[0].TryGetProperty("link", out _));
     }
@@ -333,7 +334,20 @@ public class DigestRendererTests
 
         var blocks = Slack(alerts);
 
-        Assert.Equal($"*{expected}* · ALARM · critical\n{expected}", blocks[2].GetProperty("text").GetProperty("text").GetString());
+        Assert.Equal($"*{expected}* · ALARM · critical\n{expected}", blocks[3].GetProperty("text").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public void RenderDigest_WhenAStillFiringNameIsHostile_ShouldEscapeItInSlackAndKeepItOneLineElsewhere()
+    {
+        var members = new[] { new DigestMember(SampleDigests.Three()[0], DeliveryActions.Trigger) };
+        var others = new StillFiring([new("0A", "<!channel>\nping & co", "HIGH")], 0);
+
+        var slack = DeliveryRenderer.RenderDigest(SampleDigests.GroupKey, SampleDigests.GroupLabels, members, others, SampleAlerts.Team, drill: false).Payload.GetProperty("blocks");
+        var sns = DeliveryRenderer.RenderDigest(SampleDigests.GroupKey, SampleDigests.GroupLabels, members, others, SampleAlerts.Email, drill: false).Payload.GetString()!;
+
+        Assert.Equal("&lt;!channel&gt; ping &amp; co (error)", slack[5].GetProperty("text").GetProperty("text").GetString());
+        Assert.Contains("\nStill firing (1):\n- [error] <!channel> ping & co\n", sns, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -343,7 +357,7 @@ public class DigestRendererTests
 
         Assert.Equal(
             "*<https://example.com/a%20b?x=%3Cy%3E&amp;z=1%7C2|&lt;!here&gt; x|y>* · ALARM · critical\ns",
-            Slack(alerts)[2].GetProperty("text").GetProperty("text").GetString());
+            Slack(alerts)[3].GetProperty("text").GetProperty("text").GetString());
     }
 
     [Fact]

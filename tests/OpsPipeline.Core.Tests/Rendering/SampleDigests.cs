@@ -1,4 +1,6 @@
 using OpsPipeline.Core.Alerts;
+using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Notifiers;
 
 namespace OpsPipeline.Core.Tests.Rendering;
 
@@ -27,6 +29,22 @@ internal static class SampleDigests
                 $"checkout-fn-{i:D2}-errors: Lambda errors above threshold",
                 i % 60))
             .ToList();
+
+    /// <summary>
+    /// A later update of the checkout group: checkout-latency-p99 is new, checkout-orders-throttles fires on (a repeat),
+    /// checkout-api-5xx resolved; two members told firing in earlier updates still fire, and one the record does not name.
+    /// </summary>
+    public static (IReadOnlyList<DigestMember> Members, StillFiring Others) Update()
+    {
+        var three = Three();
+        return (
+            [
+                new(three[0], DeliveryActions.Trigger),
+                new(SampleAlerts.Resolved(), DeliveryActions.Resolve),
+                new(three[2], DeliveryActions.Repeat),
+            ],
+            new StillFiring([new("0A1B", "checkout-db-errors", "critical"), new("2C3D", "checkout-queue-age", "warning")], 1));
+    }
 
     /// <summary>The three alerts replayed from the archive during a game day.</summary>
     public static IReadOnlyList<Alert> ThreeReplayed() => Three().Select(a => a with { ReplayName = "gameday-2025-03" }).ToList();

@@ -4,7 +4,10 @@ using OpsPipeline.Core.Rendering;
 
 namespace OpsPipeline.Core.Notifiers.Slack;
 
-/// <summary>The Slack incoming-webhook body (Block Kit) for a group of alerts: one section per listed alert.</summary>
+/// <summary>
+/// The Slack incoming-webhook body (Block Kit) for a group of alerts: its parts (new, still firing, resolved), each a
+/// title then one section per listed alert; the rest of the group still firing in one section, by name.
+/// </summary>
 internal static class SlackDigest
 {
     private const string UnknownEmoji = ":grey_question:";
@@ -33,14 +36,23 @@ internal static class SlackDigest
         }
 
         blocks.Fields(fields);
-        foreach (var entry in digest.Listed)
+        foreach (var part in AlertDigest.PartsInOrder.Where(p => digest.CountOf(p) > 0))
         {
-            blocks.Section(EntryText(entry));
-        }
+            blocks.Section($"*{digest.PartTitle(part)}*");
+            foreach (var entry in digest.ListedIn(part))
+            {
+                blocks.Section(EntryText(entry));
+            }
 
-        if (digest.Omitted > 0)
-        {
-            blocks.Context($"{digest.MoreText} ({digest.Count} in all)");
+            if (part == DigestPart.StillFiring && digest.Others.Named.Count > 0)
+            {
+                // The rest of the group by name, as its record keeps them: their own notifications said the rest.
+                blocks.Section(digest.OthersText(Escape, SlackLimits.SectionChars));
+            }
+            else if (digest.MoreIn(part) is { Length: > 0 } more)
+            {
+                blocks.Context(more);
+            }
         }
 
         // The key names the group for silences and for finding its state; it is an identifier, so shown whole.

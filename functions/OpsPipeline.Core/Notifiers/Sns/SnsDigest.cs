@@ -3,7 +3,10 @@ using OpsPipeline.Core.Rendering;
 
 namespace OpsPipeline.Core.Notifiers.Sns;
 
-/// <summary>The SNS subject and plain-text message (email, SMS fan-out) for a group of alerts: one line per alert.</summary>
+/// <summary>
+/// The SNS subject and plain-text message (email, SMS fan-out) for a group of alerts: its parts (new, still firing,
+/// resolved), one line per alert.
+/// </summary>
 internal static class SnsDigest
 {
     /// <summary>"[FIRING x5] service=checkout": printable ASCII, at most 100 characters.</summary>
@@ -14,8 +17,9 @@ internal static class SnsDigest
     }
 
     /// <summary>
-    /// The count and group, then "- [critical] name (ALARM): summary &lt;link&gt;" per listed alert (the angle
-    /// brackets keep mail clients from taking trailing text into the link). At most 256 KB of UTF-8.
+    /// The count and group, then per part its title and "- [critical] name (ALARM): summary &lt;link&gt;" per listed
+    /// alert (the angle brackets keep mail clients from taking trailing text into the link); the rest of the group
+    /// still firing as "- [critical] name". At most 256 KB of UTF-8.
     /// </summary>
     public static string Text(AlertDigest digest, bool drill)
     {
@@ -28,26 +32,37 @@ internal static class SnsDigest
         var group = digest.GroupText;
         sb.Append(digest.CountText).Append(group.Length > 0 ? $" for {group}" : string.Empty).Append('\n');
         sb.Append("Worst severity: ").Append(digest.WorstSeverity).Append('\n');
-        sb.Append("Alerts:\n");
-        foreach (var entry in digest.Listed)
+        foreach (var part in AlertDigest.PartsInOrder.Where(p => digest.CountOf(p) > 0))
         {
-            sb.Append("- [").Append(entry.Severity).Append("] ").Append(entry.Name).Append(" (").Append(entry.State).Append(')');
-            if (entry.Summary.Length > 0)
+            sb.Append(digest.PartTitle(part)).Append(":\n");
+            foreach (var entry in digest.ListedIn(part))
             {
-                sb.Append(": ").Append(entry.Summary);
+                sb.Append("- [").Append(entry.Severity).Append("] ").Append(entry.Name).Append(" (").Append(entry.State).Append(')');
+                if (entry.Summary.Length > 0)
+                {
+                    sb.Append(": ").Append(entry.Summary);
+                }
+
+                if (entry.Link is { } link)
+                {
+                    sb.Append(" <").Append(link).Append('>');
+                }
+
+                sb.Append('\n');
             }
 
-            if (entry.Link is { } link)
+            if (part == DigestPart.StillFiring)
             {
-                sb.Append(" <").Append(link).Append('>');
+                foreach (var member in digest.Others.Named)
+                {
+                    sb.Append("- [").Append(member.Severity).Append("] ").Append(member.Name).Append('\n');
+                }
             }
 
-            sb.Append('\n');
-        }
-
-        if (digest.Omitted > 0)
-        {
-            sb.Append(digest.MoreText).Append('\n');
+            if (digest.MoreIn(part) is { Length: > 0 } more)
+            {
+                sb.Append(more).Append('\n');
+            }
         }
 
         sb.Append("Group key: ").Append(UntrustedText.OneLine(digest.GroupKey)).Append('\n');

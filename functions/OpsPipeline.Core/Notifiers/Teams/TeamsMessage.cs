@@ -51,16 +51,29 @@ internal static class TeamsMessage
         var color = digest.Firing > 0 ? "Attention" : digest.Resolved == digest.Count ? "Good" : "Warning";
         card.Heading(DrillTag(drill) + TeamsText.Escape(digest.Tag + (group.Length > 0 ? " " + UntrustedText.OneLine(group) : string.Empty)), color);
         card.Text(TeamsText.Escape(digest.CountText));
-        foreach (var entry in digest.Listed)
+        foreach (var part in AlertDigest.PartsInOrder.Where(p => digest.CountOf(p) > 0))
         {
-            var name = TeamsCard.Escaped(entry.Name, cap, oneLine: true);
-            var shown = entry.Link is { } href && UntrustedText.WebUrl(href) is { } url ? $"[{name}]({TeamsText.LinkTarget(url)})" : name;
-            var summary = TeamsCard.Escaped(entry.Summary, cap, oneLine: true);
-            var line = $"**{TeamsCard.Escaped(entry.Severity, cap, oneLine: true)}** {shown} ({TeamsCard.Escaped(entry.State, cap, oneLine: true)})";
-            card.Text(summary.Length > 0 ? $"{line}: {summary}" : line);
+            card.Text($"**{TeamsText.Escape(digest.PartTitle(part))}**");
+            foreach (var entry in digest.ListedIn(part))
+            {
+                var name = TeamsCard.Escaped(entry.Name, cap, oneLine: true);
+                var shown = entry.Link is { } href && UntrustedText.WebUrl(href) is { } url ? $"[{name}]({TeamsText.LinkTarget(url)})" : name;
+                var summary = TeamsCard.Escaped(entry.Summary, cap, oneLine: true);
+                var line = $"**{TeamsCard.Escaped(entry.Severity, cap, oneLine: true)}** {shown} ({TeamsCard.Escaped(entry.State, cap, oneLine: true)})";
+                card.Text(summary.Length > 0 ? $"{line}: {summary}" : line);
+            }
+
+            if (part == DigestPart.StillFiring && digest.Others.Named.Count > 0)
+            {
+                // The rest of the group by name, as its record keeps them (at most 20; the card's fit caps each).
+                card.Text(digest.OthersText(n => TeamsCard.Escaped(n, cap, oneLine: true), TeamsLimits.MessageBytes));
+            }
+            else
+            {
+                card.Text(TeamsText.Escape(digest.MoreIn(part)), subtle: true);
+            }
         }
 
-        card.Text(TeamsText.Escape(digest.MoreText), subtle: true);
         return card;
     });
 

@@ -260,12 +260,13 @@ public sealed class GroupingStage(
     /// <summary>
     /// After the Tick's writes: what they changed of each group, for its record. A group had an update if a digest member
     /// went out in it; on a route to a receiver of digests, a member joins the group's told-firing members when the
-    /// receiver is told it fires and leaves when told it resolved (the notification log, before and after).
+    /// receiver is told it fires and leaves when told it resolved (the notification log, before and after). Where the
+    /// Tick read the group's record before (<paramref name="before"/>), the update also says whom the record names.
     /// </summary>
-    public IReadOnlyList<GroupUpdate> Updates(IEnumerable<TickChange> written, DateTimeOffset now)
+    public IReadOnlyList<GroupUpdate> Updates(IEnumerable<TickChange> written, DateTimeOffset now, IReadOnlyDictionary<string, GroupMembers>? before = null)
     {
         var sent = new List<string>();
-        var told = new List<(string Group, string Alert, bool Firing)>();
+        var told = new List<(string Group, string Key, Alert Alert, bool Firing)>();
         foreach (var change in written)
         {
             sent.AddRange(change.Notifications.Where(n => n.GroupKey is not null && n.Route is not null).Select(n => GroupNotices.Id(n.Route!.Id, n.GroupKey!)));
@@ -274,25 +275,53 @@ public sealed class GroupingStage(
                 continue;
             }
 
-            var digests = Notification.DistinctReceivers(settings.Routes.Match(change.Alert.Labels))
-                .Where(r => r.GroupWait > TimeSpan.Zero && !settings.KeepsIncidents(r.Receiver));
-            foreach (var route in digests)
+            foreach (var route in DigestRoutes(change.Alert))
             {
                 var after = change.After.ToldFiring.Contains(route.Receiver, StringComparer.Ordinal);
                 if (after != change.Before.ToldFiring.Contains(route.Receiver, StringComparer.Ordinal))
                 {
-                    told.Add((GroupNotices.Id(route.Id, RouteTree.GroupKey(route, change.Alert.Labels)), change.After.Key, after));
+                    told.Add((GroupNotices.Id(route.Id, RouteTree.GroupKey(route, change.Alert.Labels)), change.After.Key, change.Alert, after));
                 }
             }
         }
 
-        return [.. sent.Concat(told.Select(t => t.Group)).Distinct(StringComparer.Ordinal).Select(id => new GroupUpdate(
-            id,
-            now,
-            sent.Contains(id, StringComparer.Ordinal),
-            [.. told.Where(t => t.Group == id && t.Firing).Select(t => t.Alert)],
-            [.. told.Where(t => t.Group == id && !t.Firing).Select(t => t.Alert)]))];
+        return [.. sent.Concat(told.Select(t => t.Group)).Distinct(StringComparer.Ordinal).Select(id =>
+        {
+            var joined = told.Where(t => t.Group == id && t.Firing).ToList();
+            var left = told.Where(t => t.Group == id && !t.Firing).Select(t => t.Key).ToList();
+            return new GroupUpdate(id, now, sent.Contains(id, StringComparer.Ordinal), [.. joined.Select(t => t.Key)], left)
+            {
+                Named = before?.GetValueOrDefault(id) is { } record && joined.Count + left.Count > 0
+                    ? GroupRoster.NamedAfter(record, joined.Select(t => GroupRoster.Member(t.Key, t.Alert)), left.Select(GroupNotices.MemberId))
+                    : null,
+            };
+        })];
     }
+
+    /// <summary>The groups the Tick's writes send an update to on a route to a receiver of digests: the records it reads first.</summary>
+    public IReadOnlyList<string> DigestGroups(IEnumerable<TickChange> written) =>
+        [.. written.SelectMany(c => c.Notifications)
+            .Where(n => n.GroupKey is not null && n.Route is not null && !settings.KeepsIncidents(n.Receiver))
+            .Select(n => GroupNotices.Id(n.Route!.Id, n.GroupKey!))
+            .Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// For each group whose record was read before its update (<paramref name="before"/>), the members it lists as
+    /// still firing besides its own: told firing before, not in the update, not left untold by it (<paramref name="updates"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, StillFiring> StillFiring(
+        IEnumerable<TickChange> written, IReadOnlyList<GroupUpdate> updates, IReadOnlyDictionary<string, GroupMembers> before)
+    {
+        var members = written.SelectMany(c => c.Notifications.Where(n => n.GroupKey is not null && n.Route is not null).Select(n => (c.After.Key, n)))
+            .ToLookup(m => GroupNotices.Id(m.n.Route!.Id, m.n.GroupKey!), m => GroupNotices.MemberId(m.Key), StringComparer.Ordinal);
+        return before.ToDictionary(
+            g => g.Key,
+            g => GroupRoster.Still(g.Value, members[g.Key], updates.FirstOrDefault(u => u.GroupId == g.Key)?.Untold.Select(GroupNotices.MemberId) ?? []),
+            StringComparer.Ordinal);
+    }
+
+    private IEnumerable<MatchedRoute> DigestRoutes(Alert alert) =>
+        Notification.DistinctReceivers(settings.Routes.Match(alert.Labels)).Where(r => r.GroupWait > TimeSpan.Zero && !settings.KeepsIncidents(r.Receiver));
 
     /// <summary>`; held for team until 09:10:05Z, with its group` when resolves wait for their groups; empty otherwise.</summary>
     private static string HeldResolves(AlertState next) =>
