@@ -10,7 +10,7 @@ namespace OpsPipeline.Integration.Tests;
 public class GroupGridScenarioTests
 {
     /// <summary>Billing tells the team (Slack) in groups by service: 30 s group wait, 5 m group interval.</summary>
-    private const string Config = """
+    internal const string Config = """
         defaults:
           groupWait: 30s
           groupInterval: 5m
@@ -23,7 +23,7 @@ public class GroupGridScenarioTests
           groupBy: [service]
         """;
 
-    private static DateTimeOffset At(int hour, int minute, int second = 0) => new(2026, 3, 2, hour, minute, second, TimeSpan.Zero);
+    internal static DateTimeOffset At(int hour, int minute, int second = 0) => new(2026, 3, 2, hour, minute, second, TimeSpan.Zero);
 
     [Fact]
     public async Task GroupInterval_WhenAGroupRefiresResolvesTogetherAndStartsAgain_ShouldSendEachUpdateOnItsGrid()

@@ -11,21 +11,10 @@ namespace OpsPipeline.Integration.Tests;
 [Trait("Category", "Integration")]
 public class GroupLifecycleScenarioTests
 {
-    /// <summary>Billing tells the team (Slack) in groups by service: 30 s group wait, 5 m group interval.</summary>
-    private const string Config = """
-        defaults:
-          groupWait: 30s
-          groupInterval: 5m
-        alarms:
-          - match: { alarmName: "~^billing-" }
-            labels: { service: billing, severity: warning }
-        receivers: [{ name: team, slack: { webhookUrlParameter: /ops/slack/team } }]
-        route:
-          receiver: team
-          groupBy: [service]
-        """;
+    /// <summary>The same config as the grid's scenarios: billing tells the team (Slack) by service, 30 s wait, 5 m interval.</summary>
+    private const string Config = GroupGridScenarioTests.Config;
 
-    private static DateTimeOffset At(int hour, int minute, int second = 0) => new(2026, 3, 2, hour, minute, second, TimeSpan.Zero);
+    private static DateTimeOffset At(int hour, int minute, int second = 0) => GroupGridScenarioTests.At(hour, minute, second);
 
     /// <summary>A Slack message as its reader sees it: each block's texts, in order (fields joined by " | ").</summary>
     private static List<string> Texts(JsonElement payload) =>
