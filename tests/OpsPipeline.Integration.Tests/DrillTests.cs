@@ -67,7 +67,7 @@ public class DrillTests
             "{\"not\": \"an event\", \"replay-name\": \"x\"}",
         ]);
         var run = await Opsctl("local", "--replay-name", "game-day-1", "--state", state, "--out", Path.Combine(state, "out.jsonl"), events);
-        Assert.True(run.Exit == 0, run.Err);
+        Assert.True(run.Exit == 3, run.Err); // completed; the third line was rejected
         Assert.Contains("drill game-day-1: 3 events replayed, 1 failed", run.Err);
 
         var (exit, json, _) = await Opsctl("drill", "report", "game-day-1", "--json", "--state", state);

@@ -7,9 +7,43 @@ namespace OpsCtl;
 /// <summary>The opsctl command tree.</summary>
 public static class Cli
 {
+    /// <summary>--debug: a failure's stack trace, for a bug report; without it a user sees one line.</summary>
+    public static Option<bool> Debug { get; } = new("--debug") { Description = "On failure, print the stack trace too", Recursive = true };
+
+    /// <summary>Parses and runs one command line: usage errors are one line and exit 2, failures one line and exit 1 or 2.</summary>
+    public static async Task<int> RunAsync(string[] args, InvocationConfiguration? invocation = null, CancellationToken ct = default)
+    {
+        invocation ??= new InvocationConfiguration();
+        invocation.EnableDefaultExceptionHandler = false;
+        var parse = Build().Parse(args);
+        var where = UsageErrors.CommandPath(parse.CommandResult);
+        if (parse.Action is not System.CommandLine.Help.HelpAction && UsageErrors.Of(parse, args) is { } usage)
+        {
+            await invocation.Error.WriteLineAsync(usage).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(invocation, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var (exit, line) = CommandFailure.Describe(e, where);
+            await invocation.Error.WriteLineAsync(line).ConfigureAwait(false);
+            if (parse.GetValue(Debug))
+            {
+                await invocation.Error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            }
+
+            return exit;
+        }
+    }
+
     public static RootCommand Build()
     {
         var root = new RootCommand("opsctl: operate ServerlessOpsPipeline — local runs, config checks.");
+        root.Options.Add(Debug);
         root.Subcommands.Add(LocalCommand());
         root.Subcommands.Add(ConfigCommand());
         root.Subcommands.Add(SilenceCommands.Build(TimeProvider.System));
@@ -29,7 +63,7 @@ public static class Cli
     {
         var config = ConfigOption();
         var clock = new Option<string>("--clock") { Description = "event: now = each event's time (deterministic); wall: the real clock", DefaultValueFactory = _ => "event" };
-        clock.AcceptOnlyFromAmong("event", "wall");
+        UsageErrors.AcceptOnly(clock, "event", "wall");
         var replayName = new Option<string?>("--replay-name") { Description = "Run the events as a recovery drill with this replay name" };
         var output = new Option<string?>("--out") { Description = "Write the delivery lines to this file instead of stdout" };
         var explain = new Option<bool>("--explain") { Description = "Print each event's decision and reason to stderr" };
@@ -44,7 +78,15 @@ public static class Cli
             var pipelineConfig = LoadConfig(parse.GetValue(config), parse.InvocationConfiguration.Error);
             if (pipelineConfig is null)
             {
-                return 2;
+                return ExitCodes.Usage;
+            }
+
+            var outFile = parse.GetValue(output);
+            if (outFile is not null && Path.GetDirectoryName(Path.GetFullPath(outFile)) is { } outFolder && !Directory.Exists(outFolder))
+            {
+                // Checked before the run, not found after it: a run of many events is not lost to a typo in --out.
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"opsctl local: --out {outFile}: no such folder {outFolder}").ConfigureAwait(false);
+                return ExitCodes.Usage;
             }
 
             var inputPaths = parse.GetValue(paths) is { Length: > 0 } given ? given : [RepoPaths.Events];
@@ -55,8 +97,8 @@ public static class Cli
             }
             catch (FileNotFoundException e)
             {
-                await Console.Error.WriteLineAsync("opsctl local: " + e.Message).ConfigureAwait(false);
-                return 2;
+                await parse.InvocationConfiguration.Error.WriteLineAsync("opsctl local: " + MissingPath(e)).ConfigureAwait(false);
+                return ExitCodes.Usage;
             }
 
             if (parse.GetValue(replayName) is { } name)
@@ -64,7 +106,6 @@ public static class Cli
                 inputs = [.. inputs.Select(i => i with { Json = ReplayMarker.Mark(i.Json, name) })];
             }
 
-            var outFile = parse.GetValue(output);
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
             await using var writer = outFile is null ? null : new StreamWriter(outFile);
@@ -85,10 +126,20 @@ public static class Cli
             }
 
             await stderr.WriteLineAsync(SummaryLine(summary)).ConfigureAwait(false);
-            return summary.ExecutionsFailed > 0 || summary.AccessDenials.Count > 0 ? 1 : 0;
+            return ExitCode(summary);
         });
         return command;
     }
+
+    /// <summary>A local run's exit code: a failure outranks a rejection, which a completed run still reports.</summary>
+    public static int ExitCode(RunSummary summary) =>
+        summary.ExecutionsFailed > 0 || summary.AccessDenials.Count > 0 ? ExitCodes.RunFailed
+        : summary.Rejected > 0 ? ExitCodes.InputRejected
+        : ExitCodes.Ok;
+
+    /// <summary>"no such file or folder: X; did you mean 'Y'?" for a PATH that does not exist.</summary>
+    public static string MissingPath(FileNotFoundException e) =>
+        e.Message + (e.FileName is { } path && NearestName.OfPath(path) is { } nearest ? $"; did you mean '{nearest}'?" : string.Empty);
 
     private static Command ConfigCommand()
     {

@@ -1,4 +1,4 @@
 using System.CommandLine;
 using OpsCtl;
 
-return await Cli.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await Cli.RunAsync(args).ConfigureAwait(false);

@@ -49,7 +49,7 @@ public static class SilenceCommands
                 }
                 else if (!ConfigDuration.TryParse(d, out var span) || span <= TimeSpan.Zero)
                 {
-                    errors.Add($"--duration: '{d}' is not a duration like 30m, 2h or 1d");
+                    errors.Add($"--duration: '{d}' is not a duration like 30m, 2h or 1d" + (UsageErrors.NearestDuration(d) is { } meant ? $"; did you mean '{meant}'?" : string.Empty));
                 }
                 else
                 {

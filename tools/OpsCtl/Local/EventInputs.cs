@@ -77,6 +77,21 @@ public static class EventInputs
         return inputs;
     }
 
+    /// <summary>The JSON reader's message with its position counted from 1, as editors show it ("line 3, column 7").</summary>
+    private static string NotJson(JsonException e)
+    {
+        var message = e.Message;
+        var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            message = message[..at];
+        }
+
+        return e.LineNumber is { } line && e.BytePositionInLine is { } column
+            ? $"{message.TrimEnd('.')} at line {line + 1}, column {column + 1}"
+            : message;
+    }
+
     private static IEnumerable<EventInput> ReadFile(string file)
     {
         var name = Path.GetFileName(file);
@@ -108,15 +123,29 @@ public static class EventInputs
             yield break;
         }
 
-        JsonNode? node;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            // Rejected by opsctl with what is wrong (Decide would only see a string); still sent on to be parked.
+            yield return new EventInput(name, text) { Rejection = "(root): empty file" };
+            yield break;
+        }
+
+        JsonNode? node = null;
+        string? notJson = null;
         try
         {
             node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            // Not JSON at all: it still goes through Decide, which rejects it by name and parks it.
-            node = null;
+            notJson = NotJson(e);
+        }
+
+        if (notJson is not null)
+        {
+            // Not JSON at all: rejected with the reader's own words and where, and still parked, not lost.
+            yield return new EventInput(name, text) { Rejection = "(root): not JSON: " + notJson };
+            yield break;
         }
 
         if (node is not null && OpsPipeline.Core.Dlq.DlqEnricher.LooksLikeSqsRecords(System.Text.Encoding.UTF8.GetBytes(text)))
@@ -140,7 +169,7 @@ public static class EventInputs
         }
         else
         {
-            yield return new EventInput(name, node is null ? text : text.Trim());
+            yield return new EventInput(name, text.Trim());
         }
     }
 }

@@ -44,7 +44,7 @@ public sealed class LocalState : IAsyncDisposable
         }
         catch (IOException)
         {
-            throw new InvalidOperationException($"--state {stateDir}: another opsctl is using this state directory (lock {path})");
+            throw new CommandFailedException(ExitCodes.RunFailed, $"--state {stateDir}: another opsctl is using this state directory (lock {path}); wait for it to finish");
         }
     }
 

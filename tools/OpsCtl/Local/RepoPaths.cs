@@ -7,8 +7,11 @@ public static class RepoPaths
 {
     private static readonly SemaphoreSlim InstallGate = new(1, 1);
 
+    // Found on first use, not when the type loads: commands that need no repository files (--help, --table) work anywhere.
+    private static readonly Lazy<string> FoundRoot = new(FindRoot);
+
     /// <summary>The folder holding ServerlessOpsPipeline.sln, searched upward from the current directory, then from the binary.</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root => FoundRoot.Value;
 
     public static string Asl => Path.Combine(Root, "statemachines", "alert-pipeline.asl.json");
 
@@ -96,6 +99,7 @@ public static class RepoPaths
             }
         }
 
-        throw new InvalidOperationException("cannot find the repository (ServerlessOpsPipeline.sln) above the current directory or the opsctl binary");
+        // An installed tool lives outside any clone, so the current directory is what finds the repository.
+        throw new CommandFailedException(ExitCodes.Usage, $"not inside a ServerlessOpsPipeline clone (no ServerlessOpsPipeline.sln in {Directory.GetCurrentDirectory()} or above): cd into your clone, whose sample config, events/ and tools/local opsctl uses");
     }
 }
