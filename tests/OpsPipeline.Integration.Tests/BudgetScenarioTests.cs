@@ -111,4 +111,27 @@ public class BudgetScenarioTests
         Assert.Contains("remaining  13.2 min (30.6%)", text);
         Assert.Contains("burn-down", text);
     }
+
+    [Fact]
+    public async Task BudgetCommand_WhenLocalStateIsReadWithoutAt_ShouldEvaluateAtItsLastEventAndSaySo()
+    {
+        // An alarm left in ALARM at the end of a recorded run: evaluated "now", months of bad time would be counted.
+        using var dir = new StateDirectory("budget-at");
+        var state = dir.Path;
+        var events = Path.Combine(state, "incident.jsonl");
+        await File.WriteAllLinesAsync(events,
+        [
+            StateChange("checkout-api-5xx", "ALARM", T0),
+            StateChange("billing-export-lag", "OK", T0.AddMinutes(10)),
+        ]);
+        var run = await Opsctl("local", "--state", state, "--out", Path.Combine(state, "out.jsonl"), events);
+        Assert.True(run.Exit == 0, run.Err);
+
+        var (exit, json, err) = await Opsctl("budget", "--json", "--state", state);
+
+        Assert.True(exit == 0, err);
+        Assert.Contains("opsctl budget: evaluated at 2026-03-02T09:10:00Z, the latest time this local state records (--at TIME for another)", err, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(10, doc.RootElement.GetProperty("consumedMinutes").GetDouble(), 3); // 09:00 to 09:10, not to today
+    }
 }

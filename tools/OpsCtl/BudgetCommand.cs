@@ -52,9 +52,26 @@ public static class BudgetCommand
             await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
             var store = new BudgetStore(target.Dynamo, target.Table);
             var silences = await new DynamoSilenceStore(target.Dynamo, target.Table).ListAsync(ct).ConfigureAwait(false);
+            var budgets = new List<(SloConfig Slo, BudgetState Budget)>();
             foreach (var slo in pipeline.Slos)
             {
-                var budget = await store.GetAsync(slo.Name, ct).ConfigureAwait(false);
+                budgets.Add((slo, await store.GetAsync(slo.Name, ct).ConfigureAwait(false)));
+            }
+
+            // Local state holds recorded events, often months old: "now" would count an alarm left in ALARM as bad
+            // time up to today. Without --at, a local state is read at the latest time it records, and says so.
+            if (parse.GetValue(at) is null && parse.GetValue(state) is not null)
+            {
+                var alerts = await new DynamoAlertStateStore(target.Dynamo, target.Table).AllAsync(ct).ConfigureAwait(false);
+                if (LastEvent(alerts, budgets.Select(b => b.Budget)) is { } last)
+                {
+                    now = last;
+                    await error.WriteLineAsync($"opsctl budget: evaluated at {last.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z, the latest time this local state records (--at TIME for another)").ConfigureAwait(false);
+                }
+            }
+
+            foreach (var (slo, budget) in budgets)
+            {
                 await output.WriteAsync(parse.GetValue(json) ? Json(slo, budget, now, silences) + "\n" : Text(slo, budget, now, silences)).ConfigureAwait(false);
             }
 
@@ -62,6 +79,11 @@ public static class BudgetCommand
         });
         return command;
     }
+
+    /// <summary>The newest time a local state knows: an alert's last update (on the events' clock) or an SLO's last transition.</summary>
+    public static DateTimeOffset? LastEvent(IEnumerable<OpsPipeline.Core.Decisions.AlertState> alerts, IEnumerable<BudgetState> budgets) =>
+        alerts.Select(a => a.UpdatedAt).Concat(budgets.SelectMany(b => b.LastApplied.Values))
+            .Where(t => t > DateTimeOffset.MinValue).Select(t => (DateTimeOffset?)t).DefaultIfEmpty().Max();
 
     public static string Text(SloConfig slo, BudgetState s, DateTimeOffset now, IReadOnlyList<Silence>? silences = null)
     {
