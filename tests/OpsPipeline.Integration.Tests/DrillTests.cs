@@ -87,4 +87,27 @@ public class DrillTests
         Assert.Equal(2, deliveries.Length);
         Assert.All(deliveries, d => Assert.Contains("\"receiver\":\"drills\"", d));
     }
+
+    [Fact]
+    public async Task LocalReplay_WhenTheSampleEventsIncludeSqsRecords_ShouldReplayEveryInputAsADrillAndCountThemAll()
+    {
+        // Issue 18: the SQS-record files went out with drill=false and the report counted 9 of the run's 17 events.
+        var outFile = Path.GetTempFileName();
+        try
+        {
+            var (exit, _, err) = await CliRunner.Opsctl("local", "--replay-name", "game-day-1", "--out", outFile);
+
+            Assert.True(exit == 0, err);
+            var lines = (await File.ReadAllLinesAsync(outFile)).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+            Assert.NotEmpty(lines);
+            Assert.All(lines, l => Assert.Equal(("drills", true), (l.GetProperty("receiver").GetString(), l.GetProperty("drill").GetBoolean())));
+            Assert.Contains(lines, l => l.GetProperty("payload").GetRawText().Contains("dead-lettered", StringComparison.Ordinal));
+            Assert.Contains("drill game-day-1: 17 events replayed, 0 failed", err, StringComparison.Ordinal);
+            Assert.Contains("opsctl local: 17 events", err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(outFile);
+        }
+    }
 }

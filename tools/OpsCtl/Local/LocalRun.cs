@@ -194,6 +194,11 @@ public static class LocalRun
             try
             {
                 eventJson = input.IsSqsRecord ? await EnrichAsync(stack, input.Json, clock.Now, ct).ConfigureAwait(false) : input.Json;
+                if (input.IsSqsRecord && options.ReplayName is { } drillName)
+                {
+                    // A drill replays its DLQ arrivals too: the event the Pipe made of the record is marked as replayed.
+                    eventJson = ReplayMarker.Mark(eventJson, drillName);
+                }
             }
             catch (Exception e) when (e is OpsCtl.Local.Aws.AccessDeniedException or PipeBatchFailedException)
             {
