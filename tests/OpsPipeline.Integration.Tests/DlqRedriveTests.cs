@@ -51,6 +51,23 @@ public sealed class DlqRedriveTests : IDisposable
     }
 
     [Fact]
+    public async Task Redrive_WhenTheArchiveIsTheSampleEventsRunLocally_ShouldReadItBackOneEventPerLine()
+    {
+        // Issue 18: the sample files are pretty-printed, and the archive kept them so: `archive.jsonl:382: (root):
+        // expected a JSON object, got a string`.
+        var run = await Opsctl("local", "--state", StateDir, "--out", Path.Combine(StateDir, "out.jsonl"));
+        Assert.True(run.Exit == 0, run.Err);
+        var lines = await File.ReadAllLinesAsync(Path.Combine(StateDir, "archive.jsonl"));
+        Assert.Equal(17, lines.Length);
+        Assert.All(lines, l => Assert.Equal(System.Text.Json.JsonValueKind.Object, System.Text.Json.JsonDocument.Parse(l).RootElement.ValueKind));
+
+        var (exit, output, err) = await Opsctl("dlq", "redrive", "--dry-run", "--state", StateDir, Path.Combine(StateDir, "archive.jsonl"));
+
+        Assert.True(exit == 0, err);
+        Assert.StartsWith("dlq redrive: read 9,", output.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Redrive_WhenALargeBodyIsNoLongerParked_ShouldCountItFailedWithTheReason()
     {
         var archived = Path.Combine(StateDir, "archived.json");

@@ -218,7 +218,9 @@ public static class LocalRun
 
             if (archive is not null)
             {
-                await archive.WriteLineAsync(eventJson).ConfigureAwait(false);
+                // One event per line, as `dlq redrive` and replays read it back. In valid JSON a raw line break can only
+                // be whitespace between tokens (strings escape theirs), so writing it as a space changes nothing else.
+                await archive.WriteLineAsync(eventJson.ReplaceLineEndings(" ")).ConfigureAwait(false);
             }
 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
