@@ -39,4 +39,26 @@ public class QuickStartTests
             File.Delete(outFile);
         }
     }
+
+    [Fact]
+    public async Task WallClock_WhenTheSampleEventsAreOlderThanTheSloWindow_ShouldWarnAndCountNoneOfTheirBadTime()
+    {
+        // Issue 18: `local --clock wall` on the March samples sent budget pages reading "100000.0% of the 30d budget consumed".
+        var outFile = Path.GetTempFileName();
+        try
+        {
+            var (exit, _, err) = await CliRunner.Opsctl("local", "--clock", "wall", "--out", outFile);
+
+            Assert.True(exit == 0, err);
+            Assert.Contains("warning: --clock wall: 16 event(s) are older than the SLO window (30d), so their bad time is outside every budget today", err, StringComparison.Ordinal);
+            var budget = (await File.ReadAllLinesAsync(outFile)).Select(l => JsonDocument.Parse(l).RootElement).Where(l => l.GetProperty("action").GetString() == "budget").ToList();
+            Assert.DoesNotContain(budget, b => b.GetProperty("payload").GetRawText().Contains("burn", StringComparison.Ordinal));
+            Assert.All(budget.Where(b => b.GetProperty("receiver").GetString() == "team"), b =>
+                Assert.StartsWith("checkout-availability: this incident consumed 0.0% of the 30d budget; 100.0% remains", b.GetProperty("payload").GetProperty("text").GetString(), StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(outFile);
+        }
+    }
 }

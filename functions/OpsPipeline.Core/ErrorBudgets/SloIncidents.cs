@@ -98,7 +98,8 @@ internal sealed class SloIncidents(BudgetState s, Configuration.SloConfig slo, D
             {
                 notices.Add(new BudgetNotice(BudgetNotice.IncidentEnded, slo, null, 0, 0, consumed, team)
                 {
-                    IncidentConsumed = BudgetLedger.BadTime(s, since, now) / BudgetLedger.Budget(slo),
+                    // Within the SLO's window only, as the budget counts it (an incident older than that costs nothing now).
+                    IncidentConsumed = BudgetLedger.BadTime(s, since > now - slo.Window ? since : now - slo.Window, now) / BudgetLedger.Budget(slo),
                     IncidentSince = since,
                 });
             }

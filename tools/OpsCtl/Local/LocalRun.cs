@@ -163,6 +163,14 @@ public static class LocalRun
             }
         }
 
+        // On the wall clock, events older than an SLO's window add no bad time to today's budget: say so once.
+        var sloWindow = options.Config.Slos.Select(s => s.Window).DefaultIfEmpty().Max();
+        if (options.Clock == ClockMode.Wall && sloWindow > TimeSpan.Zero
+            && options.Inputs.Select(i => i.Time()).Where(t => t is not null && t < TimeProvider.System.GetUtcNow() - sloWindow).ToList() is { Count: > 0 } old)
+        {
+            await options.Err.WriteLineAsync($"warning: --clock wall: {old.Count} event(s) are older than the SLO window ({OpsPipeline.Core.ErrorBudgets.BudgetEvaluator.Span(sloWindow)}), so their bad time is outside every budget today; --clock event replays them at their own time").ConfigureAwait(false);
+        }
+
         foreach (var input in options.Inputs)
         {
             if (options.Clock == ClockMode.Event && input.Time() is { } t && t > clock.Now && Plausible(t))
