@@ -8,7 +8,7 @@ using OpsPipeline.Functions.Adapters;
 
 namespace OpsCtl;
 
-/// <summary>`opsctl silence add|query|list|expire`: Alertmanager-style silences, with an author and a comment, as amtool has them.</summary>
+/// <summary>`opsctl silence add|query|list|expire|update`: Alertmanager-style silences, with an author and a comment, as amtool has them.</summary>
 public static class SilenceCommands
 {
     public static Command Build(TimeProvider clock)
@@ -18,6 +18,7 @@ public static class SilenceCommands
         command.Subcommands.Add(Query(clock, "query", "List active (and pending) silences, filtered by matchers; -q for IDs only."));
         command.Subcommands.Add(Query(clock, "list", "List active (and pending) silences; the same as query."));
         command.Subcommands.Add(Expire(clock));
+        command.Subcommands.Add(Update(clock));
         return command;
     }
 
@@ -202,22 +203,110 @@ public static class SilenceCommands
 
     private static Command Expire(TimeProvider clock)
     {
-        var id = new Argument<string>("ID") { Description = "The silence id (from add or list)" };
+        var ids = new Argument<string[]>("ID") { Description = "The silence ids (from add or query -q)", Arity = ArgumentArity.OneOrMore };
         var state = StateTarget.StateOption();
         var table = StateTarget.TableOption();
-        var command = new Command("expire", "End a silence now; alerts it held that still fire are sent at the next tick.") { id, state, table };
+        var command = new Command("expire", "End silences now; alerts they held that still fire are sent at the next tick.") { ids, state, table };
         command.SetAction(async (parse, ct) =>
         {
             await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
-            var silenceId = parse.GetValue(id)!;
-            if (!await new DynamoSilenceStore(target.Dynamo, target.Table).ExpireAsync(silenceId, clock.GetUtcNow(), ct).ConfigureAwait(false))
+            var store = new DynamoSilenceStore(target.Dynamo, target.Table);
+            var exit = ExitCodes.Ok;
+            // An unknown id does not stop the others: `opsctl silence query -q … | xargs opsctl silence expire` expires what it can.
+            foreach (var silenceId in (parse.GetValue(ids) ?? []).Distinct(StringComparer.Ordinal))
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"opsctl silence expire: no silence {silenceId}").ConfigureAwait(false);
-                return 2;
+                if (await store.ExpireAsync(silenceId, clock.GetUtcNow(), ct).ConfigureAwait(false))
+                {
+                    await parse.InvocationConfiguration.Output.WriteLineAsync($"silence {silenceId} expired").ConfigureAwait(false);
+                }
+                else
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"opsctl silence expire: no silence {silenceId}").ConfigureAwait(false);
+                    exit = ExitCodes.Usage;
+                }
             }
 
-            await parse.InvocationConfiguration.Output.WriteLineAsync($"silence {silenceId} expired").ConfigureAwait(false);
-            return 0;
+            return exit;
+        });
+        return command;
+    }
+
+    /// <summary>`silence update ID`: amtool's update, the same silence with a new end or comment (to extend one, or re-open an expired one).</summary>
+    private static Command Update(TimeProvider clock)
+    {
+        var id = new Argument<string>("ID") { Description = "The silence id (from add or query)" };
+        var duration = new Option<string?>("--duration") { Description = "New end: this long from now, e.g. 2h" };
+        var ends = new Option<string?>("--ends") { Description = "New end (ISO-8601)" };
+        var comment = new Option<string?>("--comment") { Description = "New comment" };
+        var state = StateTarget.StateOption();
+        var table = StateTarget.TableOption();
+        var command = new Command("update", "Change a silence's end or comment; it keeps its id.") { id, duration, ends, comment, state, table };
+        command.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var errors = new List<string>();
+            var now = clock.GetUtcNow();
+            var endsAt = ParseTime(parse.GetValue(ends), "--ends", errors);
+            if (parse.GetValue(duration) is { } d)
+            {
+                if (parse.GetValue(ends) is not null)
+                {
+                    errors.Add("--duration: give --duration or --ends, not both");
+                }
+                else if (ParseDuration(d, "--duration", errors) is { } span)
+                {
+                    endsAt = now + span;
+                }
+            }
+
+            var why = parse.GetValue(comment);
+            if (why is not null && string.IsNullOrWhiteSpace(why))
+            {
+                errors.Add("--comment: must not be empty");
+            }
+            else if (endsAt is { } past && past <= now)
+            {
+                errors.Add($"--ends: {Time(past)} is in the past");
+            }
+            else if (errors.Count == 0 && endsAt is null && why is null)
+            {
+                errors.Add("give --duration, --ends or --comment");
+            }
+
+            if (errors.Count > 0)
+            {
+                await error.WriteLineAsync("opsctl silence update: " + errors[0]).ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            var store = new DynamoSilenceStore(target.Dynamo, target.Table);
+            var silenceId = parse.GetValue(id)!;
+            if ((await store.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(s => s.Id == silenceId) is not { } old)
+            {
+                await error.WriteLineAsync($"opsctl silence update: no silence {silenceId}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            if (endsAt is { } e && e <= old.StartsAt)
+            {
+                await error.WriteLineAsync($"opsctl silence update: --ends: must be after the silence's start, {Time(old.StartsAt)}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var silence = new Silence
+            {
+                Id = old.Id,
+                Matchers = old.Matchers,
+                Expressions = old.Expressions,
+                StartsAt = old.StartsAt,
+                EndsAt = endsAt ?? old.EndsAt,
+                CreatedBy = old.CreatedBy,
+                Comment = why?.Trim() ?? old.Comment,
+            };
+            await store.PutAsync(silence, ct).ConfigureAwait(false);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"silence {silence.Id} updated: {silence.Describe()} ({Time(silence.StartsAt)} to {Time(silence.EndsAt)}): {silence.Comment}").ConfigureAwait(false);
+            return ExitCodes.Ok;
         });
         return command;
     }
