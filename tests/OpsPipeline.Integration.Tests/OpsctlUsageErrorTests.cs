@@ -24,7 +24,7 @@ public sealed class OpsctlUsageErrorTests : IDisposable
         { ["local", "--clock", "walll"], "opsctl local: --clock: 'walll' is not one of event, wall; did you mean 'wall'?" },
         { ["silence", "list", "--stat", "x"], "opsctl silence list: unknown option '--stat'; did you mean '--state'?" },
         { ["silence", "lst"], "opsctl silence: unknown command 'lst'; did you mean 'list'?" },
-        { ["silence"], "opsctl silence: missing command; one of: add, list, expire" },
+        { ["silence"], "opsctl silence: missing command; one of: add, query, list, expire, update" },
         { ["silence", "add", "service=x", "--duration", "2hours", "--author", "a", "--comment", "c"], "opsctl silence add: --duration: '2hours' is not a duration like 30m, 2h or 1d; did you mean '2h'?" },
         { ["local", Path.Combine(RepoPaths.Events, "cloudwatch-alarm-single-metrc.json")], $"opsctl local: no such file or folder: {Path.Combine(RepoPaths.Events, "cloudwatch-alarm-single-metrc.json")}; did you mean '{Path.Combine(RepoPaths.Events, "cloudwatch-alarm-single-metric.json")}'?" },
         { ["local", "--out", "/no/such/folder/out.jsonl", Alarm], "opsctl local: --out /no/such/folder/out.jsonl: no such folder /no/such/folder" },

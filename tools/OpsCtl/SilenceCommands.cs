@@ -8,15 +8,17 @@ using OpsPipeline.Functions.Adapters;
 
 namespace OpsCtl;
 
-/// <summary>`opsctl silence add|list|expire`: Alertmanager-style silences, with an author and a comment.</summary>
+/// <summary>`opsctl silence add|query|list|expire|update`: Alertmanager-style silences, with an author and a comment, as amtool has them.</summary>
 public static class SilenceCommands
 {
     public static Command Build(TimeProvider clock)
     {
         var command = new Command("silence", "Mute alerts matching labels for a time, with an author and a comment.");
         command.Subcommands.Add(Add(clock));
-        command.Subcommands.Add(List(clock));
+        command.Subcommands.Add(Query(clock, "query", "List active (and pending) silences, filtered by matchers; -q for IDs only."));
+        command.Subcommands.Add(Query(clock, "list", "List active (and pending) silences; the same as query."));
         command.Subcommands.Add(Expire(clock));
+        command.Subcommands.Add(Update(clock));
         return command;
     }
 
@@ -24,10 +26,10 @@ public static class SilenceCommands
     {
         var match = new Option<string[]>("--match") { Description = "label=value, label!=value, label=~regex or label!~regex (anchored); repeat for more; all must match", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
         var positional = new Argument<string[]>("matchers") { Description = "More matchers, as for --match (e.g. service!=checkout)", Arity = ArgumentArity.ZeroOrMore };
-        var duration = new Option<string?>("--duration") { Description = "How long from now, e.g. 2h, 30m, 1d" };
+        var duration = new Option<string?>("--duration") { Description = "How long from --starts, e.g. 2h, 30m, 1d; default 1h unless --ends is given" };
         var starts = new Option<string?>("--starts") { Description = "Start (ISO-8601, e.g. 2026-03-02T09:00:00Z); default now" };
         var ends = new Option<string?>("--ends") { Description = "End (ISO-8601)" };
-        var author = new Option<string?>("--author") { Description = "Who is silencing (required)" };
+        var author = new Option<string?>("--author") { Description = "Who is silencing; default: $USER, else the OS user name" };
         var comment = new Option<string?>("--comment") { Description = "Why (required): the incident, the ticket" };
         var state = StateTarget.StateOption();
         var table = StateTarget.TableOption();
@@ -47,30 +49,28 @@ public static class SilenceCommands
                 {
                     errors.Add("--duration: give --duration or --ends, not both");
                 }
-                else if (!ConfigDuration.TryParse(d, out var span) || span <= TimeSpan.Zero)
-                {
-                    errors.Add($"--duration: '{d}' is not a duration like 30m, 2h or 1d" + (UsageErrors.NearestDuration(d) is { } meant ? $"; did you mean '{meant}'?" : string.Empty));
-                }
-                else
+                else if (ParseDuration(d, "--duration", errors) is { } span)
                 {
                     endsAt = startsAt + span;
                 }
             }
 
-            if (endsAt is null && !errors.Any(e => e.StartsWith("--duration", StringComparison.Ordinal) || e.StartsWith("--ends", StringComparison.Ordinal)))
+            // As amtool: a silence for "now, for a while" needs no times at all.
+            if (endsAt is null && parse.GetValue(duration) is null && parse.GetValue(ends) is null)
             {
-                errors.Add("--ends: give --ends or --duration");
+                endsAt = startsAt + DefaultDuration;
             }
-            else if (endsAt is { } e && e <= startsAt)
+
+            if (endsAt is { } e && e <= startsAt)
             {
                 errors.Add("--ends: must be after --starts");
             }
 
-            var who = parse.GetValue(author);
+            var who = parse.GetValue(author) ?? DefaultAuthor();
             var why = parse.GetValue(comment);
             if (string.IsNullOrWhiteSpace(who))
             {
-                errors.Add("--author is required");
+                errors.Add("--author: must not be empty");
             }
 
             if (string.IsNullOrWhiteSpace(why))
@@ -106,22 +106,65 @@ public static class SilenceCommands
         return command;
     }
 
-    private static Command List(TimeProvider clock)
+    /// <summary>amtool's default: a silence added without --ends or --duration lasts an hour.</summary>
+    private static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(1);
+
+    /// <summary>Who runs opsctl, as amtool's --author default: $USER, else the OS account name.</summary>
+    private static string DefaultAuthor() =>
+        Environment.GetEnvironmentVariable("USER") is { Length: > 0 } user && !string.IsNullOrWhiteSpace(user) ? user : Environment.UserName;
+
+    /// <summary>
+    /// `silence query` (and `list`, its older name): active and pending silences, newest end last; as amtool, a query matcher
+    /// selects the silences that have an equal matcher, so `service=checkout` finds the silences written with it.
+    /// </summary>
+    private static Command Query(TimeProvider clock, string name, string description)
     {
-        var all = new Option<bool>("--all") { Description = "Include expired silences" };
+        var matchers = new Argument<string[]>("matchers") { Description = "Show only silences that have each of these matchers (label=value, label!=value, label=~regex, label!~regex)", Arity = ArgumentArity.ZeroOrMore };
+        var expired = new Option<bool>("--expired", "--all") { Description = "Include expired silences" };
+        var within = new Option<string?>("--within") { Description = "Only silences that end within this duration (with --expired, also those that ended within it), e.g. 2h" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the IDs, one per line, for pipes" };
         var json = new Option<bool>("--json") { Description = "JSON lines, for scripts" };
         var state = StateTarget.StateOption();
         var table = StateTarget.TableOption();
-        var command = new Command("list", "List active (and pending) silences.") { all, json, state, table };
+        var command = new Command(name, description) { matchers, expired, within, quiet, json, state, table };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
+            var errors = new List<string>();
+            var wanted = ParseEach((parse.GetValue(matchers) ?? []).Select(m => ("matcher", m)), errors).Select(m => m.ToString()).ToList();
+            TimeSpan? span = null;
+            if (parse.GetValue(within) is { } w)
+            {
+                span = ParseDuration(w, "--within", errors);
+            }
+
+            if (errors.Count > 0)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"opsctl silence {name}: " + errors[0]).ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
             await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
+            var withExpired = parse.GetValue(expired);
+            bool Shown(Silence s) => s.EndsAt > now
+                ? span is not { } d || s.EndsAt <= now + d
+                : withExpired && (span is not { } past || s.EndsAt >= now - past);
             var silences = (await new DynamoSilenceStore(target.Dynamo, target.Table).ListAsync(ct).ConfigureAwait(false))
-                .Where(s => parse.GetValue(all) || s.EndsAt > now)
+                .Where(Shown)
+                .Where(s => wanted.All(OwnMatchers(s).Contains))
                 .OrderBy(s => s.EndsAt)
                 .ToList();
+            if (parse.GetValue(quiet))
+            {
+                foreach (var s in silences)
+                {
+                    await output.WriteLineAsync(s.Id).ConfigureAwait(false);
+                }
+
+                return ExitCodes.Ok;
+            }
+
             if (parse.GetValue(json))
             {
                 foreach (var s in silences)
@@ -129,34 +172,141 @@ public static class SilenceCommands
                     await output.WriteLineAsync(ToJson(s, now)).ConfigureAwait(false);
                 }
 
-                return 0;
+                return ExitCodes.Ok;
             }
 
             var rows = silences.Select(s => new[] { s.Id, Matchers(s), Time(s.StartsAt), Time(s.EndsAt), s.CreatedBy, Status(s, now), s.Comment }).ToList();
             await output.WriteAsync(Table(["ID", "MATCHERS", "STARTS", "ENDS", "AUTHOR", "STATUS", "COMMENT"], rows)).ConfigureAwait(false);
-            return 0;
+            return ExitCodes.Ok;
         });
         return command;
     }
 
+    /// <summary>A silence's matchers in one written form each (`service=checkout`, `alarmName=~^checkout-`), to compare a query's with.</summary>
+    private static HashSet<string> OwnMatchers(Silence s)
+    {
+        var own = s.Matchers.Select(m => new LabelMatcher(m.Key, m.Value).ToString()).ToHashSet(StringComparer.Ordinal);
+        foreach (var expression in s.Expressions)
+        {
+            try
+            {
+                own.Add(LabelMatcher.Parse(expression).ToString());
+            }
+            catch (FormatException)
+            {
+                own.Add(expression); // unreadable: still findable as written
+            }
+        }
+
+        return own;
+    }
+
     private static Command Expire(TimeProvider clock)
     {
-        var id = new Argument<string>("ID") { Description = "The silence id (from add or list)" };
+        var ids = new Argument<string[]>("ID") { Description = "The silence ids (from add or query -q)", Arity = ArgumentArity.OneOrMore };
         var state = StateTarget.StateOption();
         var table = StateTarget.TableOption();
-        var command = new Command("expire", "End a silence now; alerts it held that still fire are sent at the next tick.") { id, state, table };
+        var command = new Command("expire", "End silences now; alerts they held that still fire are sent at the next tick.") { ids, state, table };
         command.SetAction(async (parse, ct) =>
         {
             await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
-            var silenceId = parse.GetValue(id)!;
-            if (!await new DynamoSilenceStore(target.Dynamo, target.Table).ExpireAsync(silenceId, clock.GetUtcNow(), ct).ConfigureAwait(false))
+            var store = new DynamoSilenceStore(target.Dynamo, target.Table);
+            var exit = ExitCodes.Ok;
+            // An unknown id does not stop the others: `opsctl silence query -q … | xargs opsctl silence expire` expires what it can.
+            foreach (var silenceId in (parse.GetValue(ids) ?? []).Distinct(StringComparer.Ordinal))
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"opsctl silence expire: no silence {silenceId}").ConfigureAwait(false);
-                return 2;
+                if (await store.ExpireAsync(silenceId, clock.GetUtcNow(), ct).ConfigureAwait(false))
+                {
+                    await parse.InvocationConfiguration.Output.WriteLineAsync($"silence {silenceId} expired").ConfigureAwait(false);
+                }
+                else
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"opsctl silence expire: no silence {silenceId}").ConfigureAwait(false);
+                    exit = ExitCodes.Usage;
+                }
             }
 
-            await parse.InvocationConfiguration.Output.WriteLineAsync($"silence {silenceId} expired").ConfigureAwait(false);
-            return 0;
+            return exit;
+        });
+        return command;
+    }
+
+    /// <summary>`silence update ID`: amtool's update, the same silence with a new end or comment (to extend one, or re-open an expired one).</summary>
+    private static Command Update(TimeProvider clock)
+    {
+        var id = new Argument<string>("ID") { Description = "The silence id (from add or query)" };
+        var duration = new Option<string?>("--duration") { Description = "New end: this long from now, e.g. 2h" };
+        var ends = new Option<string?>("--ends") { Description = "New end (ISO-8601)" };
+        var comment = new Option<string?>("--comment") { Description = "New comment" };
+        var state = StateTarget.StateOption();
+        var table = StateTarget.TableOption();
+        var command = new Command("update", "Change a silence's end or comment; it keeps its id.") { id, duration, ends, comment, state, table };
+        command.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var errors = new List<string>();
+            var now = clock.GetUtcNow();
+            var endsAt = ParseTime(parse.GetValue(ends), "--ends", errors);
+            if (parse.GetValue(duration) is { } d)
+            {
+                if (parse.GetValue(ends) is not null)
+                {
+                    errors.Add("--duration: give --duration or --ends, not both");
+                }
+                else if (ParseDuration(d, "--duration", errors) is { } span)
+                {
+                    endsAt = now + span;
+                }
+            }
+
+            var why = parse.GetValue(comment);
+            if (why is not null && string.IsNullOrWhiteSpace(why))
+            {
+                errors.Add("--comment: must not be empty");
+            }
+            else if (endsAt is { } past && past <= now)
+            {
+                errors.Add($"--ends: {Time(past)} is in the past");
+            }
+            else if (errors.Count == 0 && endsAt is null && why is null)
+            {
+                errors.Add("give --duration, --ends or --comment");
+            }
+
+            if (errors.Count > 0)
+            {
+                await error.WriteLineAsync("opsctl silence update: " + errors[0]).ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            var store = new DynamoSilenceStore(target.Dynamo, target.Table);
+            var silenceId = parse.GetValue(id)!;
+            if ((await store.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(s => s.Id == silenceId) is not { } old)
+            {
+                await error.WriteLineAsync($"opsctl silence update: no silence {silenceId}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            if (endsAt is { } e && e <= old.StartsAt)
+            {
+                await error.WriteLineAsync($"opsctl silence update: --ends: must be after the silence's start, {Time(old.StartsAt)}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var silence = new Silence
+            {
+                Id = old.Id,
+                Matchers = old.Matchers,
+                Expressions = old.Expressions,
+                StartsAt = old.StartsAt,
+                EndsAt = endsAt ?? old.EndsAt,
+                CreatedBy = old.CreatedBy,
+                Comment = why?.Trim() ?? old.Comment,
+            };
+            await store.PutAsync(silence, ct).ConfigureAwait(false);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"silence {silence.Id} updated: {silence.Describe()} ({Time(silence.StartsAt)} to {Time(silence.EndsAt)}): {silence.Comment}").ConfigureAwait(false);
+            return ExitCodes.Ok;
         });
         return command;
     }
@@ -169,24 +319,8 @@ public static class SilenceCommands
     {
         var matchers = new Dictionary<string, string>(StringComparer.Ordinal);
         var expressions = new List<string>();
-        foreach (var (flag, value) in values)
+        foreach (var m in ParseEach(values, errors))
         {
-            LabelMatcher m;
-            try
-            {
-                m = LabelMatcher.Parse(value);
-            }
-            catch (FormatException e) when (e.InnerException is ArgumentException regex)
-            {
-                errors.Add($"{flag}: '{value}': not a valid regex ({regex.Message})");
-                continue;
-            }
-            catch (FormatException e)
-            {
-                errors.Add($"{flag}: '{value}' is not label=value or label=~regex (nor label!=value, label!~regex): {e.Message}");
-                continue;
-            }
-
             if (m.Pattern is { } pattern && (!matchers.TryGetValue(m.Label, out var had) || had == pattern))
             {
                 matchers[m.Label] = pattern;
@@ -203,6 +337,40 @@ public static class SilenceCommands
         }
 
         return (matchers, expressions);
+    }
+
+    /// <summary>Each matcher in Alertmanager syntax; an unreadable one is an error naming the flag (or "matcher") it came from.</summary>
+    private static List<LabelMatcher> ParseEach(IEnumerable<(string Flag, string Text)> values, List<string> errors)
+    {
+        var parsed = new List<LabelMatcher>();
+        foreach (var (flag, value) in values)
+        {
+            try
+            {
+                parsed.Add(LabelMatcher.Parse(value));
+            }
+            catch (FormatException e) when (e.InnerException is ArgumentException regex)
+            {
+                errors.Add($"{flag}: '{value}': not a valid regex ({regex.Message})");
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"{flag}: '{value}' is not label=value or label=~regex (nor label!=value, label!~regex): {e.Message}");
+            }
+        }
+
+        return parsed;
+    }
+
+    private static TimeSpan? ParseDuration(string value, string flag, List<string> errors)
+    {
+        if (ConfigDuration.TryParse(value, out var span) && span > TimeSpan.Zero)
+        {
+            return span;
+        }
+
+        errors.Add($"{flag}: '{value}' is not a duration like 30m, 2h or 1d" + (UsageErrors.NearestDuration(value) is { } meant ? $"; did you mean '{meant}'?" : string.Empty));
+        return null;
     }
 
     private static DateTimeOffset? ParseTime(string? value, string flag, List<string> errors)
