@@ -158,6 +158,22 @@ public sealed class SilenceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task LocalRun_WhenASilenceOfTheStateCannotOverlapItsEvents_ShouldWarnNamingBothSpans()
+    {
+        // Issue 18: a silence made now (the default start) had no effect on recorded events, and nothing said so.
+        var now = await Opsctl("silence", "add", "service=checkout", "--duration", "2h", "--comment", "INC-42", "--state", _state);
+        Assert.True(now.Exit == 0, now.Err);
+        var id = now.Out.Split(' ')[1];
+        var inTime = await AddSilenceAsync("service=billing", "2026-03-02T10:00:00Z", "carol", "in the events' time");
+
+        var (_, err) = await ReplayAsync(StateChange("checkout-api-5xx", "ALARM", T0), StateChange("billing-export-lag", "OK", T0.AddMinutes(10)));
+
+        Assert.Contains($"warning: silence {id} (", err, StringComparison.Ordinal);
+        Assert.Contains("outside this run's events (2026-03-02T09:00Z to 2026-03-02T09:10Z): it mutes none of them; give it --starts/--ends in their time", err, StringComparison.Ordinal);
+        Assert.DoesNotContain($"warning: silence {inTime}", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BudgetCommand_WhenASilenceHoldsABurnPage_ShouldSayHeldByWhichSilenceAndUntilWhen()
     {
         var id = await AddSilenceAsync("slo=checkout-availability", "2026-03-02T09:30:00Z", "carol", "known incident");

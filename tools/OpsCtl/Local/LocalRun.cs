@@ -163,6 +163,19 @@ public static class LocalRun
             }
         }
 
+        // A silence of the state that overlaps none of the events it runs mutes nothing: say so, naming both spans.
+        if (options.Clock == ClockMode.Event && options.Inputs.Select(i => i.Time()).Where(t => t is not null && Plausible(t)).Select(t => t!.Value).ToList() is { Count: > 0 } times)
+        {
+            var (from, to) = (times.Min(), times.Max());
+            foreach (var silence in await stack.Runtime.SilenceStore.ListAsync(ct).ConfigureAwait(false))
+            {
+                if (silence.EndsAt <= from || silence.StartsAt > to)
+                {
+                    await options.Err.WriteLineAsync($"warning: silence {silence.Id} ({silence.Describe()}) is active {silence.StartsAt.UtcDateTime:yyyy-MM-ddTHH:mm}Z to {silence.EndsAt.UtcDateTime:yyyy-MM-ddTHH:mm}Z, outside this run's events ({from.UtcDateTime:yyyy-MM-ddTHH:mm}Z to {to.UtcDateTime:yyyy-MM-ddTHH:mm}Z): it mutes none of them; give it --starts/--ends in their time").ConfigureAwait(false);
+                }
+            }
+        }
+
         // On the wall clock, events older than an SLO's window add no bad time to today's budget: say so once.
         var sloWindow = options.Config.Slos.Select(s => s.Window).DefaultIfEmpty().Max();
         if (options.Clock == ClockMode.Wall && sloWindow > TimeSpan.Zero
