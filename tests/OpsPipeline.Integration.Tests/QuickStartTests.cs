@@ -61,4 +61,16 @@ public class QuickStartTests
             File.Delete(outFile);
         }
     }
+
+    [Fact]
+    public async Task WallClock_WhenTheRunEndsWithAGroupStillWaiting_ShouldSayWhatIsHeldAndWhen()
+    {
+        // Issue 18: one warning alarm gave "1 events (grouped 1 …); 0 deliveries" and the run ended saying nothing.
+        var (exit, _, err) = await CliRunner.Opsctl("local", "--clock", "wall", "--out", Path.Combine(Path.GetTempPath(), $"held-{Guid.NewGuid():N}.jsonl"),
+            Path.Combine(OpsCtl.Local.RepoPaths.Events, "cloudwatch-alarm-with-tags.json"));
+
+        Assert.True(exit == 0, err);
+        Assert.Contains("held when the run ended (--clock wall ticks once): 1 alert(s) with notifications still to go out, the first inventory-sync-errors at ", err, StringComparison.Ordinal);
+        Assert.Contains("0 deliveries", err, StringComparison.Ordinal);
+    }
 }

@@ -300,6 +300,16 @@ public static class LocalRun
             ticks++;
             transitions += tick.Transitions;
             await PrintNewAsync().ConfigureAwait(false);
+
+            // A wall-clock run ends now: what it still holds (group waits and intervals, repeats, mutes) would go out
+            // at a later tick. Say exactly what and when, rather than end as if nothing were pending.
+            var pending = (await stack.Runtime.AlertStates.DueAsync(DateTimeOffset.MaxValue, ct).ConfigureAwait(false))
+                .Where(a => a.DueAt is not null && a.Pending.Count > 0).OrderBy(a => a.DueAt).ToList();
+            if (pending.Count > 0)
+            {
+                var soonest = pending.Take(5).Select(a => $"{(a.AlertJson is { } json ? OpsPipeline.Core.Alerts.AlertCloudEvent.FromJson(json).Name : a.Key)} at {a.DueAt!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z");
+                await options.Err.WriteLineAsync($"held when the run ended (--clock wall ticks once): {pending.Count} alert(s) with notifications still to go out, the first {string.Join(", ", soonest)}; --clock event runs every tick they need").ConfigureAwait(false);
+            }
         }
 
         await options.Out.FlushAsync(ct).ConfigureAwait(false);
