@@ -66,8 +66,9 @@ public class QuickStartTests
     public async Task WallClock_WhenTheRunEndsWithAGroupStillWaiting_ShouldSayWhatIsHeldAndWhen()
     {
         // Issue 18: one warning alarm gave "1 events (grouped 1 …); 0 deliveries" and the run ended saying nothing.
-        var (exit, _, err) = await CliRunner.Opsctl("local", "--clock", "wall", "--out", Path.Combine(Path.GetTempPath(), $"held-{Guid.NewGuid():N}.jsonl"),
-            Path.Combine(OpsCtl.Local.RepoPaths.Events, "cloudwatch-alarm-with-tags.json"));
+        var outFile = Path.GetTempFileName();
+        var (exit, _, err) = await CliRunner.Opsctl("local", "--clock", "wall", "--out", outFile, Path.Combine(OpsCtl.Local.RepoPaths.Events, "cloudwatch-alarm-with-tags.json"));
+        File.Delete(outFile);
 
         Assert.True(exit == 0, err);
         Assert.Contains("held when the run ended (--clock wall ticks once): 1 alert(s) with notifications still to go out, the first inventory-sync-errors at ", err, StringComparison.Ordinal);
