@@ -139,41 +139,11 @@ internal sealed partial class ConfigNodes(IReadOnlyDictionary<string, string>? s
 
     public static string UnknownKey(string name, string[] allowed)
     {
-        var closest = allowed.MinBy(a => EditDistance(name.ToLowerInvariant(), a.ToLowerInvariant()));
-        var hint = closest is not null && EditDistance(name.ToLowerInvariant(), closest.ToLowerInvariant()) <= 2
+        var closest = allowed.MinBy(a => EditDistance.Between(name.ToLowerInvariant(), a.ToLowerInvariant()));
+        var hint = closest is not null && EditDistance.Between(name.ToLowerInvariant(), closest.ToLowerInvariant()) <= 2
             ? $"did you mean '{closest}'?"
             : "expected one of " + string.Join(", ", allowed);
         return $"unknown key '{name}' ({hint})";
-    }
-
-    /// <summary>Optimal string alignment distance: a swapped pair of letters (recievers) counts as one edit.</summary>
-    public static int EditDistance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
     }
 
     [GeneratedRegex(@"\$\{([^}]*)\}", RegexOptions.CultureInvariant)]
