@@ -50,6 +50,7 @@ public static class Cli
         root.Subcommands.Add(RoutesCommands.Build(TimeProvider.System));
         root.Subcommands.Add(DrillCommands.Build());
         root.Subcommands.Add(BudgetCommand.Build(TimeProvider.System));
+        root.Subcommands.Add(AlertCommands.Build());
         root.Subcommands.Add(DlqCommands.Build());
         root.Subcommands.Add(FailedCommands.Build());
         root.Subcommands.Add(StormCommand.Build());

@@ -113,11 +113,18 @@ public sealed class AlertPipeline
         var (sent, holds, path) = _incidents.Fold(decision.Notifications);
         return holds.Count == 0 && ReferenceEquals(sent, decision.Notifications)
             ? decision
-            : decision with
-            {
-                Notifications = sent, IncidentHolds = holds, Path = [.. decision.Path, .. path],
-                Reason = holds.Count == 0 ? decision.Reason : $"{decision.Reason} ({string.Join("; ", path)})",
-            };
+            : Folded(decision, sent, holds, path);
+    }
+
+    /// <summary>The decision with its SLO-incident fold applied; the stored reason says where a resolve went, as the result does.</summary>
+    private static Decision Folded(Decision decision, IReadOnlyList<Notification> sent, IReadOnlyList<IncidentHold> holds, IReadOnlyList<string> path)
+    {
+        var reason = holds.Count == 0 ? decision.Reason : $"{decision.Reason} ({string.Join("; ", path)})";
+        return decision with
+        {
+            Notifications = sent, IncidentHolds = holds, Path = [.. decision.Path, .. path], Reason = reason,
+            NewState = holds.Count > 0 && decision.NewState is { } next && next.LastReason == decision.Reason ? next with { LastReason = reason } : decision.NewState,
+        };
     }
 
     /// <summary>
