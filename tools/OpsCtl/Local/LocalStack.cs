@@ -729,6 +729,7 @@ public sealed class LocalStack : IAsyncDisposable
         }
 
         var input = JsonNode.Parse(requestText, documentOptions: new JsonDocumentOptions { MaxDepth = 1024 }) ?? new JsonObject();
+        var reactionCall = LocalReactions.Call(service, action, input); // null unless a reaction's integration
         JsonObject response;
         var size = http.Request.ContentLength ?? 0;
         try
@@ -738,7 +739,7 @@ public sealed class LocalStack : IAsyncDisposable
             {
                 "sns:publish" => ("sns:Publish", (string?)input["TopicArn"] ?? "(no TopicArn)"),
                 "sqs:sendMessage" => ("sqs:SendMessage", LocalAccount.QueueArnOfUrl((string?)input["QueueUrl"] ?? string.Empty) ?? "(no QueueUrl)"),
-                _ when LocalReactions.Call(service, action, input) is { } reaction => (reaction.IamAction, reaction.Resource),
+                _ when reactionCall is { } reaction => (reaction.IamAction, reaction.Resource),
                 _ => ($"{service}:{action}", "*"),
             };
             Aws.Demand(_roles["stateMachine"], LocalAccount.NameOf("AlertPipelineStateMachine"), iamAction, resource);
@@ -747,7 +748,7 @@ public sealed class LocalStack : IAsyncDisposable
         {
             http.Response.StatusCode = 400;
             http.Response.ContentType = "application/json";
-            var prefix = LocalReactions.Call(service, action, input) is { } refused ? refused.ErrorPrefix : service == "sns" ? "SNS" : "SQS";
+            var prefix = reactionCall is { } refused ? refused.ErrorPrefix : service == "sns" ? "SNS" : "SQS";
             await http.Response.WriteAsync(new JsonObject { ["error"] = $"{prefix}.{AccessDeniedException.ErrorCode}", ["cause"] = e.Message }.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
             return;
         }
@@ -775,7 +776,7 @@ public sealed class LocalStack : IAsyncDisposable
                 _parked.Enqueue(new ParkedRecord(queue, messageBody));
                 response = new JsonObject { ["MessageId"] = Guid.NewGuid().ToString() };
                 break;
-            case var _ when LocalReactions.Call(service, action, input) is { } reaction:
+            case var _ when reactionCall is { } reaction:
                 // A reaction's service call: recorded as one line, like a delivery, unless its fault script refuses it.
                 lock (_reactions)
                 {
