@@ -11,10 +11,19 @@ public enum AwsResource
 
     /// <summary>An SSM parameter under the SecretsPrefix parameter (receiver secrets).</summary>
     SecretParameter,
+
+    /// <summary>A dead-letter queue a redrive reaction moves messages from (the ReactionRedriveQueueArns parameter).</summary>
+    ReactionRedriveQueue,
+
+    /// <summary>An SSM Automation execution a reaction started (automation-execution/ID).</summary>
+    AutomationExecution,
 }
 
-/// <summary>One AWS API call a function makes, and the adapter methods that make it.</summary>
-public sealed record AwsCall(string Action, AwsResource Resource, string MadeBy);
+/// <summary>
+/// One AWS API call a function makes, and the adapter methods that make it; <see cref="OnlyWhen"/> names the template
+/// condition under which it is made and granted (a reaction kind's targets given), null for always.
+/// </summary>
+public sealed record AwsCall(string Action, AwsResource Resource, string MadeBy, string? OnlyWhen = null);
 
 /// <summary>
 /// The one list of the AWS calls each function makes (by its logical id in template.yaml). Tests hold it against the
@@ -36,12 +45,14 @@ public static class AwsCalls
         ["TickFunction"] =
         [
             new("dynamodb:GetItem", AwsResource.Table, "DynamoAlertStateStore.SourcesAsync, BudgetStore.GetAsync"),
-            new("dynamodb:BatchGetItem", AwsResource.Table, "DynamoAlertStateStore.DueAsync, DynamoAlertStateStore.GroupMembersAsync (DynamoPages.BatchGetAllAsync)"),
+            new("dynamodb:BatchGetItem", AwsResource.Table, "DynamoAlertStateStore.DueAsync, DynamoAlertStateStore.GroupMembersAsync, ReactionLedgerStore.RunsDueAsync (DynamoPages.BatchGetAllAsync)"),
             new("dynamodb:PutItem", AwsResource.Table, "DynamoAlertStateStore.TryWriteAsync, BudgetStore.TryWriteAsync"),
-            new("dynamodb:UpdateItem", AwsResource.Table, "FloodGuardStore.HoldAsync, FloodGuardStore.TakeDueAsync, DynamoAlertStateStore.NoteGroupsAsync"),
+            new("dynamodb:UpdateItem", AwsResource.Table, "FloodGuardStore.HoldAsync, FloodGuardStore.TakeDueAsync, DynamoAlertStateStore.NoteGroupsAsync, ReactionLedgerStore.TryTellOutcomeAsync, ReactionLedgerStore.CheckAgainAsync"),
             new("dynamodb:DeleteItem", AwsResource.Table, "DeferredDeliveryStore.TakeDueAsync"),
             new("dynamodb:Query", AwsResource.Table, "DynamoSilenceStore.ListAsync"),
-            new("dynamodb:Query", AwsResource.DueIndex, "DynamoAlertStateStore.DueAsync, DeferredDeliveryStore.TakeDueAsync, FloodGuardStore.TakeDueAsync"),
+            new("dynamodb:Query", AwsResource.DueIndex, "DynamoAlertStateStore.DueAsync, DeferredDeliveryStore.TakeDueAsync, FloodGuardStore.TakeDueAsync, ReactionLedgerStore.RunsDueAsync"),
+            new("sqs:ListMessageMoveTasks", AwsResource.ReactionRedriveQueue, "AwsReactionStatus.CheckAsync", OnlyWhen: "RedrivesQueues"),
+            new("ssm:GetAutomationExecution", AwsResource.AutomationExecution, "AwsReactionStatus.CheckAsync", OnlyWhen: "ReactsWithAutomation"),
         ],
         ["DeliverFunction"] =
         [

@@ -21,7 +21,7 @@ public sealed class PipelineRuntime
     /// <summary>How long Decide trusts its copy of the silences.</summary>
     public static readonly TimeSpan SilenceCacheTtl = TimeSpan.FromSeconds(30);
 
-    private PipelineRuntime(PipelineConfig config, IAmazonDynamoDB dynamo, string table, HttpDeliverySender sender, TimeProvider clock, EmfMetrics metrics, TimeSpan parkedBodyRetention)
+    private PipelineRuntime(PipelineConfig config, IAmazonDynamoDB dynamo, string table, HttpDeliverySender sender, TimeProvider clock, EmfMetrics metrics, TimeSpan parkedBodyRetention, IReactionStatus? reactionStatus)
     {
         Config = config;
         Clock = clock;
@@ -36,7 +36,10 @@ public sealed class PipelineRuntime
         Floods = new FloodGuardStore(dynamo, table);
         ReactionLedger = new ReactionLedgerStore(dynamo, table);
         Pipeline = new AlertPipeline(config, new RouteTree(config.Route, config.Defaults));
-        var ports = new PipelinePorts(AlertStates, SilenceStore, new CachedSilences(SilenceStore, TimeProvider.System, SilenceCacheTtl), Budgets, DrillReports, Deferred, Floods, ReactionLedger, metrics, DynamoFaults.Instance, clock);
+        var ports = new PipelinePorts(AlertStates, SilenceStore, new CachedSilences(SilenceStore, TimeProvider.System, SilenceCacheTtl), Budgets, DrillReports, Deferred, Floods, ReactionLedger, metrics, DynamoFaults.Instance, clock)
+        {
+            ReactionStatus = reactionStatus ?? NoReactionStatus.Instance,
+        };
         var renderer = new NotificationRenderer(config);
         Decide = new DecideUseCase(config, Pipeline, renderer, ports);
         Tick = new TickUseCase(config, Pipeline, renderer, ports);
@@ -45,8 +48,8 @@ public sealed class PipelineRuntime
     }
 
     /// <summary>A runtime whose stores all live in one DynamoDB table (the deployed shape, and the local stack's).</summary>
-    public static PipelineRuntime ForTable(PipelineConfig config, IAmazonDynamoDB dynamo, string table, HttpDeliverySender sender, TimeProvider clock, EmfMetrics? metrics = null, TimeSpan? parkedBodyRetention = null) =>
-        new(config, dynamo, table, sender, clock, metrics ?? EmfMetrics.Silent(clock), parkedBodyRetention ?? TimeSpan.FromDays(30));
+    public static PipelineRuntime ForTable(PipelineConfig config, IAmazonDynamoDB dynamo, string table, HttpDeliverySender sender, TimeProvider clock, EmfMetrics? metrics = null, TimeSpan? parkedBodyRetention = null, IReactionStatus? reactionStatus = null) =>
+        new(config, dynamo, table, sender, clock, metrics ?? EmfMetrics.Silent(clock), parkedBodyRetention ?? TimeSpan.FromDays(30), reactionStatus);
 
     /// <summary>The runtime for a Lambda execution environment, from its environment variables (read once).</summary>
     public static PipelineRuntime FromEnvironment => FromEnvironmentLazy.Value;
@@ -100,6 +103,7 @@ public sealed class PipelineRuntime
         var secrets = new SsmSecretStore(new AmazonSimpleSystemsManagementClient(), clock, TimeSpan.FromMinutes(5));
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new HttpDeliverySender(http, secrets, settings.PagerDutyEventsUrl, TimeSpan.FromSeconds(10));
-        return ForTable(config, new AmazonDynamoDBClient(), table, sender, clock, new EmfMetrics(Console.Out, clock), settings.ParkedBodyRetention);
+        var reactionStatus = new AwsReactionStatus(() => new Amazon.SQS.AmazonSQSClient(), () => new AmazonSimpleSystemsManagementClient());
+        return ForTable(config, new AmazonDynamoDBClient(), table, sender, clock, new EmfMetrics(Console.Out, clock), settings.ParkedBodyRetention, reactionStatus);
     }
 }

@@ -14,6 +14,7 @@ public sealed class AslValidatorTests : IDisposable
         ["ParkedEventQueueUrl"] = "https://sqs.us-east-1.amazonaws.com/123456789012/serverless-ops-pipeline-ParkedEventQueue-AbCdEf",
         ["TickFunctionArn"] = "arn:aws:lambda:us-east-1:123456789012:function:serverless-ops-pipeline-TickFunction-AbCdEf",
         ["FailedDeliveryQueueUrl"] = "https://sqs.us-east-1.amazonaws.com/123456789012/serverless-ops-pipeline-FailedDeliveryQueue-AbCdEf",
+        ["TableName"] = "serverless-ops-pipeline-AlertTable-AbCdEf",
     };
 
     private readonly string _dir = Directory.CreateTempSubdirectory("asl-validator-").FullName;

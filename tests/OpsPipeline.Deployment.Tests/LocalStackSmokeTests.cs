@@ -23,6 +23,7 @@ public sealed class LocalStackSmokeTests
         ["ParkedEventQueueUrl"] = ParkedQueue,
         ["TickFunctionArn"] = "arn:aws:lambda:us-east-1:123456789012:function:ops-tick",
         ["FailedDeliveryQueueUrl"] = FailedQueue,
+        ["TableName"] = "ops-pipeline",
     };
 
     private static readonly JsonNode AlarmEvent = JsonNode.Parse("""

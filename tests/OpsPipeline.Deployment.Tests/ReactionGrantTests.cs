@@ -57,4 +57,55 @@ public class ReactionGrantTests
         Assert.All(Targets().Select(t => (string)t[0]), p => Assert.Equal(string.Empty, overrides[p]));
         Assert.Equal("STANDARD", overrides["WorkflowType"]);
     }
+
+    [Fact]
+    public void Runs_WhenAnyReactionTargetIsGranted_ShouldBeRecordedByTheStateMachineInTheTableOnly()
+    {
+        var table = LocalAccount.TableArn(LocalAccount.NameOf("AlertTable"));
+        var iam = Granted(("ReactionEventBusArns", "arn:aws:events:us-east-1:000000000000:event-bus/remediation"));
+
+        Assert.False(Granted().Evaluate(Role, Session, "dynamodb:PutItem", table).Allowed); // no reactions: no record either
+        Assert.True(iam.Evaluate(Role, Session, "dynamodb:PutItem", table).Allowed);
+        Assert.False(iam.Evaluate(Role, Session, "dynamodb:DeleteItem", table).Allowed);
+        Assert.False(iam.Evaluate(Role, Session, "dynamodb:PutItem", LocalAccount.TableArn("another-table")).Allowed);
+    }
+
+    [Fact]
+    public void Tick_WhenRedrivesAndAutomationsAreGranted_ShouldAskHowTheyWentOfExactlyThoseServices()
+    {
+        const string tick = "TickFunctionRole";
+        var dlq = "arn:aws:sqs:us-east-1:000000000000:orders-dlq";
+        var execution = "arn:aws:ssm:us-east-1:000000000000:automation-execution/0f1e2d3c-4b5a-6978-8091-a2b3c4d5e6f7";
+        var none = Granted();
+        var both = Granted(("ReactionRedriveQueueArns", dlq), ("ReactionAutomationArns", "arn:aws:ssm:us-east-1:000000000000:automation-definition/AWS-RestartEC2Instance:$DEFAULT"));
+
+        // Each call AwsCalls lists only with its condition is granted exactly when that condition holds.
+        var conditional = OpsPipeline.Functions.AwsCalls.ByFunction["TickFunction"].Where(c => c.OnlyWhen is not null).Select(c => c.Action).Order(StringComparer.Ordinal);
+        Assert.Equal(["sqs:ListMessageMoveTasks", "ssm:GetAutomationExecution"], conditional);
+        Assert.False(none.Evaluate(tick, "ops-tick", "sqs:ListMessageMoveTasks", dlq).Allowed);
+        Assert.False(none.Evaluate(tick, "ops-tick", "ssm:GetAutomationExecution", execution).Allowed);
+        Assert.True(both.Evaluate(tick, "ops-tick", "sqs:ListMessageMoveTasks", dlq).Allowed);
+        Assert.True(both.Evaluate(tick, "ops-tick", "ssm:GetAutomationExecution", execution).Allowed);
+        Assert.False(both.Evaluate(tick, "ops-tick", "sqs:ListMessageMoveTasks", "arn:aws:sqs:us-east-1:000000000000:payments-dlq").Allowed);
+        Assert.False(both.Evaluate(tick, "ops-tick", "sqs:StartMessageMoveTask", dlq).Allowed); // the Tick only asks
+    }
+
+    [Fact]
+    public void StatusRule_WhenStateMachinesAreGranted_ShouldMatchOnlyTheirEndsAndStartThePipelineUnderItsOwnRole()
+    {
+        var machine = "arn:aws:states:us-east-1:000000000000:stateMachine:failover";
+        var none = CfnTemplate.Load(RepoFiles.ExpandedTemplate, new Dictionary<string, string>());
+        var one = CfnTemplate.Load(RepoFiles.ExpandedTemplate, new Dictionary<string, string> { ["ReactionStateMachineArns"] = machine });
+
+        Assert.DoesNotContain(none.ResourcesOfType("AWS::Events::Rule"), r => r.LogicalId == "ReactionStatusRule");
+        var rule = Assert.Single(one.ResourcesOfType("AWS::Events::Rule"), r => r.LogicalId == "ReactionStatusRule").Resource["Properties"]!;
+        var pattern = rule["EventPattern"]!;
+        Assert.Equal("default", one.String(rule["EventBusName"], "EventBusName"));
+        Assert.Equal(["aws.states"], one.Strings(pattern["source"], "source"));
+        Assert.Equal(["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"], one.Strings(pattern["detail"]!["status"], "status"));
+        Assert.Equal([machine], one.Strings(pattern["detail"]!["stateMachineArn"], "stateMachineArn"));
+        var iam = new IamPolicies(one);
+        Assert.True(iam.Evaluate("StartPipelineOnReactionEndRole", "ReactionStatusRule", "states:StartExecution", LocalAccount.StateMachineArn).Allowed);
+        Assert.False(iam.Evaluate("StartPipelineOnReactionEndRole", "ReactionStatusRule", "states:StartExecution", machine).Allowed);
+    }
 }

@@ -24,6 +24,14 @@ public sealed class StateMachineDefinitionTests
     {
         "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
         "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException", "Lambda.Unknown",
+        "Lambda.ResourceNotFoundException", "Lambda.AccessDeniedException", "Lambda.InvalidParameterValueException",
+    };
+
+    /// <summary>Errors DynamoDB raises through the optimized integration (the reaction run's record).</summary>
+    private static readonly HashSet<string> DynamoDbErrors = new(StringComparer.Ordinal)
+    {
+        "DynamoDB.ConditionalCheckFailedException", "DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.RequestLimitExceeded",
+        "DynamoDB.InternalServerError", "DynamoDB.ThrottlingException", "DynamoDB.AmazonDynamoDBException",
     };
 
     private readonly AslDefinition _asl = AslDefinition.Load(RepoFiles.Asl);
@@ -36,7 +44,7 @@ public sealed class StateMachineDefinitionTests
         var placeholders = _asl.Placeholders();
 
         Assert.Equal(
-            ["DecideFunctionArn", "DeliverFunctionArn", "FailedDeliveryQueueUrl", "ParkedEventQueueUrl", "TickFunctionArn"],
+            ["DecideFunctionArn", "DeliverFunctionArn", "FailedDeliveryQueueUrl", "ParkedEventQueueUrl", "TableName", "TickFunctionArn"],
             placeholders.Order(StringComparer.Ordinal));
         Assert.All(placeholders, name => Assert.True(substitutions.ContainsKey(name), $"${{{name}}} has no DefinitionSubstitutions entry"));
         Assert.All(substitutions.Keys, name => Assert.True(placeholders.Contains(name), $"DefinitionSubstitutions.{name} is not used by the ASL"));
@@ -54,8 +62,8 @@ public sealed class StateMachineDefinitionTests
 
         Assert.NotEmpty(errors);
         Assert.All(errors, e => Assert.True(
-            StatesErrors.Contains(e.Error) || LambdaServiceErrors.Contains(e.Error) || ourExceptions.Contains(e.Error),
-            $"{e.State}.{e.Field}: '{e.Error}' is neither a States.* error, a Lambda service error nor an exception type in OpsPipeline.Functions/Core"));
+            StatesErrors.Contains(e.Error) || LambdaServiceErrors.Contains(e.Error) || DynamoDbErrors.Contains(e.Error) || ourExceptions.Contains(e.Error),
+            $"{e.State}.{e.Field}: '{e.Error}' is neither a States.* error, a Lambda or DynamoDB service error nor an exception type in OpsPipeline.Functions/Core"));
     }
 
     [Theory]
@@ -124,14 +132,23 @@ public sealed class StateMachineDefinitionTests
         var inMap = _asl.States().Where(s => s.InsideMap == "Send deliveries" && s.State["Type"]!.GetValue<string>() == "Task").ToList();
         var park = _asl.State("Park failed delivery");
 
-        Assert.Equal(["Publish to SNS", .. ReactionTasks.Keys, "Deliver notification", "Park failed delivery"], inMap.Select(s => s.Name));
+        Assert.Equal(["Publish to SNS", .. ReactionTasks.Keys, "Deliver notification", "Park failed delivery", .. RecordTasks], inMap.Select(s => s.Name));
         foreach (var (name, state, _) in inMap.Where(s => s.Name != "Park failed delivery"))
         {
-            var catcher = state["Catch"]!.AsArray().Single()!.AsObject();
+            // The last catcher takes everything; a reaction that did not start is recorded first (so its receivers
+            // are told), then parked; a lambda reaction that ran and failed is recorded, not parked (it ran).
+            var catcher = state["Catch"]!.AsArray().Last()!.AsObject();
             Assert.Equal(["States.ALL"], catcher["ErrorEquals"]!.AsArray().Select(e => e!.GetValue<string>()));
-            Assert.Equal("$.error", catcher["ResultPath"]!.GetValue<string>());
-            Assert.True(catcher["Next"]!.GetValue<string>() == "Park failed delivery", $"{name} does not park");
+            var next = catcher["Next"]!.GetValue<string>();
+            var parks = next == "Park failed delivery" || (next == "Record reaction not started" && _asl.State(next)["Next"]!.GetValue<string>() == "Park failed delivery")
+                || (name == "React: invoke function" && next == "Record reaction failed");
+            Assert.True(parks, $"{name} does not park");
+            Assert.Equal(RecordTasks.Contains(name) ? "$.recordError" : "$.error", catcher["ResultPath"]!.GetValue<string>());
         }
+
+        // A record that already exists is a retried step: done. A start failure of any reaction parks after its record.
+        Assert.All(RecordTasks, r => Assert.Equal("DynamoDB.ConditionalCheckFailedException", _asl.State(r)["Catch"]![0]!["ErrorEquals"]![0]!.GetValue<string>()));
+        Assert.All(ReactionTasks.Keys.Where(k => k != "React: invoke function"), k => Assert.Equal("Record reaction not started", _asl.State(k)["Catch"]!.AsArray().Single()!["Next"]!.GetValue<string>()));
 
         Assert.Equal("arn:aws:states:::sqs:sendMessage", park["Resource"]!.GetValue<string>());
         Assert.Equal("${FailedDeliveryQueueUrl}", park["Parameters"]!["QueueUrl"]!.GetValue<string>());
@@ -187,6 +204,8 @@ public sealed class StateMachineDefinitionTests
     }
 
     /// <summary>Each reaction kind's task (issue 17): its service integration and the delivery fields it reads.</summary>
+    private static readonly string[] RecordTasks = ["Record reaction", "Record reaction failed", "Record reaction not started"];
+
     private static readonly Dictionary<string, (string Channel, string Resource, string[] Paths)> ReactionTasks = new()
     {
         ["React: invoke function"] = ("lambda", "arn:aws:states:::lambda:invoke", ["FunctionName.$=$.target.arn", "Payload.$=$.payload"]),

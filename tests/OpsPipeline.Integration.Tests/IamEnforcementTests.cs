@@ -117,7 +117,7 @@ public class IamEnforcementTests
         foreach (var (function, listed) in AwsCalls.ByFunction)
         {
             var role = roleOfFunction.Single(r => r.Value == function).Key;
-            var missing = listed.Where(c => !calls.Any(made => made.Role == role && made.Action == c.Action && (c.Resource == AwsResource.DueIndex) == made.Resource.EndsWith("/index/due", StringComparison.Ordinal))).ToList();
+            var missing = listed.Where(c => c.OnlyWhen is null && !calls.Any(made => made.Role == role && made.Action == c.Action && (c.Resource == AwsResource.DueIndex) == made.Resource.EndsWith("/index/due", StringComparison.Ordinal))).ToList();
             Assert.True(missing.Count == 0, $"{function} never made: {string.Join(", ", missing.Select(m => $"{m.Action} on {m.Resource}"))}");
         }
 

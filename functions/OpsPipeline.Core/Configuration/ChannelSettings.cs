@@ -26,7 +26,17 @@ public sealed record DeliveryTarget
 
     /// <summary>An SSM Automation reaction's client token (a UUID, one per alert transition and reaction), for the same reason.</summary>
     public string? ClientToken { get; init; }
+
+    /// <summary>A reaction's times, as the state machine writes them into the run's record after starting it.</summary>
+    public ReactionRunTimes? Run { get; init; }
 }
+
+/// <summary>
+/// A reaction run's target (its ARN, or its document's name) and times as stored strings (<see cref="Ports.StoredTime"/>): decided (the run's start, and when a
+/// failure is due to be told), first check (when the Tick first looks at a run still going), report by (its
+/// deadline), and the item's expiry (epoch seconds, a day past the deadline).
+/// </summary>
+public sealed record ReactionRunTimes(string Target, string DecidedAt, string CheckAt, string ReportBy, string ExpiresAt);
 
 /// <summary>A receiver's channel block as its notifier read it; each channel has its own record.</summary>
 public abstract record ReceiverSettings

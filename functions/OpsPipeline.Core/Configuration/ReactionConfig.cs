@@ -88,6 +88,20 @@ public sealed record ReactionConfig
     public int MaxPerHour { get; init; } = 10;
 
     public bool EvenWhenMuted { get; init; }
+
+    /// <summary>
+    /// How long the pipeline waits to learn how a started run ended (default 1h): past it, the alert's receivers are
+    /// told it timed out. A lambda reaction answers within its invocation (at most <see cref="LambdaAnswerSeconds"/>).
+    /// </summary>
+    public TimeSpan OutcomeWithin { get; init; } = DefaultOutcomeWithin;
+
+    public static readonly TimeSpan DefaultOutcomeWithin = TimeSpan.FromHours(1);
+
+    /// <summary>The longest <see cref="OutcomeWithin"/>: the run's record is kept a day past it.</summary>
+    public static readonly TimeSpan MaxOutcomeWithin = TimeSpan.FromDays(7);
+
+    /// <summary>How long the state machine waits for a lambda reaction's answer (its task's TimeoutSeconds).</summary>
+    public const int LambdaAnswerSeconds = 60;
 }
 
 /// <summary>The placeholders a reaction's input may use: <c>{{alert.name}}</c>, <c>{{alert.key}}</c>, <c>{{alert.state}}</c>, <c>{{alert.reason}}</c>, <c>{{labels.X}}</c>.</summary>

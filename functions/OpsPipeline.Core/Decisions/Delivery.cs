@@ -19,6 +19,9 @@ public static class DeliveryActions
 
     /// <summary>The flood guard's summary of what it held for a receiver.</summary>
     public const string Flood = "flood";
+
+    /// <summary>How an automatic reaction ended (succeeded, failed, timed out), told once to the alert's receivers.</summary>
+    public const string ReactionOutcome = "reaction-outcome";
 }
 
 /// <summary>

@@ -17,6 +17,12 @@ public sealed record Reaction(string Name, ReactionKind Kind, string Target, str
     /// <summary>The alarm's state timestamp of the transition it reacts to: with the alert key, the run's identity.</summary>
     public DateTimeOffset TransitionAt { get; init; }
 
+    /// <summary>When the decision started it: with <see cref="OutcomeWithin"/>, when its receivers are told it timed out.</summary>
+    public DateTimeOffset DecidedAt { get; init; }
+
+    /// <summary>How long the pipeline waits for the run's outcome (the reaction's <c>outcomeWithin</c>).</summary>
+    public TimeSpan OutcomeWithin { get; init; } = ReactionConfig.DefaultOutcomeWithin;
+
     /// <summary>One id per alert and transition: a duplicate, a redelivery or a retried decision has the same.</summary>
     public string RunId => $"{AlertKey}@{DecisionText.Format(TransitionAt)}";
 }

@@ -62,6 +62,11 @@ public static class EventParser
             return ParseDlqArrival(utf8Json);
         }
 
+        if (source == StepFunctionsEventTypes.Source && detailType == StepFunctionsEventTypes.ExecutionStatusChange)
+        {
+            return ParseExecutionStatus(utf8Json);
+        }
+
         throw InvalidEventException.For("detail-type", $"unsupported detail-type '{JsonKinds.Quote(detailType)}' from source '{JsonKinds.Quote(source)}'");
     }
 
@@ -111,6 +116,36 @@ public static class EventParser
             Resources = Resources(wire.Resources),
             ReplayName = wire.ReplayName,
             Arrival = detail,
+        };
+    }
+
+    private static ExecutionStatusChangeEvent ParseExecutionStatus(ReadOnlySpan<byte> utf8Json)
+    {
+        var typeInfo = ExecutionStatusJsonContext.Default.EventBridgeEventExecutionStatusDetail;
+        EventBridgeEvent<ExecutionStatusDetail>? wire;
+        try
+        {
+            wire = JsonSerializer.Deserialize(utf8Json, typeInfo);
+        }
+        catch (JsonException ex)
+        {
+            throw BindError(ex, typeInfo, utf8Json);
+        }
+
+        var detail = wire!.Detail ?? throw InvalidEventException.Missing("detail");
+        return new ExecutionStatusChangeEvent
+        {
+            Id = Required(wire.Id, "id"),
+            DetailType = StepFunctionsEventTypes.ExecutionStatusChange,
+            Source = StepFunctionsEventTypes.Source,
+            Account = Required(wire.Account, "account"),
+            Region = Required(wire.Region, "region"),
+            Time = wire.Time ?? throw InvalidEventException.Missing("time"),
+            Resources = Resources(wire.Resources),
+            ReplayName = wire.ReplayName,
+            Detail = detail,
+            Name = Required(detail.Name, "detail.name"),
+            Status = Required(detail.Status, "detail.status"),
         };
     }
 

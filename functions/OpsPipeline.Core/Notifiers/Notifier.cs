@@ -58,6 +58,9 @@ public abstract class Notifier : IChannelSettingsReader
     /// <summary>The body for the flood guard's summary whose sentence is <paramref name="text"/>.</summary>
     internal abstract Delivery RenderFlood(Delivery delivery, FloodCounts held, string text);
 
+    /// <summary>The body telling how an automatic reaction ended, whose sentence is <paramref name="text"/>; it never pages.</summary>
+    internal abstract Delivery RenderReactionOutcome(Delivery delivery, ReactionRunRecord run, ReactionOutcome outcome, string text);
+
     /// <summary>
     /// The HTTP request for a rendered delivery, given its resolved secret and the fixed API URL of channels whose
     /// secret is a key (<see cref="SecretBodyField"/>); null for channels not sent over HTTP.

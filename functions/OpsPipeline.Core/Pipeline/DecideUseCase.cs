@@ -27,7 +27,47 @@ public sealed class DecideUseCase(PipelineConfig config, AlertPipeline pipeline,
             throw new InvalidEventException("(root)", $"(root): event is larger than {MaxEventBytes} bytes");
         }
 
-        return RetriedAsWholeAsync(async () => await CommitAsync(await NormalizeAsync(utf8Event, ct).ConfigureAwait(false), ct).ConfigureAwait(false));
+        return RetriedAsWholeAsync(async () => await NormalizeAsync(utf8Event, ct).ConfigureAwait(false) switch
+        {
+            (ExecutionStatusChangeEvent status, _) => await RecordReactionEndAsync(status, ct).ConfigureAwait(false),
+            (_, var alert) => await CommitAsync(alert!, ct).ConfigureAwait(false),
+        });
+    }
+
+    /// <summary>
+    /// A state machine's execution ended: if it is a stepFunctions reaction this pipeline started (its RUN# record,
+    /// still started), its end is recorded for the next tick to tell; any other execution changes nothing. A
+    /// replayed one (a drill) never does: drills run no reactions.
+    /// </summary>
+    private async Task<DecideResult> RecordReactionEndAsync(ExecutionStatusChangeEvent e, CancellationToken ct)
+    {
+        (string? Recorded, string? Error, string? Cause) end = e.Status switch
+        {
+            "SUCCEEDED" => (ReactionRecorded.Succeeded, null, null),
+            "FAILED" => (ReactionRecorded.Failed, e.Detail.Error, e.Detail.Cause),
+            "TIMED_OUT" => (ReactionRecorded.Failed, "States.Timeout", e.Detail.Cause),
+            "ABORTED" => (ReactionRecorded.Failed, "aborted", e.Detail.Cause ?? "the execution was stopped"),
+            _ => (null, null, null),
+        };
+        var name = Rendering.UntrustedText.OneLine(e.Name);
+        string reason;
+        if (e.ReplayName is not null)
+        {
+            reason = $"execution {name} {e.Status}: a drill replays no reaction's end";
+        }
+        else if (end.Recorded is null)
+        {
+            reason = $"execution {name} is {Rendering.UntrustedText.OneLine(e.Status)}: not an end, nothing to record";
+        }
+        else
+        {
+            reason = await ports.Reactions.TryRecordEndAsync(e.Name, end.Recorded, end.Error, end.Cause, ports.Clock.GetUtcNow(), ct).ConfigureAwait(false)
+                ? $"reaction run {name} {e.Status}: recorded; the next tick tells the alert's receivers"
+                : $"execution {name} {e.Status}: no reaction run of this pipeline waits for it (unknown, or its end recorded already): nothing to do";
+        }
+
+        ports.Metrics.Count("EventsDecided", ("Decision", DecisionKinds.Recorded));
+        return new DecideResult(e.Id, null, DecisionKinds.Recorded, reason, []);
     }
 
     /// <summary>Decides one normalized alert (the tests' entry, and the second half of the one above).</summary>
@@ -47,13 +87,14 @@ public sealed class DecideUseCase(PipelineConfig config, AlertPipeline pipeline,
         }
     }
 
-    private async Task<Alert> NormalizeAsync(ReadOnlyMemory<byte> utf8Event, CancellationToken ct)
+    /// <summary>The event parsed and checked, and the alert it is (none for a state machine's status change).</summary>
+    private async Task<(ParsedEvent Parsed, Alert? Alert)> NormalizeAsync(ReadOnlyMemory<byte> utf8Event, CancellationToken ct)
     {
         try
         {
             var parsed = EventParser.Parse(utf8Event.Span);
             EventPlausibility.Check(parsed, ports.Clock.GetUtcNow(), config.Defaults.ClockSkew);
-            return AlertNormalizer.Normalize(parsed, config);
+            return (parsed, parsed is ExecutionStatusChangeEvent ? null : AlertNormalizer.Normalize(parsed, config));
         }
         catch (InvalidEventException e)
         {

@@ -15,7 +15,19 @@ public sealed record PipelinePorts(
     IReactionLedger Reactions,
     IMetrics Metrics,
     IStoreFaults Faults,
-    TimeProvider Clock);
+    TimeProvider Clock)
+{
+    /// <summary>Asks SQS and SSM how a started reaction is going; none by default (runs then end by their deadline).</summary>
+    public IReactionStatus ReactionStatus { get; init; } = NoReactionStatus.Instance;
+}
+
+/// <summary>Asks no service: a run that is not reported otherwise is told as timed out at its deadline.</summary>
+public sealed class NoReactionStatus : IReactionStatus
+{
+    public static NoReactionStatus Instance { get; } = new();
+
+    public Task<ReactionOutcome?> CheckAsync(ReactionRunRecord run, CancellationToken ct) => Task.FromResult<ReactionOutcome?>(null);
+}
 
 /// <summary>What Decide and the Tick return to the state machine: the decision and the deliveries the Map sends.</summary>
 public sealed record DecideResult(string EventId, string? AlertKey, string Decision, string Reason, IReadOnlyList<Delivery> Deliveries)

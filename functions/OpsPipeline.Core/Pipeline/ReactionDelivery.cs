@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using OpsPipeline.Core.Configuration;
 using OpsPipeline.Core.Decisions;
+using OpsPipeline.Core.Ports;
 
 namespace OpsPipeline.Core.Pipeline;
 
@@ -35,6 +36,7 @@ public static class ReactionDelivery
                 DestinationArn = reaction.DestinationArn,
                 ExecutionName = name,
                 ClientToken = token,
+                Run = TimesOf(reaction),
             },
             PayloadUtf8 = Encoding.UTF8.GetBytes(reaction.Input),
             Essential = true,
@@ -56,6 +58,28 @@ public static class ReactionDelivery
             .Concat(capped.Select(r => $"auto-reaction {r.Name} not run: its maxPerHour was reached across alerts this hour")));
         var keys = reactions.Concat(capped).Select(r => r.AlertKey).ToHashSet(StringComparer.Ordinal);
         return [.. notifications.Select(n => keys.Contains(n.Alert.Key) ? n with { Alert = n.Alert with { Summary = $"{n.Alert.Summary} — {told}" } } : n)];
+    }
+
+    /// <summary>
+    /// When the Tick first looks at the run: at once for kinds whose task has the answer (a lambda's, an event put);
+    /// a minute on for a move task or an automation (it asks SQS or SSM); at the deadline for a state machine, whose
+    /// status-change event reports sooner.
+    /// </summary>
+    private static ReactionRunTimes TimesOf(Reaction reaction)
+    {
+        var reportBy = reaction.DecidedAt + reaction.OutcomeWithin;
+        var checkAt = reaction.Kind switch
+        {
+            ReactionKind.Lambda or ReactionKind.EventBridge => reaction.DecidedAt,
+            ReactionKind.StepFunctions => reportBy,
+            _ => reaction.DecidedAt + ReactionOutcomes.CheckInterval,
+        };
+        return new ReactionRunTimes(
+            reaction.Target,
+            StoredTime.Format(reaction.DecidedAt),
+            StoredTime.Format(checkAt),
+            StoredTime.Format(reportBy),
+            (reportBy + TimeSpan.FromDays(1)).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>A Step Functions execution name: [A-Za-z0-9-_], at most 80 characters, the reaction's name then the run's hash.</summary>

@@ -19,6 +19,8 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
     /// <summary>What the Tick may hand the state machine: Step Functions carries at most 256 KiB of state.</summary>
     public const int OutputBudgetBytes = 180 * 1024;
 
+    private readonly ReactionOutcomes _outcomes = new(config, pipeline, ports);
+
     public async Task<DecideResult> TickAsync(CancellationToken ct)
     {
         try
@@ -42,7 +44,10 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
         var budget = await BudgetWorkAsync(now, ct).ConfigureAwait(false);
         path.AddRange(budget.Path);
         var floods = await FloodNoticesAsync(now, path, ct).ConfigureAwait(false);
-        var deliveries = await FitToStateAsync([.. alertDeliveries, .. deferred, .. budget.Deliveries, .. floods], path, now, ct).ConfigureAwait(false);
+        // No reactions in the config: no read at all.
+        var runs = config.Reactions.Count == 0 ? [] : await PhaseAsync(() => ports.Reactions.RunsDueAsync(now, ct), [], path, "reaction runs not read", "the next tick reads them").ConfigureAwait(false);
+        var outcomes = await _outcomes.TellAsync(runs, now, path, ct).ConfigureAwait(false);
+        var deliveries = await FitToStateAsync([.. alertDeliveries, .. deferred, .. budget.Deliveries, .. floods, .. outcomes], path, now, ct).ConfigureAwait(false);
         var summary = $"tick: {path.Count} change(s), {deliveries.Count} deliveries" + (budget.Held.Count > 0 ? $", {budget.Held.Count} budget notice(s) held by silences" : string.Empty);
         path.AddRange(budget.Held);
         return path.Count == 0

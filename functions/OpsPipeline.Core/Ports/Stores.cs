@@ -58,6 +58,35 @@ public interface IReactionLedger
     /// counted (a retried decision) counts once and is allowed again.
     /// </summary>
     Task<bool> TryCountAsync(string reaction, string runId, DateTimeOffset now, int cap, CancellationToken ct);
+
+    /// <summary>The runs whose outcome is due to be learned or told at or before <paramref name="until"/>.</summary>
+    Task<IReadOnlyList<ReactionRunRecord>> RunsDueAsync(DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>
+    /// Marks the run's outcome as told (conditional: only once, whoever asks first); false when it was told already or
+    /// is gone, so two ticks never tell it twice.
+    /// </summary>
+    Task<bool> TryTellOutcomeAsync(ReactionRunRecord run, ReactionOutcome outcome, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>A run still going: look again at <paramref name="at"/>.</summary>
+    Task CheckAgainAsync(ReactionRunRecord run, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>
+    /// Records how a started run ended, reported by its service (a state machine's status-change event), due to be
+    /// told at <paramref name="now"/>. Only a run still recorded as started changes; false for any other execution
+    /// (not a run of this pipeline, or its end recorded or told already).
+    /// </summary>
+    Task<bool> TryRecordEndAsync(string execution, string recorded, string? error, string? cause, DateTimeOffset now, CancellationToken ct);
+}
+
+/// <summary>How a started run is going, asked of the service that runs it (SQS move tasks, SSM Automation).</summary>
+public interface IReactionStatus
+{
+    /// <summary>
+    /// How the run ended, or null while it still runs or when its kind is not asked (a stepFunctions run reports
+    /// through its status-change event). Throws when the service cannot be asked; the Tick asks again.
+    /// </summary>
+    Task<ReactionOutcome?> CheckAsync(ReactionRunRecord run, CancellationToken ct);
 }
 
 /// <summary>Counts and measurements (EMF in Lambda).</summary>

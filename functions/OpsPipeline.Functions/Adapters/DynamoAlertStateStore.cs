@@ -343,7 +343,7 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             : [];
 
     /// <summary>ISO-8601 UTC with fixed width, so string order is time order in the index.</summary>
-    internal static string SortableTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    internal static string SortableTime(DateTimeOffset t) => StoredTime.Format(t);
 
     private static AttributeValue Number(long n) => new() { N = n.ToString(CultureInfo.InvariantCulture) };
 

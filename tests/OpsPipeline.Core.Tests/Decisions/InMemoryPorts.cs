@@ -239,6 +239,44 @@ internal sealed class InMemoryReactionLedger : IReactionLedger
         runs.Add(runId);
         return Task.FromResult(true);
     }
+
+    /// <summary>The runs the state machine recorded (tests put them here as its putItem task would), by execution.</summary>
+    public Dictionary<string, (ReactionRunRecord Run, DateTimeOffset DueAt, string? Told)> Started { get; } = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<ReactionRunRecord>> RunsDueAsync(DateTimeOffset until, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<ReactionRunRecord>>([.. Started.Values.Where(r => r.Told is null && r.DueAt <= until).Select(r => r.Run)]);
+
+    public Task<bool> TryTellOutcomeAsync(ReactionRunRecord run, ReactionOutcome outcome, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!Started.TryGetValue(run.Execution, out var stored) || stored.Told is not null)
+        {
+            return Task.FromResult(false);
+        }
+
+        Started[run.Execution] = stored with { Told = outcome.Word };
+        return Task.FromResult(true);
+    }
+
+    public Task CheckAgainAsync(ReactionRunRecord run, DateTimeOffset at, CancellationToken ct)
+    {
+        if (Started.TryGetValue(run.Execution, out var stored) && stored.Told is null)
+        {
+            Started[run.Execution] = stored with { DueAt = at };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryRecordEndAsync(string execution, string recorded, string? error, string? cause, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!Started.TryGetValue(execution, out var stored) || stored.Told is not null || stored.Run.Recorded != ReactionRecorded.Started)
+        {
+            return Task.FromResult(false);
+        }
+
+        Started[execution] = (stored.Run with { Recorded = recorded, Error = error, Cause = cause }, now, null);
+        return Task.FromResult(true);
+    }
 }
 
 /// <summary>The clock of an in-memory run: moved on by the run, never by the wall.</summary>

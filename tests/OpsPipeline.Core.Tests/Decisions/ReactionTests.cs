@@ -35,7 +35,7 @@ public class ReactionTests
         var result = run.Apply(Api, "ALARM", T0);
 
         var reaction = Assert.Single(result.Reactions);
-        Assert.Equal(new Reaction("restart-orders", ReactionKind.Lambda, Function, Input, KeyOf(Api)) { TransitionAt = T0 }, reaction);
+        Assert.Equal(new Reaction("restart-orders", ReactionKind.Lambda, Function, Input, KeyOf(Api)) { TransitionAt = T0, DecidedAt = T0 }, reaction);
         Assert.Equal($"{KeyOf(Api)}@2026-03-10T09:00:05Z", reaction.RunId);
         Assert.Contains("reaction restart-orders: runs (first run this episode)", result.Path);
         Assert.Equal([new ReactionRun("restart-orders", T0, T0)], run.State(Api)!.ReactionRuns);
@@ -210,5 +210,78 @@ public class ReactionTests
         var redrive = Assert.Single(resolved.Reactions);
         Assert.Equal((ReactionKind.SqsRedrive, Dlq, Queue, $$"""{"SourceArn":"{{Dlq}}","DestinationArn":"{{Queue}}"}"""), (redrive.Kind, redrive.Target, redrive.DestinationArn, redrive.Input));
         Assert.Contains("reaction redrive-orders: runs (first run this episode)", resolved.Path);
+    }
+
+    /// <summary>What the state machine's "Record reaction" task writes once it has started the reaction.</summary>
+    private static ReactionRunRecord Recorded(Reaction reaction, string recorded, string? error = null, string? cause = null) => new()
+    {
+        Execution = OpsPipeline.Core.Pipeline.ReactionDelivery.Of(reaction).DedupKey,
+        Reaction = reaction.Name,
+        Kind = reaction.Kind.Wire(),
+        AlertKey = reaction.AlertKey,
+        Recorded = recorded,
+        Target = reaction.Target,
+        Error = error,
+        Cause = cause,
+        StartedAt = reaction.DecidedAt,
+        ReportBy = reaction.DecidedAt + reaction.OutcomeWithin,
+    };
+
+    [Fact]
+    public void Tick_WhenARunIsRecordedAsFinished_ShouldTellItsOutcomeOnceToTheAlertsReceivers()
+    {
+        var run = new InMemoryPipeline(Config());
+        var reaction = Assert.Single(run.Apply(Api, "ALARM", T0).Reactions);
+        var told = Recorded(reaction, ReactionRecorded.Failed, "OrdersError", "restart refused");
+        run.ReactionLedger.Started[told.Execution] = (told, T0, null);
+
+        run.AdvanceBy(TimeSpan.FromMinutes(10));
+
+        var outcomes = run.Sent.Where(s => s.Delivery.Action == DeliveryActions.ReactionOutcome).ToList();
+        var receivers = run.Sent.Where(s => s.Delivery.Action == DeliveryActions.Trigger && s.Delivery.AlertKey == KeyOf(Api)).Select(s => s.Delivery.Receiver).ToList();
+        Assert.NotEmpty(receivers);
+        Assert.Equal(receivers, outcomes.Select(o => o.Delivery.Receiver));
+        Assert.All(outcomes, o => Assert.Equal("tick", o.By));
+        Assert.All(outcomes, o => Assert.Equal("reaction:" + told.Execution, o.Delivery.DedupKey));
+        Assert.Equal("failed", run.ReactionLedger.Started[told.Execution].Told);
+        Assert.Contains(run.TickPath, p => p == $"reaction restart-orders ({KeyOf(Api)}): failed (OrdersError: restart refused): told {string.Join(", ", receivers)}");
+    }
+
+    [Fact]
+    public void Tick_WhenARunNeverReportsAnOutcome_ShouldTellItTimedOutAtItsDeadlineAndNotBefore()
+    {
+        var run = new InMemoryPipeline(Config(Guard("outcomeWithin: 15m")));
+        var reaction = Assert.Single(run.Apply(Api, "ALARM", T0).Reactions);
+        Assert.Equal(TimeSpan.FromMinutes(15), reaction.OutcomeWithin);
+        var started = Recorded(reaction, ReactionRecorded.Started) with { Kind = "sqsRedrive" };
+        run.ReactionLedger.Started[started.Execution] = (started, T0.AddMinutes(1), null);
+
+        run.AdvanceBy(TimeSpan.FromMinutes(14));
+        Assert.DoesNotContain(run.Sent, s => s.Delivery.Action == DeliveryActions.ReactionOutcome);
+        Assert.True(run.ReactionLedger.Started[started.Execution].DueAt > T0.AddMinutes(13)); // looked at again each minute
+
+        run.AdvanceBy(TimeSpan.FromMinutes(30));
+        var outcomes = run.Sent.Where(s => s.Delivery.Action == DeliveryActions.ReactionOutcome).ToList();
+        var receivers = run.Sent.Where(s => s.Delivery.Action == DeliveryActions.Trigger && s.Delivery.AlertKey == KeyOf(Api)).Select(s => s.Delivery.Receiver).ToList();
+        Assert.Equal(receivers, outcomes.Select(o => o.Delivery.Receiver));
+        Assert.All(outcomes, o => Assert.True(o.At >= reaction.DecidedAt.AddMinutes(15)));
+        Assert.Equal("timed out", run.ReactionLedger.Started[started.Execution].Told);
+    }
+
+    [Fact]
+    public void Tick_WhenTheConfigHasNoReactions_ShouldNotReadReactionRunsAtAll()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Immediate());
+        var stray = new ReactionRunRecord
+        {
+            Execution = "stray-0001", Reaction = "gone", Kind = "lambda", AlertKey = KeyOf(Api), Recorded = ReactionRecorded.Succeeded,
+            StartedAt = T0, ReportBy = T0.AddHours(1),
+        };
+        run.ReactionLedger.Started[stray.Execution] = (stray, T0, null);
+
+        run.AdvanceBy(TimeSpan.FromMinutes(5));
+
+        Assert.Null(run.ReactionLedger.Started[stray.Execution].Told);
+        Assert.DoesNotContain(run.Sent, s => s.Delivery.Action == DeliveryActions.ReactionOutcome);
     }
 }

@@ -125,6 +125,23 @@ public static class LocalRun
             printed = outbound.Count;
         }
 
+        // What the local AWS put on the default bus meanwhile (a reaction's state machine ending) reaches the pipeline
+        // through its rule: one execution each, like any event.
+        async Task RunEmittedAsync()
+        {
+            foreach (var emitted in stack.TakeEmittedEvents())
+            {
+                var outcome = await stack.ExecuteAsync(emitted, ct).ConfigureAwait(false);
+                transitions += outcome.Transitions;
+                var (kind, reason) = Describe(outcome);
+                decisions[kind] = decisions.GetValueOrDefault(kind) + 1;
+                if (options.Explain)
+                {
+                    await options.Err.WriteLineAsync($"aws.states event: {reason}{PathOf(outcome)}").ConfigureAwait(false);
+                }
+            }
+        }
+
         // --clock event: the Tick runs at every minute boundary the clock passes, as EventBridge Scheduler would.
         async Task TickUntilAsync(DateTimeOffset until)
         {
@@ -159,6 +176,7 @@ public static class LocalRun
                 }
 
                 await PrintNewAsync().ConfigureAwait(false);
+                await RunEmittedAsync().ConfigureAwait(false);
                 next = next.AddMinutes(1);
             }
         }
@@ -270,6 +288,7 @@ public static class LocalRun
             }
 
             await PrintNewAsync().ConfigureAwait(false);
+            await RunEmittedAsync().ConfigureAwait(false);
         }
 
         // At the end the clock advances past every pending group wait, so every digest that would have gone out does.
@@ -288,6 +307,14 @@ public static class LocalRun
             // An SLO incident whose alarms are all OK resolves once its burn alerts' short windows have passed: the run
             // goes on until it has (bounded by the longest of those windows), so its resolve and its cost are in the
             // output. One whose alarm still fires stays open, as it would in AWS.
+            // A reaction started is told once its outcome is known, or timed out at its deadline: the run goes on
+            // until each is told (bounded by the longest outcomeWithin).
+            var reactionBound = clock.Now + stack.Runtime.Config.Reactions.Select(r => r.OutcomeWithin).DefaultIfEmpty().Max() + TimeSpan.FromMinutes(2);
+            while (stack.Runtime.Config.Reactions.Count > 0 && clock.Now < reactionBound && await stack.Runtime.ReactionLedger.EarliestRunAsync(ct).ConfigureAwait(false) is { } runDue)
+            {
+                await TickUntilAsync(MinuteCeiling(runDue > clock.Now ? runDue : clock.Now.AddMinutes(1))).ConfigureAwait(false);
+            }
+
             var incidentBound = clock.Now + stack.Runtime.Config.Slos.SelectMany(s => s.BurnAlerts).Select(a => a.Short).DefaultIfEmpty().Max() + TimeSpan.FromMinutes(2);
             while (clock.Now < incidentBound && await IncidentOpenAsync(stack, ct).ConfigureAwait(false))
             {
@@ -437,7 +464,8 @@ public static class LocalRun
         var due = await stack.Runtime.AlertStates.DueAsync(until, ct).ConfigureAwait(false);
         var deferred = await stack.Runtime.Deferred.EarliestAsync(ct).ConfigureAwait(false);
         var floods = await stack.Runtime.Floods.EarliestAsync(ct).ConfigureAwait(false);
-        var first = due.Select(d => d.DueAt).Append(deferred).Append(floods).Where(d => d is not null).Min();
+        var runs = stack.Runtime.Config.Reactions.Count == 0 ? null : await stack.Runtime.ReactionLedger.EarliestRunAsync(ct).ConfigureAwait(false);
+        var first = due.Select(d => d.DueAt).Append(deferred).Append(floods).Append(runs).Where(d => d is not null).Min();
         return first is { } f ? MinuteCeiling(f) : until.AddMinutes(1);
     }
 

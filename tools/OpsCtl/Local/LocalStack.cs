@@ -183,10 +183,12 @@ public sealed class LocalStack : IAsyncDisposable
     {
         var id = "exec-" + Interlocked.Increment(ref _nextExecution).ToString(System.Globalization.CultureInfo.InvariantCulture);
         // The Scheduler starts ticks, the ops-bus rule starts everything else: each under its own role.
-        var starter = inputJson.Contains("\"ops-pipeline.scheduler\"", StringComparison.Ordinal) && IsTick(inputJson) ? "scheduler" : "rule";
+        // A reaction's status change comes from the default bus, through its own rule and role.
+        var starter = inputJson.Contains("\"ops-pipeline.scheduler\"", StringComparison.Ordinal) && IsTick(inputJson) ? "scheduler"
+            : inputJson.Contains("\"aws.states\"", StringComparison.Ordinal) && _roles.ContainsKey("reactionStatus") ? "reactionStatus" : "rule";
         try
         {
-            Aws.Demand(_roles[starter], starter == "scheduler" ? "TickSchedule" : "AlertPipelineRule", "states:StartExecution", LocalAccount.StateMachineArn);
+            Aws.Demand(_roles[starter], starter switch { "scheduler" => "TickSchedule", "reactionStatus" => "ReactionStatusRule", _ => "AlertPipelineRule" }, "states:StartExecution", LocalAccount.StateMachineArn);
         }
         catch (AccessDeniedException e)
         {
@@ -302,6 +304,10 @@ public sealed class LocalStack : IAsyncDisposable
         _roles["scheduler"] = RoleOf(Template.Resource("TickSchedule")?["Properties"]?["Target"]?["RoleArn"], "TickSchedule.Target.RoleArn");
         var ruleTarget = (Template.Resource("AlertPipelineRule")?["Properties"]?["Targets"] as JsonArray)?.FirstOrDefault();
         _roles["rule"] = RoleOf(ruleTarget?["RoleArn"], "AlertPipelineRule.Targets[0].RoleArn");
+        if (Template.ResourcesOfType("AWS::Events::Rule").FirstOrDefault(r => r.LogicalId == "ReactionStatusRule") is ({ } statusId, { } statusRule))
+        {
+            _roles["reactionStatus"] = RoleOf((statusRule["Properties"]?["Targets"] as JsonArray)?.FirstOrDefault()?["RoleArn"], $"{statusId}.Targets[0].RoleArn");
+        }
         if (Template.ResourcesOfType("AWS::Pipes::Pipe").FirstOrDefault() is ({ } pipeId, { } pipe))
         {
             _roles["pipe"] = RoleOf(pipe["Properties"]?["RoleArn"], $"{pipeId}.RoleArn");
@@ -407,6 +413,8 @@ public sealed class LocalStack : IAsyncDisposable
         app.MapPost("/2015-03-31/functions/{name}/invocations", InvokeAsync);
         app.MapPost("/local/tasks/{service}/{action}", TaskSinkAsync);
         app.MapPost("/local/receivers/{channel}/{receiver}", ReceiveAsync);
+        // PagerDuty's Change Events API, beside its events API (a reaction's outcome): the same local receiver.
+        app.MapPost("/local/receivers/pagerduty/change/enqueue", http => ReceiveAsync(http, "pagerduty", "change"));
         app.MapPost("/", http => Aws.HandleAsync(http)); // DynamoDB and SSM, as the functions call them
         await app.StartAsync(ct).ConfigureAwait(false);
         _host = app;
@@ -502,6 +510,8 @@ public sealed class LocalStack : IAsyncDisposable
         // DynamoDB and SSM call through the local AWS API, which checks it against that role's policies.
         Aws.DynamoEndpoint = new Uri(dynamoEndpoint);
         Aws.Parameters = secrets;
+        Aws.AutomationExecution = _reactions.AutomationExecution;
+        Aws.MoveTasks = _reactions.MoveTasks;
         foreach (var id in FunctionIds)
         {
             var name = LocalAccount.NameOf(id);
@@ -511,8 +521,47 @@ public sealed class LocalStack : IAsyncDisposable
             var dynamo = new AmazonDynamoDBClient(credentials, DynamoConfig(BaseUrl, _options.FailWrite));
             var ssm = new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(credentials, new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementConfig { ServiceURL = BaseUrl, AuthenticationRegion = LocalAccount.Region });
             var functionSender = new HttpDeliverySender(http, new SsmSecretStore(ssm, _options.Clock, TimeSpan.FromMinutes(5)), pagerDuty, _options.DeliveryTimeout);
-            _functions[name] = PipelineRuntime.ForTable(_options.Config, dynamo, table, functionSender, _options.Clock);
+            // Asked of the local AWS API (SQS and SSM JSON protocols), with the function's own credentials, as in Lambda.
+            var reactionStatus = new AwsReactionStatus(
+                () => new Amazon.SQS.AmazonSQSClient(credentials, new Amazon.SQS.AmazonSQSConfig { ServiceURL = BaseUrl, AuthenticationRegion = LocalAccount.Region }),
+                () => ssm);
+            _functions[name] = PipelineRuntime.ForTable(_options.Config, dynamo, table, functionSender, _options.Clock, reactionStatus: reactionStatus);
             _timeouts[name] = TimeSpan.FromSeconds(int.Parse(Template.String(Template.Resource(id)?["Properties"]?["Timeout"], $"{id}.Timeout"), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // The state machine's own DynamoDB tasks (a reaction's run record), with its role's credentials, counted.
+        var machine = LocalAccount.NameOf("AlertPipelineStateMachine");
+        _machineDynamo = new AmazonDynamoDBClient(new BasicAWSCredentials(Aws.AccessKeyFor(_roles["stateMachine"], machine), "local"), DynamoConfig(BaseUrl));
+    }
+
+    private AmazonDynamoDBClient _machineDynamo = null!;
+
+    /// <summary>
+    /// A state machine task <c>dynamodb:putItem</c>: the same request through the local AWS API (IAM-checked against the
+    /// state machine's role, counted), answered as Step Functions does: the item's write, or DynamoDB.{error}.
+    /// </summary>
+    private async Task<(int Status, JsonObject Response)> PutItemTaskAsync(JsonNode input, CancellationToken ct)
+    {
+        static AttributeValue Value(JsonNode node) => node.AsObject().First() switch
+        {
+            ("S", var v) => new AttributeValue { S = (string?)v },
+            ("N", var v) => new AttributeValue { N = (string?)v },
+            var (type, _) => throw new NotSupportedException($"attribute type {type}: the pipeline's state machine writes only S and N"),
+        };
+
+        try
+        {
+            await _machineDynamo.PutItemAsync(new Amazon.DynamoDBv2.Model.PutItemRequest
+            {
+                TableName = (string?)input["TableName"],
+                Item = input["Item"]!.AsObject().ToDictionary(a => a.Key, a => Value(a.Value!)),
+                ConditionExpression = (string?)input["ConditionExpression"],
+            }, ct).ConfigureAwait(false);
+            return (200, new JsonObject());
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            return (400, new JsonObject { ["error"] = $"DynamoDB.{e.ErrorCode}", ["cause"] = e.Message });
         }
     }
 
@@ -523,6 +572,68 @@ public sealed class LocalStack : IAsyncDisposable
     public PipelineRuntime FunctionRuntime(string name) => _functions[name];
 
     private string Token => _options.PlantedSecret is { } planted ? "?token=" + Uri.EscapeDataString(planted) : string.Empty;
+
+    private readonly ConcurrentQueue<string> _emitted = new();
+
+    /// <summary>
+    /// The events the local AWS put on the default bus that a rule of the template matches (a stepFunctions
+    /// reaction's status change, when ReactionStatusRule exists): the run starts an execution for each, as EventBridge would.
+    /// </summary>
+    public IReadOnlyList<string> TakeEmittedEvents()
+    {
+        var taken = new List<string>();
+        while (_emitted.TryDequeue(out var e))
+        {
+            taken.Add(e);
+        }
+
+        return taken;
+    }
+
+    /// <summary>A local target state machine ends as its reaction's script says (one that never ends emits nothing).</summary>
+    private void EmitExecutionEnd(ReactionCall call, string reaction)
+    {
+        var end = _reactions.EndOf(reaction);
+        if (end.Never || !_roles.ContainsKey("reactionStatus"))
+        {
+            return;
+        }
+
+        var executionArn = (string?)call.Response["ExecutionArn"] ?? string.Empty;
+        var detail = new JsonObject
+        {
+            ["executionArn"] = executionArn,
+            ["stateMachineArn"] = call.Resource,
+            ["name"] = executionArn.Split(':')[^1],
+            ["status"] = end.Error is null ? "SUCCEEDED" : end.Error == "States.Timeout" ? "TIMED_OUT" : "FAILED",
+        };
+        if (end.Error is { } error && error != "States.Timeout")
+        {
+            detail["error"] = error;
+            detail["cause"] = end.Cause;
+        }
+
+        var emitted = new JsonObject
+        {
+            ["version"] = "0",
+            ["id"] = Guid.NewGuid().ToString(),
+            ["detail-type"] = OpsPipeline.Core.Events.StepFunctionsEventTypes.ExecutionStatusChange,
+            ["source"] = OpsPipeline.Core.Events.StepFunctionsEventTypes.Source,
+            ["account"] = LocalAccount.AccountId,
+            ["time"] = _options.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            ["region"] = LocalAccount.Region,
+            ["resources"] = new JsonArray(executionArn),
+            ["detail"] = detail,
+        }.ToJsonString();
+        _emitted.Enqueue(emitted);
+        if (end.Duplicated)
+        {
+            _emitted.Enqueue(emitted);
+        }
+    }
+
+    /// <summary>The local reaction targets: how their runs end (scripted by tests), what they were asked.</summary>
+    public LocalReactions Reactions => _reactions;
 
     /// <summary>Every result line the local Step Functions reported (outputs, errors, causes), for tests that scan what the pipeline wrote.</summary>
     public IReadOnlyList<string> ExecutionLog => [.. _executionLog];
@@ -742,7 +853,11 @@ public sealed class LocalStack : IAsyncDisposable
                 _ when reactionCall is { } reaction => (reaction.IamAction, reaction.Resource),
                 _ => ($"{service}:{action}", "*"),
             };
-            Aws.Demand(_roles["stateMachine"], LocalAccount.NameOf("AlertPipelineStateMachine"), iamAction, resource);
+            if (service != "dynamodb")
+            {
+                // A DynamoDB task goes through the local AWS API, which checks the role on the request itself.
+                Aws.Demand(_roles["stateMachine"], LocalAccount.NameOf("AlertPipelineStateMachine"), iamAction, resource);
+            }
         }
         catch (AccessDeniedException e)
         {
@@ -776,6 +891,9 @@ public sealed class LocalStack : IAsyncDisposable
                 _parked.Enqueue(new ParkedRecord(queue, messageBody));
                 response = new JsonObject { ["MessageId"] = Guid.NewGuid().ToString() };
                 break;
+            case "dynamodb:putItem":
+                (http.Response.StatusCode, response) = await PutItemTaskAsync(input, http.RequestAborted).ConfigureAwait(false);
+                break;
             case var _ when reactionCall is { } reaction:
                 // A reaction's service call: recorded as one line, like a delivery, unless its fault script refuses it.
                 lock (_reactions)
@@ -785,13 +903,31 @@ public sealed class LocalStack : IAsyncDisposable
                     if (answer != ReceiverAnswer.Ok && answer.Status >= 400)
                     {
                         http.Response.StatusCode = 400;
-                        response = new JsonObject { ["error"] = answer.Status >= 500 ? "States.TaskFailed" : $"{reaction.ErrorPrefix}.ValidationException", ["cause"] = $"{reaction.IamAction} answered {answer.Status} (injected)" };
+                        response = new JsonObject { ["error"] = answer.Status >= 500 ? "States.TaskFailed" : reaction.ErrorPrefix == "Lambda" ? "Lambda.InvalidParameterValueException" : $"{reaction.ErrorPrefix}.ValidationException", ["cause"] = $"{reaction.IamAction} answered {answer.Status} (injected)" };
                         break;
                     }
 
                     _reactions.Taken(reaction);
+                    _reactions.Started(reaction, started.Receiver);
+                    if (reaction.Channel == "stepFunctions")
+                    {
+                        EmitExecutionEnd(reaction, started.Receiver);
+                    }
+
                     _outbound.Enqueue(started with { Payload = reaction.Payload, At = _options.Clock.GetUtcNow() });
                     response = reaction.Response;
+                    if (reaction.Channel == "lambda" && _reactions.EndOf(started.Receiver) is { Error: { } error } end)
+                    {
+                        // The function ran and failed: the task fails with its errorType, as lambda:invoke does.
+                        http.Response.StatusCode = 400;
+                        response = new JsonObject { ["error"] = error, ["cause"] = end.Cause };
+                    }
+                    else if (reaction.Channel == "lambda" && _reactions.EndOf(started.Receiver).Never)
+                    {
+                        http.Response.StatusCode = 400;
+                        response = new JsonObject { ["error"] = "States.Timeout", ["cause"] = "the function gave no answer within the task's TimeoutSeconds" };
+                    }
+
                 }
 
                 break;

@@ -10,7 +10,7 @@ namespace OpsPipeline.Core.Configuration.Internal;
 /// <summary>Reads reactions: what the pipeline starts on its own when an alert fires or resolves, and its guards.</summary>
 internal static partial class ReactionsReader
 {
-    private static readonly string[] ReactionKeys = ["name", "match", "matchers", "on", "action", "input", "cooldown", "maxPerHour", "evenWhenMuted"];
+    private static readonly string[] ReactionKeys = ["name", "match", "matchers", "on", "action", "input", "cooldown", "maxPerHour", "evenWhenMuted", "outcomeWithin"];
     private static readonly string[] ActionKinds = ["lambda", "stepFunctions", "ssmAutomation", "eventBridge", "sqsRedrive"];
 
     public static List<ReactionConfig> ReadReactions(ConfigNodes nodes, YamlNode node, string path)
@@ -65,6 +65,16 @@ internal static partial class ReactionsReader
             }
 
             var evenWhenMuted = f.TryGet("evenWhenMuted", out var e) && (nodes.ReadBool(e, f.Field("evenWhenMuted")) ?? false);
+            var outcomeWithin = ReactionConfig.DefaultOutcomeWithin;
+            if (f.TryGet("outcomeWithin", out var ow) && nodes.ReadDuration(ow, f.Field("outcomeWithin")) is { } within)
+            {
+                outcomeWithin = within;
+                if (within < TimeSpan.FromMinutes(1) || within > ReactionConfig.MaxOutcomeWithin)
+                {
+                    nodes.Error(ow, f.Field("outcomeWithin"), $"must be between 1m and 7d, got {(ow as YamlScalarNode)?.Value}");
+                }
+            }
+
             reactions.Add(new ReactionConfig
             {
                 Name = name,
@@ -75,6 +85,7 @@ internal static partial class ReactionsReader
                 Cooldown = cooldown,
                 MaxPerHour = maxPerHour,
                 EvenWhenMuted = evenWhenMuted,
+                OutcomeWithin = outcomeWithin,
             });
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.ErrorBudgets;
 using OpsPipeline.Core.Rendering;
 
@@ -32,6 +33,25 @@ internal static class PagerDutyNotices
         BudgetMessage.WriteDetails(w, n, drill);
         w.WriteEndObject();
         w.WriteString("client", "ServerlessOpsPipeline");
+        w.WriteEndObject();
+    }
+
+    /// <summary>A change event (no event_action, no dedup_key): what the pipeline did, on the service's timeline.</summary>
+    public static void WriteReactionOutcome(Utf8JsonWriter w, ReactionRunRecord run, ReactionOutcome outcome, string text)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("payload");
+        w.WriteString("summary", Truncation.ToChars(text, PagerDutyLimits.SummaryChars));
+        w.WriteString("source", "ops-pipeline:reaction:" + UntrustedText.OneLine(run.Reaction));
+        w.WriteStartObject("custom_details");
+        w.WriteString("reaction", run.Reaction);
+        w.WriteString("kind", run.Kind);
+        w.WriteString("execution", run.Execution);
+        w.WriteString("alertKey", run.AlertKey);
+        w.WriteString("outcome", outcome.Word);
+        w.WriteIfPresent("detail", outcome.Detail);
+        w.WriteEndObject();
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 

@@ -57,6 +57,20 @@ public sealed class PagerDutyNotifier : Notifier
     internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
         delivery with { PayloadUtf8 = PayloadJson.Write(w => PagerDutyNotices.WriteFlood(w, delivery.DedupKey, text, held.Total)) };
 
+    internal override Delivery RenderReactionOutcome(Delivery delivery, ReactionRunRecord run, ReactionOutcome outcome, string text) =>
+        delivery with { PayloadUtf8 = PayloadJson.Write(w => PagerDutyNotices.WriteReactionOutcome(w, run, outcome, text)) };
+
+    /// <summary>
+    /// Where PagerDuty takes a delivery: a reaction's outcome is a change event (Change Events API: it never pages,
+    /// it shows on the service's timeline), beside the events API (<c>…/v2/enqueue</c> → <c>…/v2/change/enqueue</c>).
+    /// </summary>
+    public static Uri UrlFor(Delivery delivery, Uri keyedApiUrl)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(keyedApiUrl);
+        return delivery.Action == DeliveryActions.ReactionOutcome ? new Uri(keyedApiUrl, "change/enqueue") : keyedApiUrl;
+    }
+
     public override HttpRequestPlan? BuildRequest(Delivery delivery, string secret, Uri keyedApiUrl)
     {
         ArgumentNullException.ThrowIfNull(delivery);
@@ -73,6 +87,6 @@ public sealed class PagerDutyNotifier : Notifier
             withKey[name] = value;
         }
 
-        return new HttpRequestPlan(keyedApiUrl, withKey.ToJsonString(RelaxedJson), null);
+        return new HttpRequestPlan(UrlFor(delivery, keyedApiUrl), withKey.ToJsonString(RelaxedJson), null);
     }
 }

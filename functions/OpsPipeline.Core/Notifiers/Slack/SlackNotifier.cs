@@ -41,4 +41,7 @@ public sealed class SlackNotifier : Notifier
 
     internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
         delivery with { PayloadUtf8 = PayloadJson.Write(w => SlackNotices.Write(w, ":no_entry:", text)) };
+
+    internal override Delivery RenderReactionOutcome(Delivery delivery, ReactionRunRecord run, ReactionOutcome outcome, string text) =>
+        delivery with { PayloadUtf8 = PayloadJson.Write(w => SlackNotices.Write(w, outcome.Result == ReactionResult.Succeeded ? ":white_check_mark:" : ":warning:", text)) };
 }

@@ -50,6 +50,9 @@ public sealed class SnsNotifier : Notifier
     internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
         delivery with { Subject = "[FLOOD GUARD] notifications held", PayloadUtf8 = PayloadJson.String(text) };
 
+    internal override Delivery RenderReactionOutcome(Delivery delivery, ReactionRunRecord run, ReactionOutcome outcome, string text) =>
+        delivery with { Subject = Truncation.ToChars($"[AUTO-REACTION {outcome.Word.ToUpperInvariant()}] {UntrustedText.OneLine(run.Reaction)}", 100), PayloadUtf8 = PayloadJson.String(text) };
+
     private static string BudgetSubject(BudgetNotice n, bool drill)
     {
         var tag = n.Kind switch

@@ -47,4 +47,7 @@ public sealed class TeamsNotifier : Notifier
 
     internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
         delivery with { PayloadUtf8 = TeamsMessage.Notice("Flood guard", "Warning", text) };
+
+    internal override Delivery RenderReactionOutcome(Delivery delivery, ReactionRunRecord run, ReactionOutcome outcome, string text) =>
+        delivery with { PayloadUtf8 = TeamsMessage.Notice("Auto-reaction " + outcome.Word, outcome.Result == ReactionResult.Succeeded ? "Good" : "Attention", text) };
 }

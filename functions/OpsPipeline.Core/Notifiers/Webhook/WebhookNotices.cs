@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpsPipeline.Core.Decisions;
 using OpsPipeline.Core.ErrorBudgets;
 using OpsPipeline.Core.Rendering;
 
@@ -15,6 +16,23 @@ internal static class WebhookNotices
         w.WriteString("text", text);
         w.WritePropertyName("budget");
         BudgetMessage.WriteDetails(w, n, drill);
+        w.WriteEndObject();
+    }
+
+    public static void WriteReactionOutcome(Utf8JsonWriter w, ReactionRunRecord run, ReactionOutcome outcome, string text)
+    {
+        w.WriteStartObject();
+        w.WriteString("version", "1");
+        w.WriteString("kind", "reactionOutcome");
+        w.WriteString("text", text);
+        w.WriteStartObject("reaction");
+        w.WriteString("name", run.Reaction);
+        w.WriteString("kind", run.Kind);
+        w.WriteString("execution", run.Execution);
+        w.WriteString("alertKey", run.AlertKey);
+        w.WriteString("outcome", outcome.Word);
+        w.WriteIfPresent("detail", outcome.Detail);
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 

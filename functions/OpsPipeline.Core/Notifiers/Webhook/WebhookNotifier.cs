@@ -38,4 +38,7 @@ public sealed class WebhookNotifier : Notifier
 
     internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
         delivery with { PayloadUtf8 = PayloadJson.Write(w => WebhookNotices.WriteFlood(w, text, held.ForAlert, held.ForReceiver)) };
+
+    internal override Delivery RenderReactionOutcome(Delivery delivery, ReactionRunRecord run, ReactionOutcome outcome, string text) =>
+        delivery with { PayloadUtf8 = PayloadJson.Write(w => WebhookNotices.WriteReactionOutcome(w, run, outcome, text)) };
 }

@@ -12,7 +12,7 @@ namespace OpsPipeline.Core.Stages.Reactions;
 /// </summary>
 public static class ReactionInput
 {
-    public static Reaction Build(ReactionConfig reaction, Alert alert)
+    public static Reaction Build(ReactionConfig reaction, Alert alert, DateTimeOffset now)
     {
         var action = reaction.Action;
         JsonNode input = action.Kind switch
@@ -29,6 +29,8 @@ public static class ReactionInput
             DetailType = action.DetailType,
             DestinationArn = action.DestinationArn,
             TransitionAt = alert.StateTimestamp,
+            DecidedAt = now,
+            OutcomeWithin = reaction.OutcomeWithin,
         };
     }
 

@@ -41,7 +41,7 @@ public sealed class ReactionStage(PipelineConfig config, Func<Alert, DecisionCon
                 continue;
             }
 
-            var run = ReactionInput.Build(reaction, alert);
+            var run = ReactionInput.Build(reaction, alert, step.Now);
             started.Add(run);
             runs.Add(new ReactionRun(reaction.Name, alert.StateTimestamp, step.Now));
             path.Add(drill

@@ -27,6 +27,14 @@ public sealed class LocalAwsApi(IamPolicies iam)
     /// <summary>The local SSM parameters (receiver secrets), by name.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; set; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The local reaction targets' answers to the Tick's questions: SSM GetAutomationExecution (by execution id) and
+    /// SQS ListMessageMoveTasks (by source queue ARN), each as the service's JSON answer.
+    /// </summary>
+    public Func<string, JsonObject>? AutomationExecution { get; set; }
+
+    public Func<string, JsonObject>? MoveTasks { get; set; }
+
     /// <summary>Every call refused, as "AccessDeniedException: message", in order.</summary>
     public IReadOnlyList<string> Denials => [.. _denials];
 
@@ -70,7 +78,7 @@ public sealed class LocalAwsApi(IamPolicies iam)
         return _identities.TryGetValue(key, out var identity) ? identity : null;
     }
 
-    /// <summary>POST / with X-Amz-Target: DynamoDB_20120810.* or AmazonSSM.*.</summary>
+    /// <summary>POST / with X-Amz-Target: DynamoDB_20120810.*, AmazonSSM.* or AmazonSQS.*.</summary>
     public async Task HandleAsync(HttpContext http)
     {
         var target = http.Request.Headers["X-Amz-Target"].ToString();
@@ -99,6 +107,16 @@ public sealed class LocalAwsApi(IamPolicies iam)
                     var name = (string?)JsonNode.Parse(body)?["Name"] ?? string.Empty;
                     Demand(caller.Role, caller.Session, "ssm:GetParameter", LocalAccount.ParameterArn(name));
                     await GetParameterAsync(http, name).ConfigureAwait(false);
+                    return;
+                case "AmazonSSM" when operation == "GetAutomationExecution" && AutomationExecution is { } automation:
+                    var id = (string?)JsonNode.Parse(body)?["AutomationExecutionId"] ?? string.Empty;
+                    Demand(caller.Role, caller.Session, "ssm:GetAutomationExecution", $"arn:{LocalAccount.Partition}:ssm:{LocalAccount.Region}:{LocalAccount.AccountId}:automation-execution/{id}");
+                    await JsonAnswerAsync(http, "application/x-amz-json-1.1", automation(id)).ConfigureAwait(false);
+                    return;
+                case "AmazonSQS" when operation == "ListMessageMoveTasks" && MoveTasks is { } moveTasks:
+                    var source = (string?)JsonNode.Parse(body)?["SourceArn"] ?? string.Empty;
+                    Demand(caller.Role, caller.Session, "sqs:ListMessageMoveTasks", source);
+                    await JsonAnswerAsync(http, "application/x-amz-json-1.0", moveTasks(source)).ConfigureAwait(false);
                     return;
                 default:
                     await AnswerAsync(http, 400, "UnknownOperationException", $"the local stack does not serve {target}").ConfigureAwait(false);
@@ -170,6 +188,12 @@ public sealed class LocalAwsApi(IamPolicies iam)
             },
         };
         http.Response.ContentType = "application/x-amz-json-1.1";
+        await http.Response.WriteAsync(answer.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task JsonAnswerAsync(HttpContext http, string contentType, JsonObject answer)
+    {
+        http.Response.ContentType = contentType;
         await http.Response.WriteAsync(answer.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
     }
 
