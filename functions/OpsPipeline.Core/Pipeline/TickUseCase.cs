@@ -128,6 +128,8 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
             await ports.Silences.ListAsync(ct).ConfigureAwait(false),
             await ports.AlertStates.SourcesAsync(ct).ConfigureAwait(false));
         var written = new List<TickChange>();
+        var reactions = new List<Reaction>();
+        var reactionPath = new List<string>();
         var heldFor = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var planned in pipeline.Plan(candidates, context, now))
         {
@@ -136,6 +138,8 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
             // a write that failed: what was written before it is told now, not lost with the rest of the tick.
             try
             {
+                (change, var started) = await ReactOnReleaseAsync(change, reactionPath, now, ct).ConfigureAwait(false);
+
                 // A resolve handed to the alert's SLO incident is recorded there first (idempotent): a failure here
                 // leaves the alert as it was, and the next tick plans it again.
                 foreach (var hold in change.IncidentHolds)
@@ -146,6 +150,7 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
                 if (await ports.AlertStates.TryWriteAsync(change.After, change.Before.Version, ct).ConfigureAwait(false))
                 {
                     written.Add(change);
+                    reactions.AddRange(started);
                     foreach (var held in over)
                     {
                         heldFor[held.Receiver] = heldFor.GetValueOrDefault(held.Receiver) + 1;
@@ -191,8 +196,40 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
         // first notification; digests carry the renderer's mark (an update of repeats only is not).
         var rendered = renderer.Render(written.SelectMany(c => c.Notifications), GroupingStage.StillFiring(written, groups, before))
             .Select(d => d.Action is DeliveryActions.Trigger ? d with { Essential = true } : d).ToList();
-        return (rendered, [.. written.SelectMany(c => c.IncidentHolds.Select(h => $"{c.Alert.Name}: resolve to {h.Receiver} handed to the {h.Slo} incident: it resolves once nothing behind it fires")
-            .Prepend($"{c.Alert.Name}: {c.After.LastReason}")), .. unread]);
+        return ([.. rendered, .. reactions.Select(ReactionDelivery.Of)], [.. written.SelectMany(c => c.IncidentHolds.Select(h => $"{c.Alert.Name}: resolve to {h.Receiver} handed to the {h.Slo} incident: it resolves once nothing behind it fires")
+            .Prepend($"{c.Alert.Name}: {c.After.LastReason}")), .. reactionPath, .. unread]);
+    }
+
+    /// <summary>
+    /// A firing alert the Tick releases (its mute or flapping ended) reacts now, once per transition: each reaction is
+    /// counted against its hourly cap before the alert's write, recorded in the state that write commits, and named
+    /// in the alert's notifications, as a Decide would.
+    /// </summary>
+    private async Task<(TickChange Change, IReadOnlyList<Reaction> Started)> ReactOnReleaseAsync(TickChange change, List<string> path, DateTimeOffset now, CancellationToken ct)
+    {
+        var (after, started, lines) = pipeline.Reactions.OnTickTrigger(change.Alert, change.After, change.Notifications.Any(n => n.Action == DeliveryActions.Trigger), now);
+        path.AddRange(lines.Select(l => $"{change.Alert.Name}: {l}"));
+        if (started.Count == 0)
+        {
+            return (change, []);
+        }
+
+        var refused = new List<Reaction>();
+        foreach (var reaction in started)
+        {
+            if (!await ports.Reactions.TryCountAsync(reaction.Name, reaction.RunId, now, pipeline.Reactions.CapOf(reaction), ct).ConfigureAwait(false))
+            {
+                refused.Add(reaction);
+                path.Add($"{change.Alert.Name}: reaction {reaction.Name}: not run: maxPerHour {pipeline.Reactions.CapOf(reaction)} reached across alerts");
+            }
+        }
+
+        var run = started.Except(refused).ToList();
+        return (change with
+        {
+            After = refused.Count == 0 ? after : Stages.Reactions.ReactionStage.WithoutRuns(after, refused, now),
+            Notifications = ReactionDelivery.Told(change.Notifications, run, refused),
+        }, run);
     }
 
     /// <summary>

@@ -154,6 +154,34 @@ public class ReactionTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Tick_WhenASilencedAlertIsReleasedStillFiring_ShouldReactThenOnceUnlessItRanWhenItFired(bool evenWhenMuted)
+    {
+        var run = new InMemoryPipeline(Config(evenWhenMuted ? Guard("evenWhenMuted: true") : string.Empty));
+        run.Silences.Add(new Silence
+        {
+            Id = "sil-1", Matchers = new Dictionary<string, string> { ["service"] = "checkout" }, StartsAt = T0.AddMinutes(-5), EndsAt = T0.AddMinutes(20), CreatedBy = "alice", Comment = "deploy",
+        });
+        var fired = run.Apply(Api, "ALARM", T0);
+
+        run.AdvanceTo(T0.AddMinutes(40));
+
+        // Muted when it fired: it reacts when the Tick releases it (the page then says so); evenWhenMuted ran it at once,
+        // and not again at the release.
+        Assert.Equal(evenWhenMuted ? 1 : 0, fired.Reactions.Count);
+        var reacted = Assert.Single(run.Sent, s => s.Delivery.Action == "react");
+        Assert.Equal(evenWhenMuted ? "decide" : "tick", reacted.By);
+        Assert.Equal(evenWhenMuted ? T0 : T0.AddMinutes(20), reacted.At, TimeSpan.FromMinutes(1));
+        Assert.Equal(evenWhenMuted ? 0 : 1, run.TickPath.Count(p => p.EndsWith("reaction restart-orders: runs (released still firing, first run this episode)", StringComparison.Ordinal)));
+        var pages = run.Sent.Where(s => s.Delivery.Action == DeliveryActions.Trigger && s.Delivery.AlertKey == KeyOf(Api)).ToList();
+        Assert.NotEmpty(pages);
+        Assert.All(pages, page => Assert.Equal("tick", page.By)); // the page waits for the silence either way
+        Assert.All(pages, page => Assert.Equal(!evenWhenMuted, System.Text.Encoding.UTF8.GetString(page.Delivery.PayloadUtf8.Span).Contains("auto-reaction restart-orders started (execution restart-orders-", StringComparison.Ordinal)));
+        Assert.Single(run.State(Api)!.ReactionRuns);
+    }
+
+    [Theory]
     [InlineData(false, 0)]
     [InlineData(true, 1)]
     public void Decide_WhenTheAlertIsFlapping_ShouldRunOnlyEvenWhenMuted(bool evenWhenMuted, int runs)

@@ -77,11 +77,55 @@ public sealed class ReactionStage(PipelineConfig config, Func<Alert, DecisionCon
             : line).ToList();
         return decision with
         {
-            NewState = next with { ReactionRuns = [.. next.ReactionRuns.Where(r => !(names.Contains(r.Name) && r.RanAt == now))] },
+            NewState = WithoutRuns(next, refused, now),
             Reactions = [.. decision.Reactions.Where(r => !names.Contains(r.Name))],
             CappedReactions = refused,
             Path = path,
         };
+    }
+
+    /// <summary>
+    /// The reactions a Tick's trigger starts: an alert that fired while muted (silenced, inhibited, in a mute interval)
+    /// or flapping, released by the Tick still firing, reacts now, as if it had just fired unmuted; one that already
+    /// ran for this transition (the Decide that saw it fire) does not run again, and cooldowns hold. Drills run none.
+    /// </summary>
+    public (AlertState After, IReadOnlyList<Reaction> Reactions, IReadOnlyList<string> Path) OnTickTrigger(Alert alert, AlertState after, bool triggers, DateTimeOffset now)
+    {
+        if (!triggers || config.Reactions.Count == 0 || alert.Source != AlertSource.CloudWatch || alert.ReplayName is not null || alert.Status != AlertStatus.Firing || after.Flapping)
+        {
+            return (after, [], []);
+        }
+
+        var runs = after.ReactionRuns.ToList();
+        var started = new List<Reaction>();
+        var path = new List<string>();
+        foreach (var reaction in config.Reactions.Where(r => r.On == ReactionOn.Firing && r.Match.Matches(alert.Labels)))
+        {
+            var last = runs.LastOrDefault(r => r.Name == reaction.Name);
+            if (last is not null && last.TransitionAt == alert.StateTimestamp)
+            {
+                continue; // ran when it fired: nothing new to say
+            }
+
+            if (last is not null && last.RanAt + reaction.Cooldown > now)
+            {
+                path.Add($"reaction {reaction.Name}: not run on release: cooldown until {DecisionText.Format(last.RanAt + reaction.Cooldown)}");
+                continue;
+            }
+
+            started.Add(ReactionInput.Build(reaction, alert, now));
+            runs.Add(new ReactionRun(reaction.Name, alert.StateTimestamp, now));
+            path.Add($"reaction {reaction.Name}: runs (released still firing, first run this episode)");
+        }
+
+        return (after with { ReactionRuns = [.. runs.TakeLast(ReactionRun.Remembered)] }, started, path);
+    }
+
+    /// <summary>The state without the runs the hourly cap refused at <paramref name="now"/> (no cooldown starts for them).</summary>
+    public static AlertState WithoutRuns(AlertState state, IReadOnlyList<Reaction> refused, DateTimeOffset now)
+    {
+        var names = refused.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        return state with { ReactionRuns = [.. state.ReactionRuns.Where(r => !(names.Contains(r.Name) && r.RanAt == now))] };
     }
 
     /// <summary>The reaction's hourly cap across alerts.</summary>
