@@ -90,7 +90,10 @@ public sealed class ExpandedTemplateTests
             Assert.True(role is not null && roles.Contains(role), $"{user} runs as {role ?? "(not a Fn::GetAtt of a role)"}, not a role of this stack");
         }
 
-        var shared = users.GroupBy(u => u.Role, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
+        // The one exception: the two state machines run the same definition (events, and the tick on EXPRESS).
+        var shared = users.GroupBy(u => u.Role, StringComparer.Ordinal).Where(g => g.Count() > 1)
+            .Where(g => !(g.Key == "PipelineStateMachineRole" && g.Select(u => u.User).Order(StringComparer.Ordinal).SequenceEqual(["AlertPipelineStateMachine", "TickStateMachine"])))
+            .ToList();
         Assert.True(shared.Count == 0, "roles shared: " + string.Join("; ", shared.Select(g => $"{g.Key} by {string.Join(", ", g.Select(u => u.User))}")));
         Assert.Empty(roles.Except(users.Select(u => u.Role!), StringComparer.Ordinal));
     }

@@ -8,7 +8,7 @@ namespace OpsPipeline.Deployment.Tests;
 /// </summary>
 public class ReactionGrantTests
 {
-    private const string Role = "AlertPipelineStateMachineRole";
+    private const string Role = "PipelineStateMachineRole";
     private const string Session = "ops-pipeline-state-machine";
     private const string Account = "arn:aws:lambda:us-east-1:000000000000";
 

@@ -279,7 +279,7 @@ public sealed class StateMachineDefinitionTests
 
     private Dictionary<string, YamlNode> DefinitionSubstitutions()
     {
-        var machine = _template.ResourcesOfType("AWS::Serverless::StateMachine").Single().Properties;
+        var machine = _template.Properties("AlertPipelineStateMachine");
         return Map(machine, "DefinitionSubstitutions").Children
             .ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => kv.Value, StringComparer.Ordinal);
     }

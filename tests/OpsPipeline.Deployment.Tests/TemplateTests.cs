@@ -223,7 +223,9 @@ public sealed class TemplateTests
     [Fact]
     public void StateMachine_WhenDeployed_ShouldUseTheAslFileWithLoggingTracingAndParameterizedType()
     {
-        var machine = _template.ResourcesOfType("AWS::Serverless::StateMachine").Single().Properties;
+        var machines = _template.ResourcesOfType("AWS::Serverless::StateMachine").ToDictionary(m => m.LogicalId, m => m.Properties);
+        Assert.Equal(["AlertPipelineStateMachine", "TickStateMachine"], machines.Keys.Order(StringComparer.Ordinal));
+        var machine = machines["AlertPipelineStateMachine"];
 
         Assert.Equal("statemachines/alert-pipeline.asl.json", Scalar(machine, "DefinitionUri"));
         Assert.True(File.Exists(Path.Combine(RepoFiles.Root, Scalar(machine, "DefinitionUri")!)));
@@ -231,6 +233,16 @@ public sealed class TemplateTests
         Assert.Equal("!Ref", Tag(Find(machine, "Type")!));
         Assert.Equal("true", Scalar(Map(machine, "Tracing"), "Enabled"));
         Assert.NotNull(Find(Map(machine, "Logging"), "Destinations"));
+
+        // The tick runs the same file with the same substitutions under the same role, always EXPRESS, and is what the
+        // Scheduler starts; the alert pipeline is what the rules start.
+        var tick = machines["TickStateMachine"];
+        Assert.Equal("EXPRESS", Scalar(tick, "Type"));
+        Assert.Equal(Scalar(machine, "DefinitionUri"), Scalar(tick, "DefinitionUri"));
+        Assert.Equal(Find(machine, "DefinitionSubstitutions")!.ToString(), Find(tick, "DefinitionSubstitutions")!.ToString());
+        Assert.Equal(Find(machine, "Role")!.ToString(), Find(tick, "Role")!.ToString());
+        Assert.NotNull(Find(Map(tick, "Logging"), "Destinations"));
+        Assert.Equal("TickStateMachine", Find(Map(_template.Properties("TickSchedule"), "Target"), "Arn")!.ToString());
     }
 
     [Fact]
@@ -279,8 +291,9 @@ public sealed class TemplateTests
     [InlineData("sqs:StartMessageMoveTask", "ReactionRedriveQueueArns")]
     public void StateMachinePolicy_WhenGrantingAnAction_ShouldScopeItToTheNamedResources(string action, string resources)
     {
-        var machine = _template.ResourcesOfType("AWS::Serverless::StateMachine").Single();
-        var granted = StatementsUnder(machine.Properties, machine.LogicalId)
+        // Both state machines (events, and the tick on EXPRESS) run the one definition under the one role.
+        var role = Find(_template.Properties("PipelineStateMachineRole"), "Policies")!;
+        var granted = StatementsUnder(role, "PipelineStateMachineRole")
             .Where(s => OneOrMany(Find(s.Statement, "Action")).Any(a => a.ToString() == action))
             .SelectMany(s => OneOrMany(Find(s.Statement, "Resource")).Select(r => r.ToString()))
             .ToList();

@@ -188,7 +188,9 @@ public sealed class LocalStack : IAsyncDisposable
             : inputJson.Contains("\"aws.states\"", StringComparison.Ordinal) && _roles.ContainsKey("reactionStatus") ? "reactionStatus" : "rule";
         try
         {
-            Aws.Demand(_roles[starter], starter switch { "scheduler" => "TickSchedule", "reactionStatus" => "ReactionStatusRule", _ => "AlertPipelineRule" }, "states:StartExecution", LocalAccount.StateMachineArn);
+            // The Scheduler starts the tick's own (EXPRESS) state machine; the rules start the alert pipeline's.
+            Aws.Demand(_roles[starter], starter switch { "scheduler" => "TickSchedule", "reactionStatus" => "ReactionStatusRule", _ => "AlertPipelineRule" }, "states:StartExecution",
+                starter == "scheduler" ? LocalAccount.TickStateMachineArn : LocalAccount.StateMachineArn);
         }
         catch (AccessDeniedException e)
         {

@@ -25,6 +25,7 @@ public static class LocalAccount
         ["OpsEmailTopic"] = "ops-email",
         ["AlarmTopic"] = "ops-alarms",
         ["AlertPipelineStateMachine"] = "ops-alert-pipeline",
+        ["TickStateMachine"] = "ops-tick-pipeline",
         ["OpsBus"] = StackName + "-ops",
     };
 
@@ -41,7 +42,12 @@ public static class LocalAccount
 
     public static string TopicArn(string logicalId) => $"arn:{Partition}:sns:{Region}:{AccountId}:{NameOf(logicalId)}";
 
-    public static string StateMachineArn => $"arn:{Partition}:states:{Region}:{AccountId}:stateMachine:{NameOf("AlertPipelineStateMachine")}";
+    public static string StateMachineArn => StateMachineArnOf("AlertPipelineStateMachine");
+
+    /// <summary>The minute tick's own state machine (EXPRESS, the same definition).</summary>
+    public static string TickStateMachineArn => StateMachineArnOf("TickStateMachine");
+
+    public static string StateMachineArnOf(string logicalId) => $"arn:{Partition}:states:{Region}:{AccountId}:stateMachine:{NameOf(logicalId)}";
 
     public static string EventBusArn(string logicalId) => $"arn:{Partition}:events:{Region}:{AccountId}:event-bus/{NameOf(logicalId)}";
 
@@ -79,7 +85,7 @@ public static class LocalAccount
             ("AWS::SQS::Queue", "QueueName") => name,
             ("AWS::SNS::Topic", null or "TopicArn") => TopicArn(logicalId),
             ("AWS::SNS::Topic", "TopicName") => name,
-            ("AWS::StepFunctions::StateMachine", null or "Arn") => StateMachineArn,
+            ("AWS::StepFunctions::StateMachine", null or "Arn") => StateMachineArnOf(logicalId),
             ("AWS::StepFunctions::StateMachine", "Name") => name,
             ("AWS::Events::EventBus", null or "Name") => name,
             ("AWS::Events::EventBus", "Arn") => EventBusArn(logicalId),
