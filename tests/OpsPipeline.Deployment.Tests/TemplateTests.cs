@@ -243,6 +243,8 @@ public sealed class TemplateTests
         Assert.Equal(Find(machine, "Role")!.ToString(), Find(tick, "Role")!.ToString());
         Assert.NotNull(Find(Map(tick, "Logging"), "Destinations"));
         Assert.Equal("TickStateMachine", Find(Map(_template.Properties("TickSchedule"), "Target"), "Arn")!.ToString());
+        Assert.Null(Find(tick, "Tracing")); // a trace a minute would cost more than the ticks
+        Assert.Equal("PassThrough", Scalar(_template.Properties("TickFunction"), "Tracing"));
     }
 
     [Fact]

@@ -54,6 +54,7 @@ public static class Cli
         root.Subcommands.Add(DlqCommands.Build());
         root.Subcommands.Add(FailedCommands.Build());
         root.Subcommands.Add(StormCommand.Build());
+        root.Subcommands.Add(IdleCostCommand.Build());
         root.Subcommands.Add(ColdStartCommand.Build());
         return root;
     }

@@ -63,4 +63,56 @@ public static class CostModel
         text.AppendLine(CultureInfo.InvariantCulture, $"  assumed (not measured): Lambda 1024 MB arm64, Decide {DecideBilledSeconds * 1000:0} ms, Deliver {DeliverBilledSeconds * 1000:0} ms billed; Express execution {ExpressExecutionSeconds * 1000:0} ms at 64 MB; naive = one Lambda ({NaiveBilledSeconds * 1000:0} ms) reading then writing a {NaiveItemWriteUnits:0} WRU item and publishing to SNS");
         return text.ToString();
     }
+
+    // Idle: what a quiet tick costs besides its counted requests.
+    private const double TickBilledSeconds = 0.010;                         // a quiet tick: a few Queries, nothing to write
+    private const double SchedulerPerInvocation = 1.0 / 1_000_000;          // EventBridge Scheduler (14 M a month free)
+    private const double LogsPerGb = 0.50;                                  // CloudWatch Logs ingestion
+    private const double LambdaReportBytes = 300;                           // START, END and REPORT lines per invocation
+    private const double AlarmPerMonth = 0.10;                              // standard-resolution metric alarm
+    private const double DashboardPerMonth = 3.00;                          // beyond the account's first 3
+    private const double KmsKeyPerMonth = 1.00;                             // customer managed key
+
+    public static string IdleAssumptions =>
+        string.Create(CultureInfo.InvariantCulture, $"a quiet tick billed {TickBilledSeconds * 1000:0} ms at 1024 MB arm64; {LambdaReportBytes:0} bytes of Lambda log lines per invocation; the Tick function traced only when its caller is (the tick machine is not), so no X-Ray traces; free tiers not deducted");
+
+    /// <summary>A quiet month, line by line, for the tick on EXPRESS and on STANDARD.</summary>
+    public sealed record IdleMonthCost(IReadOnlyList<(string Name, double Express, double Standard)> Lines)
+    {
+        public double Express => Lines.Sum(l => l.Express);
+
+        public double Standard => Lines.Sum(l => l.Standard);
+    }
+
+    public static IdleMonthCost IdleMonth(double transitionsPerTick, double lambdaPerTick, double readUnitsPerTick, double writeUnitsPerTick, double executionMilliseconds, int ticks)
+    {
+        // EXPRESS bills each execution's duration in 100 ms steps of 64 MB.
+        var expressSeconds = Math.Max(1, Math.Ceiling(executionMilliseconds / 100)) / 10;
+        var express = ticks * (ExpressPerRequest + (expressSeconds * ExpressGb * ExpressPerGbSecond));
+        var standard = ticks * transitionsPerTick * StandardPerTransition;
+        var lambda = ticks * lambdaPerTick * (LambdaPerRequest + (TickBilledSeconds * LambdaGb * LambdaArmPerGbSecond));
+        var dynamo = ticks * ((readUnitsPerTick * DynamoPerReadUnit) + (writeUnitsPerTick * DynamoPerWriteUnit));
+        var scheduler = ticks * SchedulerPerInvocation;
+        var logs = ticks * lambdaPerTick * LambdaReportBytes / 1e9 * LogsPerGb;
+        return new IdleMonthCost(
+        [
+            ("Step Functions", express, standard),
+            ("Lambda", lambda, lambda),
+            ("DynamoDB", dynamo, dynamo),
+            ("EventBridge Scheduler", scheduler, scheduler),
+            ("CloudWatch Logs", logs, logs),
+        ]);
+    }
+
+    /// <summary>The items billed by the month whatever the traffic, by resource type counted in the template.</summary>
+    public static IEnumerable<string> FixedMonth(IReadOnlyDictionary<string, int> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var alarms = counts.GetValueOrDefault("AWS::CloudWatch::Alarm");
+        var dashboards = counts.GetValueOrDefault("AWS::CloudWatch::Dashboard");
+        var keys = counts.GetValueOrDefault("AWS::KMS::Key");
+        yield return string.Create(CultureInfo.InvariantCulture, $"{alarms} CloudWatch alarms x ${AlarmPerMonth:0.00} = ${alarms * AlarmPerMonth:0.00} (the pipeline's own health: failed deliveries, parked events, DLQs, executions, throttles, errors, budget)");
+        yield return string.Create(CultureInfo.InvariantCulture, $"{dashboards} dashboard x ${DashboardPerMonth:0.00} = ${dashboards * DashboardPerMonth:0.00} (free within the account's first 3 dashboards)");
+        yield return string.Create(CultureInfo.InvariantCulture, $"{keys} KMS key x ${KmsKeyPerMonth:0.00} = ${keys * KmsKeyPerMonth:0.00} (encrypts the alarm topic)");
+    }
 }
