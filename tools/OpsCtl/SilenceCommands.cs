@@ -111,7 +111,7 @@ public static class SilenceCommands
     private static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(1);
 
     /// <summary>Who runs opsctl, as amtool's --author default: $USER, else the OS account name.</summary>
-    private static string DefaultAuthor() =>
+    internal static string DefaultAuthor() =>
         Environment.GetEnvironmentVariable("USER") is { Length: > 0 } user && !string.IsNullOrWhiteSpace(user) ? user : Environment.UserName;
 
     /// <summary>

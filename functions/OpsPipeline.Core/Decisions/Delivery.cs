@@ -19,6 +19,9 @@ public static class DeliveryActions
 
     /// <summary>The flood guard's summary of what it held for a receiver.</summary>
     public const string Flood = "flood";
+
+    /// <summary>`opsctl notify test`: a message marked [TEST] that checks a receiver's wiring; never from an alarm.</summary>
+    public const string Test = "test";
 }
 
 /// <summary>

@@ -57,6 +57,13 @@ public sealed class PagerDutyNotifier : Notifier
     internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
         delivery with { PayloadUtf8 = PayloadJson.Write(w => PagerDutyNotices.WriteFlood(w, delivery.DedupKey, text, held.Total)) };
 
+    /// <summary>A trigger at severity info, then its resolve: the test reaches the service and leaves no incident open.</summary>
+    internal override IReadOnlyList<Delivery> RenderTest(Delivery delivery, string text) =>
+    [
+        delivery with { PayloadUtf8 = PayloadJson.Write(w => PagerDutyNotices.WriteTest(w, delivery.DedupKey, text, "trigger")) },
+        delivery with { Action = DeliveryActions.Resolve, PayloadUtf8 = PayloadJson.Write(w => PagerDutyNotices.WriteTest(w, delivery.DedupKey, text, "resolve")) },
+    ];
+
     public override HttpRequestPlan? BuildRequest(Delivery delivery, string secret, Uri keyedApiUrl)
     {
         ArgumentNullException.ThrowIfNull(delivery);

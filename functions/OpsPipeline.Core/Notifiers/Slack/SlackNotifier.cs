@@ -41,4 +41,7 @@ public sealed class SlackNotifier : Notifier
 
     internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
         delivery with { PayloadUtf8 = PayloadJson.Write(w => SlackNotices.Write(w, ":no_entry:", text)) };
+
+    internal override IReadOnlyList<Delivery> RenderTest(Delivery delivery, string text) =>
+        [delivery with { PayloadUtf8 = PayloadJson.Write(w => SlackNotices.Write(w, ":test_tube:", text)) }];
 }

@@ -50,6 +50,9 @@ public sealed class SnsNotifier : Notifier
     internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
         delivery with { Subject = "[FLOOD GUARD] notifications held", PayloadUtf8 = PayloadJson.String(text) };
 
+    internal override IReadOnlyList<Delivery> RenderTest(Delivery delivery, string text) =>
+        [delivery with { Subject = "[TEST] opsctl notify test", PayloadUtf8 = PayloadJson.String(text) }];
+
     private static string BudgetSubject(BudgetNotice n, bool drill)
     {
         var tag = n.Kind switch

@@ -47,4 +47,7 @@ public sealed class TeamsNotifier : Notifier
 
     internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
         delivery with { PayloadUtf8 = TeamsMessage.Notice("Flood guard", "Warning", text) };
+
+    internal override IReadOnlyList<Delivery> RenderTest(Delivery delivery, string text) =>
+        [delivery with { PayloadUtf8 = TeamsMessage.Notice("Test", "Accent", text) }];
 }

@@ -38,4 +38,7 @@ public sealed class WebhookNotifier : Notifier
 
     internal override Delivery RenderFlood(Delivery delivery, FloodCounts held, string text) =>
         delivery with { PayloadUtf8 = PayloadJson.Write(w => WebhookNotices.WriteFlood(w, text, held.ForAlert, held.ForReceiver)) };
+
+    internal override IReadOnlyList<Delivery> RenderTest(Delivery delivery, string text) =>
+        [delivery with { PayloadUtf8 = PayloadJson.Write(w => WebhookNotices.WriteTest(w, text)) }];
 }
