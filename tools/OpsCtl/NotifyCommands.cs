@@ -48,13 +48,14 @@ public static class NotifyCommands
                 return ExitCodes.Usage;
             }
 
-            var request = JsonSerializer.Serialize(new NotifyTestInput(new NotifyTestRequest(name, parse.GetValue(from) ?? SilenceCommands.DefaultAuthor())), FunctionsJsonContext.Default.NotifyTestInput);
+            var who = parse.GetValue(from) ?? SilenceCommands.DefaultAuthor();
+            var request = JsonSerializer.Serialize(new NotifyTestInput(new NotifyTestRequest(name, who)), FunctionsJsonContext.Default.NotifyTestInput);
             string via;
             string answer;
             if (parse.GetValue(local))
             {
                 via = "the local stack's Deliver";
-                answer = await InvokeLocalAsync(pipeline, request, ct).ConfigureAwait(false);
+                answer = await InvokeLocalAsync(pipeline, request, who, null, ct).ConfigureAwait(false);
             }
             else
             {
@@ -108,19 +109,22 @@ public static class NotifyCommands
             : null;
     }
 
-    /// <summary>The local stack's Deliver, under its own role (its SSM read of the secret checked against the template).</summary>
-    private static async Task<string> InvokeLocalAsync(PipelineConfig config, string request, CancellationToken ct)
-    {
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = config, Clock = TimeProvider.System, StateDir = null }, ct).ConfigureAwait(false);
-        using var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(request));
-        await using var answer = await new DeliverFunction(stack.FunctionRuntime(Local.Aws.LocalAccount.NameOf("DeliverFunction"))).Handle(input).ConfigureAwait(false);
-        using var reader = new StreamReader(answer);
-        var text = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
-        if (stack.AccessDenials.Count > 0)
-        {
-            throw new CommandFailedException(ExitCodes.RunFailed, $"{Local.Aws.AccessDeniedException.ErrorCode}: {stack.AccessDenials[0]}");
-        }
+    /// <summary>The local stand-in for an operator's role: an identity with only the template's operator policy attached.</summary>
+    public const string OperatorPolicy = "OpsctlOperatorPolicy";
 
-        return text;
+    /// <summary>
+    /// The deployed path on the local stack: as an operator holding only the template's OpsctlOperatorPolicy, read the
+    /// stack's parameters (GetParametersByPath) and invoke Deliver through the local Lambda Invoke API, both checked by
+    /// the local stack's IAM; Deliver then reads the local receiver's secret under its own role and sends.
+    /// <paramref name="template"/> replaces the expanded template (tests take a grant away).
+    /// </summary>
+    public static async Task<string> InvokeLocalAsync(PipelineConfig config, string request, string who, System.Text.Json.Nodes.JsonObject? template, CancellationToken ct)
+    {
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = config, Clock = TimeProvider.System, StateDir = null, Template = template }, ct).ConfigureAwait(false);
+        var key = stack.Aws.AccessKeyFor(OperatorPolicy, who);
+        var session = AwsSession.ForEndpoint(new Amazon.Runtime.BasicAWSCredentials(key, "local"), Amazon.RegionEndpoint.GetBySystemName(Local.Aws.LocalAccount.Region), stack.BaseUrl);
+        using var ssm = session.Ssm();
+        var outputs = await StackOutputs.ReadAsync(ssm, Local.Aws.LocalAccount.StackName, Local.Aws.LocalAccount.Region, ct).ConfigureAwait(false);
+        return await LambdaInvoke.InvokeAsync(session, session.Region!, outputs.Require(StackOutputs.DeliverFunctionArn), request, ct).ConfigureAwait(false);
     }
 }

@@ -29,6 +29,16 @@ public sealed class AwsSession
 
     public string? Profile { get; }
 
+    /// <summary>
+    /// A session against one endpoint for every service (the local stack's AWS API and Lambda host), with the
+    /// credentials that name the caller there: opsctl's deployed code path, checked by the local stack's IAM.
+    /// </summary>
+    public static AwsSession ForEndpoint(AWSCredentials credentials, RegionEndpoint region, string serviceUrl) =>
+        new(credentials, region, null) { ServiceUrl = serviceUrl };
+
+    /// <summary>The endpoint every client of this session calls instead of AWS's regional ones; null for AWS's.</summary>
+    public string? ServiceUrl { get; private init; }
+
     /// <summary>The session of --profile and --region (either may be null); a missing profile is a usage error naming it.</summary>
     public static AwsSession Resolve(string? profileName, string? regionName)
     {
@@ -115,7 +125,12 @@ public sealed class AwsSession
     private T Configure<T>(T config)
         where T : ClientConfig
     {
-        if (Region is { } region)
+        if (ServiceUrl is { } url)
+        {
+            config.ServiceURL = url;
+            config.AuthenticationRegion = Region?.SystemName;
+        }
+        else if (Region is { } region)
         {
             config.RegionEndpoint = region;
             // Signed for this region also when AWS_ENDPOINT_URL points elsewhere (a VPC endpoint, a local test endpoint).

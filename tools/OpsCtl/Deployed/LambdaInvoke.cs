@@ -15,7 +15,8 @@ public static class LambdaInvoke
     /// <summary>The function's answer; a Lambda error (denied, not found) or a function error is one line and exit 1.</summary>
     public static async Task<string> InvokeAsync(AwsSession session, RegionEndpoint region, string functionArn, string payload, CancellationToken ct)
     {
-        var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_LAMBDA")
+        var endpoint = session.ServiceUrl
+            ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_LAMBDA")
             ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL")
             ?? $"https://lambda.{region.SystemName}.{region.PartitionDnsSuffix ?? "amazonaws.com"}";
         using var signer = new SigV4SigningHandler(session.SigningCredentials(), region, "lambda", new SocketsHttpHandler());
