@@ -64,33 +64,58 @@ public static class NotifyCommands
                 answer = await LambdaInvoke.InvokeAsync(session, session.EffectiveRegion!, outputs.Require(StackOutputs.DeliverFunctionArn), request, ct).ConfigureAwait(false);
             }
 
-            var result = JsonSerializer.Deserialize(answer, FunctionsJsonContext.Default.NotifyTestOutput)?.NotifyTest
-                ?? throw new CommandFailedException(ExitCodes.RunFailed, "Deliver answered no notifyTest result (deployed from an older build? sam build && sam deploy)");
-            if (result.Error is { } why)
-            {
-                // The deployed config may differ from the one checked here: Deliver names what it knows.
-                await error.WriteLineAsync($"opsctl notify test: {why}" + (result.Nearest is { } nearest ? $"; did you mean '{nearest}'?" : string.Empty)).ConfigureAwait(false);
-                return ExitCodes.Usage;
-            }
-
-            var answers = result.Answers ?? [];
-            if (parse.GetValue(json))
-            {
-                await output.WriteLineAsync(JsonSerializer.Serialize(result, FunctionsJsonContext.Default.NotifyTestResult)).ConfigureAwait(false);
-            }
-            else
-            {
-                await output.WriteLineAsync($"sent to {result.Receiver} ({result.Channel}) through {via}: {result.Summary}").ConfigureAwait(false);
-                foreach (var a in answers)
-                {
-                    var status = a.Status == 0 ? "no answer" : $"HTTP {a.Status}";
-                    await output.WriteLineAsync($"{a.Action}: {status}{(a.Body.Length > 0 ? " " + a.Body : string.Empty)}").ConfigureAwait(false);
-                }
-            }
-
-            return answers.Count > 0 && answers.All(a => a.Status is >= 200 and < 300) ? ExitCodes.Ok : ExitCodes.RunFailed;
+            return await ReportAsync(answer, via, parse.GetValue(json), output, error).ConfigureAwait(false);
         });
         return new Command("notify", "Notifications to the configured receivers.") { test };
+    }
+
+    /// <summary>
+    /// Prints Deliver's answer (text: what was sent where, then each request's status and the receiver's body; or
+    /// --json) and returns the exit code: 0 when the receiver accepted every request, 1 when not, 2 when Deliver
+    /// refused the receiver (its deployed config has no such receiver).
+    /// </summary>
+    public static async Task<int> ReportAsync(string answer, string via, bool json, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        NotifyTestResult? result;
+        try
+        {
+            result = JsonSerializer.Deserialize(answer, FunctionsJsonContext.Default.NotifyTestOutput)?.NotifyTest;
+        }
+        catch (JsonException)
+        {
+            result = null;
+        }
+
+        if (result is null)
+        {
+            throw new CommandFailedException(ExitCodes.RunFailed, "Deliver answered no notifyTest result (deployed from an older build? sam build && sam deploy)");
+        }
+
+        if (result.Error is { } why)
+        {
+            // The deployed config may differ from the one checked here: Deliver names what it knows.
+            await error.WriteLineAsync($"opsctl notify test: {why}" + (result.Nearest is { } nearest ? $"; did you mean '{nearest}'?" : string.Empty)).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var answers = result.Answers ?? [];
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(result, FunctionsJsonContext.Default.NotifyTestResult)).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.WriteLineAsync($"sent to {result.Receiver} ({result.Channel}) through {via}: {result.Summary}").ConfigureAwait(false);
+            foreach (var a in answers)
+            {
+                var status = a.Status == 0 ? "no answer:" : $"HTTP {a.Status}";
+                await output.WriteLineAsync($"{a.Action}: {status}{(a.Body.Length > 0 ? " " + a.Body : string.Empty)}").ConfigureAwait(false);
+            }
+        }
+
+        return answers.Count > 0 && answers.All(a => a.Status is >= 200 and < 300) ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 
     /// <summary>Why the config's receiver cannot be tested (unknown, with the nearest name; or not sent by Deliver), or null.</summary>
@@ -116,11 +141,12 @@ public static class NotifyCommands
     /// The deployed path on the local stack: as an operator holding only the template's OpsctlOperatorPolicy, read the
     /// stack's parameters (GetParametersByPath) and invoke Deliver through the local Lambda Invoke API, both checked by
     /// the local stack's IAM; Deliver then reads the local receiver's secret under its own role and sends.
-    /// <paramref name="template"/> replaces the expanded template (tests take a grant away).
+    /// <paramref name="template"/> replaces the expanded template (tests take a grant away); <paramref name="arrange"/> sets up the stack (tests: receiver faults).
     /// </summary>
-    public static async Task<string> InvokeLocalAsync(PipelineConfig config, string request, string who, System.Text.Json.Nodes.JsonObject? template, CancellationToken ct)
+    public static async Task<string> InvokeLocalAsync(PipelineConfig config, string request, string who, System.Text.Json.Nodes.JsonObject? template, CancellationToken ct, Action<LocalStack>? arrange = null)
     {
         await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = config, Clock = TimeProvider.System, StateDir = null, Template = template }, ct).ConfigureAwait(false);
+        arrange?.Invoke(stack);
         var key = stack.Aws.AccessKeyFor(OperatorPolicy, who);
         var session = AwsSession.ForEndpoint(new Amazon.Runtime.BasicAWSCredentials(key, "local"), Amazon.RegionEndpoint.GetBySystemName(Local.Aws.LocalAccount.Region), stack.BaseUrl);
         using var ssm = session.Ssm();

@@ -155,9 +155,10 @@ public sealed class AwsSession
             return RegionEndpoint.GetBySystemName(name);
         }
 
-        // A region the SDK does not list yet is still allowed when it looks like one (xx-name-N).
-        return System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z]{2}(-[a-z]+)+-[0-9]+$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))
+        // A region the SDK does not list yet is still allowed when it looks like one (xx-name-N) and is no typo of a known one.
+        var nearest = NearestName.Of(name, known);
+        return nearest is null && System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z]{2}(-[a-z]+)+-[0-9]+$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))
             ? RegionEndpoint.GetBySystemName(name)
-            : throw new CommandFailedException(ExitCodes.Usage, $"--region: '{name}' is not an AWS region" + (NearestName.Of(name, known) is { } nearest ? $"; did you mean '{nearest}'?" : string.Empty));
+            : throw new CommandFailedException(ExitCodes.Usage, $"--region: '{name}' is not an AWS region" + (nearest is null ? string.Empty : $"; did you mean '{nearest}'?"));
     }
 }
