@@ -59,11 +59,6 @@ public sealed class StateTarget : IAsyncDisposable
         public bool Deployed(ParseResult parse) => parse.GetValue(Table) is not null || Stack.Given(parse);
     }
 
-    public static Task<StateTarget> OpenAsync(string? stateDir, string? table, CancellationToken ct) =>
-        table is not null
-            ? Task.FromResult(new StateTarget(new AmazonDynamoDBClient(), table, null, AwsSession.Resolve(null, null), null))
-            : OpenLocalAsync(stateDir, ct);
-
     /// <summary>--table (with --region/--profile), else --stack's table, else the local state directory.</summary>
     public static async Task<StateTarget> OpenAsync(ParseResult parse, Options options, CancellationToken ct)
     {
