@@ -76,6 +76,23 @@ public sealed class NotifyTestCommandTests
         Assert.EndsWith("\ntest: HTTP 404 receiver error\n", output.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NotifyTest_WhenRunLocally_ShouldMakeEachCallUnderTheIdentityAwsWouldCheckAndTouchNoState()
+    {
+        LocalStack? seen = null;
+
+        await NotifyCommands.InvokeLocalAsync(TestConfig.Sample(), Request("team"), "tester", null, CancellationToken.None, stack => seen = stack);
+
+        Assert.Equal(
+            [
+                ("OpsctlOperatorPolicy", "ssm:GetParametersByPath", "arn:aws:ssm:us-east-1:000000000000:parameter/ops-pipeline"),
+                ("OpsctlOperatorPolicy", "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:000000000000:function:ops-deliver"),
+                ("DeliverFunctionRole", "ssm:GetParameter", "arn:aws:ssm:us-east-1:000000000000:parameter/ops/slack/team"),
+            ],
+            seen!.Aws.Calls);
+        Assert.Empty(seen.AccessDenials);
+    }
+
     public static TheoryData<string, string> Grants() => new()
     {
         { "lambda:InvokeFunction", "AWS AccessDeniedException: User: arn:aws:sts::000000000000:assumed-role/OpsctlOperatorPolicy/tester is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:000000000000:function:ops-deliver because no identity-based policy allows the lambda:InvokeFunction action" },
