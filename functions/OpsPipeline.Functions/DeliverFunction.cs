@@ -11,14 +11,25 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
     {
     }
 
-    /// <summary>Lambda entry point (Stream in, Stream out): {delivery, executionStartedAt} from the state machine, or a bare delivery (a redrive).</summary>
+    /// <summary>
+    /// Lambda entry point (Stream in, Stream out): {delivery, executionStartedAt} from the state machine, a bare
+    /// delivery (a redrive), or {notifyTest: {receiver, from}} from `opsctl notify test` (see <see cref="NotifyTest"/>).
+    /// </summary>
     public async Task<Stream> Handle(Stream input)
     {
         using var buffer = new MemoryStream();
         await input.CopyToAsync(buffer).ConfigureAwait(false);
+        var output = new MemoryStream();
+        if (FunctionsJson.ReadNotifyTest(buffer.ToArray()) is { } test)
+        {
+            var answered = await new NotifyTest(runtime.Config, runtime.Sender, runtime.Clock).RunAsync(test, CancellationToken.None).ConfigureAwait(false);
+            JsonSerializer.Serialize(output, new NotifyTestOutput(answered), FunctionsJsonContext.Default.NotifyTestOutput);
+            output.Position = 0;
+            return output;
+        }
+
         var (delivery, startedAt) = FunctionsJson.ReadDeliverInput(buffer.ToArray());
         var result = await runtime.Deliver.DeliverAsync(delivery, startedAt, CancellationToken.None).ConfigureAwait(false);
-        var output = new MemoryStream();
         JsonSerializer.Serialize(output, result, FunctionsJsonContext.Default.DeliverResult);
         output.Position = 0;
         return output;

@@ -12,11 +12,30 @@ namespace OpsPipeline.Functions;
 [JsonSerializable(typeof(DeliverResult))]
 [JsonSerializable(typeof(Delivery))]
 [JsonSerializable(typeof(DeliverInput))]
+[JsonSerializable(typeof(NotifyTestInput))]
+[JsonSerializable(typeof(NotifyTestOutput))]
+[JsonSerializable(typeof(NotifyTestResult))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;
 
 /// <summary>Reading the handlers' inputs.</summary>
 public static class FunctionsJson
 {
+    /// <summary>Deliver's input when it is `opsctl notify test` ({"notifyTest": {...}}); null for a delivery.</summary>
+    public static NotifyTestRequest? ReadNotifyTest(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("notifyTest", out var inner) && inner.ValueKind == JsonValueKind.Object
+                ? document.RootElement.Deserialize(FunctionsJsonContext.Default.NotifyTestInput)?.NotifyTest
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null; // reported as a delivery that is not valid JSON
+        }
+    }
+
     /// <summary>Deliver's input: {delivery, executionStartedAt} from the state machine, or a bare delivery (a redrive).</summary>
     public static (Delivery Delivery, DateTimeOffset? StartedAt) ReadDeliverInput(byte[] bytes)
     {

@@ -15,9 +15,10 @@ public static class AlertCommands
         var matchers = new Argument<string[]>("matchers") { Description = "Show only alerts whose labels match each (label=value, label!=value, label=~regex, label!~regex)", Arity = ArgumentArity.ZeroOrMore };
         var firing = new Option<bool>("--firing") { Description = "Only alerts in ALARM" };
         var json = new Option<bool>("--json") { Description = "JSON lines, for scripts" };
-        var state = StateTarget.StateOption();
-        var table = StateTarget.TableOption();
-        var query = new Command("query", "The alerts in state: state, since, last decision and its reason, who was told it fires, what mutes it.") { matchers, firing, json, state, table };
+        var targetOptions = new StateTarget.Options();
+        var state = targetOptions.State;
+        var table = targetOptions.Table;
+        var query = new Command("query", "The alerts in state: state, since, last decision and its reason, who was told it fires, what mutes it.") { matchers, firing, json, state, table, targetOptions.Stack.Stack, targetOptions.Stack.Region, targetOptions.Stack.Profile };
         query.SetAction(async (parse, ct) =>
         {
             var wanted = new List<LabelMatcher>();
@@ -34,7 +35,7 @@ public static class AlertCommands
                 }
             }
 
-            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            await using var target = await StateTarget.OpenAsync(parse, targetOptions, ct).ConfigureAwait(false);
             var alerts = (await new DynamoAlertStateStore(target.Dynamo, target.Table).AllAsync(ct).ConfigureAwait(false))
                 .Where(s => s.AlertJson is not null)
                 .Select(s => (State: s, Alert: AlertCloudEvent.FromJson(s.AlertJson!)))

@@ -20,9 +20,10 @@ public static class BudgetCommand
         var config = new Option<string?>("--config") { Description = "Pipeline config YAML (default: the repo's sample)" };
         var json = new Option<bool>("--json") { Description = "One JSON object per SLO, for scripts" };
         var at = new Option<string?>("--at") { Description = "Evaluate at this time (ISO-8601) instead of now, e.g. the end of a replayed incident" };
-        var state = StateTarget.StateOption();
-        var table = StateTarget.TableOption();
-        var command = new Command("budget", "Error budgets: objective, window, budget minutes, consumed, remaining, burn rates, burn-down.") { config, json, at, state, table };
+        var targetOptions = new StateTarget.Options();
+        var state = targetOptions.State;
+        var table = targetOptions.Table;
+        var command = new Command("budget", "Error budgets: objective, window, budget minutes, consumed, remaining, burn rates, burn-down.") { config, json, at, state, table, targetOptions.Stack.Stack, targetOptions.Stack.Region, targetOptions.Stack.Profile };
         command.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -49,7 +50,7 @@ public static class BudgetCommand
                 return 0;
             }
 
-            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            await using var target = await StateTarget.OpenAsync(parse, targetOptions, ct).ConfigureAwait(false);
             var store = new BudgetStore(target.Dynamo, target.Table);
             var silences = await new DynamoSilenceStore(target.Dynamo, target.Table).ListAsync(ct).ConfigureAwait(false);
             var budgets = new List<(SloConfig Slo, BudgetState Budget)>();

@@ -53,6 +53,7 @@ public static class Cli
         root.Subcommands.Add(AlertCommands.Build());
         root.Subcommands.Add(DlqCommands.Build());
         root.Subcommands.Add(FailedCommands.Build());
+        root.Subcommands.Add(NotifyCommands.Build());
         root.Subcommands.Add(StormCommand.Build());
         root.Subcommands.Add(IdleCostCommand.Build());
         root.Subcommands.Add(ColdStartCommand.Build());

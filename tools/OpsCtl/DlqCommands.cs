@@ -55,17 +55,18 @@ public static class DlqCommands
         var from = new Argument<string[]>("PATH") { Description = "Files or folders of archived 'DLQ Message Arrived' events or SQS records (as opsctl local reads them)", Arity = ArgumentArity.OneOrMore };
         var to = new Option<string?>("--to") { Description = "Source queue name; default: the DLQ's name without its -dlq suffix" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read and resolve every body, send nothing" };
-        var state = StateTarget.StateOption();
-        var table = StateTarget.TableOption();
-        var redrive = new Command("redrive", "Send dead-lettered messages back to their source queue (bodies parked for size are fetched from the table); reports read, sent, failed.") { from, to, dryRun, state, table };
+        var targetOptions = new StateTarget.Options();
+        var state = targetOptions.State;
+        var table = targetOptions.Table;
+        var redrive = new Command("redrive", "Send dead-lettered messages back to their source queue (bodies parked for size are fetched from the table); reports read, sent, failed.") { from, to, dryRun, state, table, targetOptions.Stack.Stack, targetOptions.Stack.Region, targetOptions.Stack.Profile };
         redrive.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
-            IQueueSender sender = parse.GetValue(table) is null
-                ? new LocalQueueSender(parse.GetValue(state) ?? StateTarget.DefaultStateDir)
-                : new SqsQueueSender(new AmazonSQSClient());
+            await using var target = await StateTarget.OpenAsync(parse, targetOptions, ct).ConfigureAwait(false);
+            IQueueSender sender = target.Session is { } session
+                ? new SqsQueueSender(session.Sqs())
+                : new LocalQueueSender(parse.GetValue(state) ?? StateTarget.DefaultStateDir);
             var parked = new ParkedBodyStore(target.Dynamo, target.Table, FunctionSettings.FromEnvironment().ParkedBodyRetention);
             int read = 0, sent = 0, failed = 0, skipped = 0;
             foreach (var input in EventInputs.Read(parse.GetValue(from)!))

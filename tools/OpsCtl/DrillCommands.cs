@@ -12,12 +12,13 @@ public static class DrillCommands
     {
         var name = new Argument<string>("NAME") { Description = "The replay name (StartReplay's ReplayName, or opsctl local --replay-name)" };
         var json = new Option<bool>("--json") { Description = "The report as one JSON array, for scripts" };
-        var state = StateTarget.StateOption();
-        var table = StateTarget.TableOption();
-        var report = new Command("report", "Events replayed, what production would have sent per receiver, and every event that failed.") { name, json, state, table };
+        var targetOptions = new StateTarget.Options();
+        var state = targetOptions.State;
+        var table = targetOptions.Table;
+        var report = new Command("report", "Events replayed, what production would have sent per receiver, and every event that failed.") { name, json, state, table, targetOptions.Stack.Stack, targetOptions.Stack.Region, targetOptions.Stack.Profile };
         report.SetAction(async (parse, ct) =>
         {
-            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            await using var target = await StateTarget.OpenAsync(parse, targetOptions, ct).ConfigureAwait(false);
             var replay = parse.GetValue(name)!;
             var rows = await new DrillReportStore(target.Dynamo, target.Table).ListAsync(replay, ct).ConfigureAwait(false);
             var output = parse.InvocationConfiguration.Output;

@@ -26,6 +26,26 @@ public static class FailedCommands
 
     private static Option<string?> QueueUrl() => new("--queue-url") { Description = "The deployed failed-delivery queue (stack output FailedDeliveryQueueUrl); uses your AWS credentials" };
 
+    /// <summary>
+    /// The deployed queue and the session to reach it: --queue-url (with --region/--profile), else --stack's
+    /// FailedDeliveryQueueUrl parameter; null (the local state's queue) when none of them is given.
+    /// </summary>
+    private static async Task<(string Url, Deployed.AwsSession Session)?> DeployedQueueAsync(ParseResult parse, Option<string?> queueUrl, Deployed.StackOptions stack, CancellationToken ct)
+    {
+        if (parse.GetValue(queueUrl) is { } url)
+        {
+            return (url, await stack.SessionAsync(parse).ConfigureAwait(false));
+        }
+
+        if (!stack.Given(parse))
+        {
+            return null;
+        }
+
+        var (session, outputs) = await stack.OpenAsync(parse, ct).ConfigureAwait(false);
+        return (outputs.Require(Deployed.StackOutputs.FailedDeliveryQueueUrl), session);
+    }
+
     /// <summary>Reads up to 100 messages from the deployed queue; with a visibility timeout of 0 it only peeks.</summary>
     private static async Task<List<Amazon.SQS.Model.Message>> ReceiveAsync(Amazon.SQS.IAmazonSQS sqs, string url, int visibility, CancellationToken ct)
     {
@@ -49,13 +69,23 @@ public static class FailedCommands
         var state = State();
         var json = new Option<bool>("--json") { Description = "One JSON object per failed delivery" };
         var queueUrl = QueueUrl();
+        var deployed = new Deployed.StackOptions();
         var command = new Command("list", "Show each failed delivery: receiver, channel, action, alert, and why it failed.") { state, json, queueUrl };
+        deployed.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var messages = parse.GetValue(queueUrl) is { } url
-                ? [.. (await ReceiveAsync(new Amazon.SQS.AmazonSQSClient(), url, visibility: 0, ct).ConfigureAwait(false)).Select(m => (m.ReceiptHandle, m.Body))]
-                : Read(parse.GetValue(state) ?? StateTarget.DefaultStateDir);
+            List<(string, string Body)> messages;
+            if (await DeployedQueueAsync(parse, queueUrl, deployed, ct).ConfigureAwait(false) is var (url, session))
+            {
+                using var sqs = session.Sqs();
+                messages = [.. (await ReceiveAsync(sqs, url, visibility: 0, ct).ConfigureAwait(false)).Select(m => (m.ReceiptHandle, m.Body))];
+            }
+            else
+            {
+                messages = Read(parse.GetValue(state) ?? StateTarget.DefaultStateDir);
+            }
+
             if (parse.GetValue(json))
             {
                 foreach (var (_, body) in messages)
@@ -79,7 +109,9 @@ public static class FailedCommands
         var state = State();
         var config = new Option<string?>("--config") { Description = "Pipeline config (default: the repo's sample)" };
         var queueUrl = QueueUrl();
+        var deployed = new Deployed.StackOptions();
         var command = new Command("redrive", "Send each failed delivery again through Deliver; sent ones leave the queue, failed ones stay with the new reason.") { state, config, queueUrl };
+        deployed.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -90,9 +122,9 @@ public static class FailedCommands
                 return 2;
             }
 
-            if (parse.GetValue(queueUrl) is { } url)
+            if (await DeployedQueueAsync(parse, queueUrl, deployed, ct).ConfigureAwait(false) is var (url, session))
             {
-                return await RedriveDeployedAsync(url, output, error, ct).ConfigureAwait(false);
+                return await RedriveDeployedAsync(url, session, output, error, ct).ConfigureAwait(false);
             }
 
             var dir = parse.GetValue(state) ?? StateTarget.DefaultStateDir;
@@ -139,10 +171,10 @@ public static class FailedCommands
     /// Against the deployed queue: each message re-sent with Deliver's own sender (secrets from SSM, as the function
     /// reads them) and deleted once accepted; one that fails again becomes visible again after a minute, untouched.
     /// </summary>
-    private static async Task<int> RedriveDeployedAsync(string url, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> RedriveDeployedAsync(string url, Deployed.AwsSession session, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        var sqs = new Amazon.SQS.AmazonSQSClient();
-        var secrets = new OpsPipeline.Functions.Adapters.SsmSecretStore(new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(), TimeProvider.System, TimeSpan.FromMinutes(5));
+        using var sqs = session.Sqs();
+        var secrets = new OpsPipeline.Functions.Adapters.SsmSecretStore(session.Ssm(), TimeProvider.System, TimeSpan.FromMinutes(5));
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new OpsPipeline.Functions.Adapters.HttpDeliverySender(http, secrets, new Uri("https://events.pagerduty.com/v2/enqueue"), TimeSpan.FromSeconds(10));
         int read = 0, sent = 0, failed = 0;

@@ -34,10 +34,11 @@ public static partial class RoutesCommands
         var config = ConfigOption();
         var at = new Option<string?>("--at") { Description = "Evaluate silences at this time (ISO-8601, e.g. 2026-03-02T09:00:00Z); default now" };
         var json = JsonOption();
-        var state = StateTarget.StateOption();
-        var table = StateTarget.TableOption();
+        var targetOptions = new StateTarget.Options();
+        var state = targetOptions.State;
+        var table = targetOptions.Table;
         var labels = new Argument<string[]>("LABEL=VALUE") { Description = "The alert's labels, exactly as routing sees them (config alarm rules are not applied)", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("test", "Print the receivers, route path, group key and mute state that these labels would get.") { config, at, json, state, table, labels };
+        var command = new Command("test", "Print the receivers, route path, group key and mute state that these labels would get.") { config, at, json, state, table, targetOptions.Stack.Stack, targetOptions.Stack.Region, targetOptions.Stack.Profile, labels };
         command.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -74,7 +75,7 @@ public static partial class RoutesCommands
 
             var tree = RouteTree.From(pipelineConfig);
             var routes = tree.Match(parsed);
-            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            await using var target = await StateTarget.OpenAsync(parse, targetOptions, ct).ConfigureAwait(false);
             var silences = await new DynamoSilenceStore(target.Dynamo, target.Table).ListAsync(ct).ConfigureAwait(false);
             var sources = await new DynamoAlertStateStore(target.Dynamo, target.Table).SourcesAsync(ct).ConfigureAwait(false);
             var muted = MuteState(new AlertPipeline(pipelineConfig, tree), Probe(parsed, sources, now), new DecisionContext(silences, sources), now);

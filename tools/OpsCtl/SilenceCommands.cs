@@ -31,9 +31,10 @@ public static class SilenceCommands
         var ends = new Option<string?>("--ends") { Description = "End (ISO-8601)" };
         var author = new Option<string?>("--author") { Description = "Who is silencing; default: $USER, else the OS user name" };
         var comment = new Option<string?>("--comment") { Description = "Why (required): the incident, the ticket" };
-        var state = StateTarget.StateOption();
-        var table = StateTarget.TableOption();
-        var command = new Command("add", "Add a silence.") { positional, match, duration, starts, ends, author, comment, state, table };
+        var targetOptions = new StateTarget.Options();
+        var state = targetOptions.State;
+        var table = targetOptions.Table;
+        var command = new Command("add", "Add a silence.") { positional, match, duration, starts, ends, author, comment, state, table, targetOptions.Stack.Stack, targetOptions.Stack.Region, targetOptions.Stack.Profile };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -98,7 +99,7 @@ public static class SilenceCommands
                 CreatedBy = who!.Trim(),
                 Comment = why!.Trim(),
             };
-            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            await using var target = await StateTarget.OpenAsync(parse, targetOptions, ct).ConfigureAwait(false);
             await new DynamoSilenceStore(target.Dynamo, target.Table).PutAsync(silence, ct).ConfigureAwait(false);
             await output.WriteLineAsync($"silence {silence.Id} added: {silence.Describe()} ({Time(silence.StartsAt)} to {Time(silence.EndsAt)}): {silence.Comment}").ConfigureAwait(false);
             return 0;
@@ -110,7 +111,7 @@ public static class SilenceCommands
     private static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(1);
 
     /// <summary>Who runs opsctl, as amtool's --author default: $USER, else the OS account name.</summary>
-    private static string DefaultAuthor() =>
+    internal static string DefaultAuthor() =>
         Environment.GetEnvironmentVariable("USER") is { Length: > 0 } user && !string.IsNullOrWhiteSpace(user) ? user : Environment.UserName;
 
     /// <summary>
@@ -124,9 +125,10 @@ public static class SilenceCommands
         var within = new Option<string?>("--within") { Description = "Only silences that end within this duration (with --expired, also those that ended within it), e.g. 2h" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the IDs, one per line, for pipes" };
         var json = new Option<bool>("--json") { Description = "JSON lines, for scripts" };
-        var state = StateTarget.StateOption();
-        var table = StateTarget.TableOption();
-        var command = new Command(name, description) { matchers, expired, within, quiet, json, state, table };
+        var targetOptions = new StateTarget.Options();
+        var state = targetOptions.State;
+        var table = targetOptions.Table;
+        var command = new Command(name, description) { matchers, expired, within, quiet, json, state, table, targetOptions.Stack.Stack, targetOptions.Stack.Region, targetOptions.Stack.Profile };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -144,7 +146,7 @@ public static class SilenceCommands
                 return ExitCodes.Usage;
             }
 
-            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            await using var target = await StateTarget.OpenAsync(parse, targetOptions, ct).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             var withExpired = parse.GetValue(expired);
             bool Shown(Silence s) => s.EndsAt > now
@@ -204,12 +206,13 @@ public static class SilenceCommands
     private static Command Expire(TimeProvider clock)
     {
         var ids = new Argument<string[]>("ID") { Description = "The silence ids (from add or query -q)", Arity = ArgumentArity.OneOrMore };
-        var state = StateTarget.StateOption();
-        var table = StateTarget.TableOption();
-        var command = new Command("expire", "End silences now; alerts they held that still fire are sent at the next tick.") { ids, state, table };
+        var targetOptions = new StateTarget.Options();
+        var state = targetOptions.State;
+        var table = targetOptions.Table;
+        var command = new Command("expire", "End silences now; alerts they held that still fire are sent at the next tick.") { ids, state, table, targetOptions.Stack.Stack, targetOptions.Stack.Region, targetOptions.Stack.Profile };
         command.SetAction(async (parse, ct) =>
         {
-            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            await using var target = await StateTarget.OpenAsync(parse, targetOptions, ct).ConfigureAwait(false);
             var store = new DynamoSilenceStore(target.Dynamo, target.Table);
             var exit = ExitCodes.Ok;
             // An unknown id does not stop the others: `opsctl silence query -q … | xargs opsctl silence expire` expires what it can.
@@ -238,9 +241,10 @@ public static class SilenceCommands
         var duration = new Option<string?>("--duration") { Description = "New end: this long from now, e.g. 2h" };
         var ends = new Option<string?>("--ends") { Description = "New end (ISO-8601)" };
         var comment = new Option<string?>("--comment") { Description = "New comment" };
-        var state = StateTarget.StateOption();
-        var table = StateTarget.TableOption();
-        var command = new Command("update", "Change a silence's end or comment; it keeps its id.") { id, duration, ends, comment, state, table };
+        var targetOptions = new StateTarget.Options();
+        var state = targetOptions.State;
+        var table = targetOptions.Table;
+        var command = new Command("update", "Change a silence's end or comment; it keeps its id.") { id, duration, ends, comment, state, table, targetOptions.Stack.Stack, targetOptions.Stack.Region, targetOptions.Stack.Profile };
         command.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -279,7 +283,7 @@ public static class SilenceCommands
                 return ExitCodes.Usage;
             }
 
-            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            await using var target = await StateTarget.OpenAsync(parse, targetOptions, ct).ConfigureAwait(false);
             var store = new DynamoSilenceStore(target.Dynamo, target.Table);
             var silenceId = parse.GetValue(id)!;
             if ((await store.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(s => s.Id == silenceId) is not { } old)

@@ -22,6 +22,9 @@ public static class DeliveryActions
 
     /// <summary>How an automatic reaction ended (succeeded, failed, timed out), told once to the alert's receivers.</summary>
     public const string ReactionOutcome = "reaction-outcome";
+
+    /// <summary>`opsctl notify test`: a message marked [TEST] that checks a receiver's wiring; never from an alarm.</summary>
+    public const string Test = "test";
 }
 
 /// <summary>

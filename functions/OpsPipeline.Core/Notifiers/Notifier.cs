@@ -62,6 +62,12 @@ public abstract class Notifier : IChannelSettingsReader
     internal abstract Delivery RenderReactionOutcome(Delivery delivery, ReactionRunRecord run, ReactionOutcome outcome, string text);
 
     /// <summary>
+    /// The deliveries of one `opsctl notify test` whose sentence is <paramref name="text"/> (it starts with [TEST]): one
+    /// message, or, where a message opens something that stays open (a PagerDuty incident), that and its close.
+    /// </summary>
+    internal abstract IReadOnlyList<Delivery> RenderTest(Delivery delivery, string text);
+
+    /// <summary>
     /// The HTTP request for a rendered delivery, given its resolved secret and the fixed API URL of channels whose
     /// secret is a key (<see cref="SecretBodyField"/>); null for channels not sent over HTTP.
     /// </summary>

@@ -15,9 +15,19 @@ public sealed class HttpDeliverySender(HttpClient http, ISecretStore secrets, Ur
     /// <summary>Carries the delivery on the request (not on the wire) so a local recorder can see what was sent.</summary>
     public static readonly HttpRequestOptionsKey<Delivery> DeliveryOption = new("ops.delivery");
 
-    public async Task<int> SendAsync(Delivery delivery, CancellationToken ct)
+    public async Task<int> SendAsync(Delivery delivery, CancellationToken ct) =>
+        (await ExchangeAsync(delivery, answer: false, ct).ConfigureAwait(false)).Status;
+
+    /// <summary>
+    /// Sends once and returns what the receiver answered, whatever its status (`opsctl notify test`): the status and
+    /// the body, on one line, cut to 200 characters, with the secret masked should a receiver echo it. Only a
+    /// connection that fails or times out is an error (transient, as for <see cref="SendAsync"/>).
+    /// </summary>
+    public Task<ReceiverReply> AnswerAsync(Delivery delivery, CancellationToken ct) => ExchangeAsync(delivery, answer: true, ct);
+
+    private async Task<ReceiverReply> ExchangeAsync(Delivery delivery, bool answer, CancellationToken ct)
     {
-        var (url, body) = await BuildRequestAsync(delivery, ct).ConfigureAwait(false);
+        var (url, body, secret) = await BuildRequestAsync(delivery, ct).ConfigureAwait(false);
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
@@ -44,9 +54,16 @@ public sealed class HttpDeliverySender(HttpClient http, ISecretStore secrets, Ur
         using (response)
         {
             var status = (int)response.StatusCode;
+            if (answer)
+            {
+                // Masked before it is cut, so no part of an echoed secret survives the cut.
+                var text = (await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)).Replace(secret, "***", StringComparison.Ordinal).ReplaceLineEndings(" ").Trim();
+                return new ReceiverReply(status, text.Length > 200 ? text[..200] : text);
+            }
+
             if (response.IsSuccessStatusCode)
             {
-                return status;
+                return new ReceiverReply(status, string.Empty);
             }
 
             var detail = await ReadDetailAsync(response, ct).ConfigureAwait(false);
@@ -60,14 +77,14 @@ public sealed class HttpDeliverySender(HttpClient http, ISecretStore secrets, Ur
         }
     }
 
-    private async Task<(Uri Url, string Body)> BuildRequestAsync(Delivery delivery, CancellationToken ct)
+    private async Task<(Uri Url, string Body, string Secret)> BuildRequestAsync(Delivery delivery, CancellationToken ct)
     {
         var parameter = delivery.Target.Parameter
             ?? throw new PermanentDeliveryException($"{delivery.Channel} delivery to {delivery.Receiver} has no target.parameter");
         var secret = await secrets.GetAsync(parameter, ct).ConfigureAwait(false);
         var plan = NotifierRegistry.Find(delivery.Channel)?.BuildRequest(delivery, secret, pagerDutyEventsUrl)
             ?? throw new PermanentDeliveryException($"channel {delivery.Channel} is not delivered over HTTP");
-        return plan is { Url: { } url, Problem: null } ? (url, plan.Body) : throw new PermanentDeliveryException(plan.Problem ?? "no URL");
+        return plan is { Url: { } url, Problem: null } ? (url, plan.Body, secret) : throw new PermanentDeliveryException(plan.Problem ?? "no URL");
     }
 
     private static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken ct)
@@ -94,3 +111,6 @@ public sealed class HttpDeliverySender(HttpClient http, ISecretStore secrets, Ur
         return header?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
     }
 }
+
+/// <summary>What a receiver answered one request: its HTTP status and its body (one line, short, secret masked).</summary>
+public sealed record ReceiverReply(int Status, string Body);

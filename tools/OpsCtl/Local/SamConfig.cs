@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace OpsCtl.Local;
 
-/// <summary>samconfig.toml as `sam deploy` reads it, for the one value the local stack needs: the template's parameter values.</summary>
+/// <summary>samconfig.toml as `sam deploy` reads it, for what opsctl needs: the template's parameter values and the stack's name.</summary>
 public static partial class SamConfig
 {
     /// <summary>
@@ -37,6 +37,45 @@ public static partial class SamConfig
 
         return result;
     }
+
+    /// <summary>
+    /// The <c>stack_name</c> `sam deploy` uses: <c>[default.deploy.parameters]</c> first, then
+    /// <c>[default.global.parameters]</c>, as SAM resolves it; null when neither names one (or there is no file).
+    /// </summary>
+    public static string? StackName(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        string? global = null, deploy = null;
+        var section = string.Empty;
+        foreach (var raw in File.ReadLines(path))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith('[') && line.EndsWith(']'))
+            {
+                section = line[1..^1].Trim();
+            }
+            else if (StackNameLine().Match(line) is { Success: true } m)
+            {
+                if (section == "default.deploy.parameters")
+                {
+                    deploy = m.Groups[1].Value;
+                }
+                else if (section == "default.global.parameters")
+                {
+                    global = m.Groups[1].Value;
+                }
+            }
+        }
+
+        return deploy ?? global;
+    }
+
+    [GeneratedRegex("""^stack_name\s*=\s*"([^"]*)"\s*$""")]
+    private static partial Regex StackNameLine();
 
     [GeneratedRegex("""^parameter_overrides\s*=\s*"(.*)"\s*$""")]
     private static partial Regex OverridesLine();

@@ -55,6 +55,26 @@ internal static class PagerDutyNotices
         w.WriteEndObject();
     }
 
+    /// <summary>A notify test's trigger (severity info, class test) or its resolve, on one dedup_key.</summary>
+    public static void WriteTest(Utf8JsonWriter w, string dedupKey, string text, string eventAction)
+    {
+        w.WriteStartObject();
+        w.WriteString("event_action", eventAction);
+        w.WriteString("dedup_key", dedupKey);
+        if (eventAction == "trigger")
+        {
+            w.WriteStartObject("payload");
+            w.WriteString("summary", Truncation.ToChars(text, PagerDutyLimits.SummaryChars));
+            w.WriteString("source", "ops-pipeline:notify-test");
+            w.WriteString("severity", "info");
+            w.WriteString("class", "test");
+            w.WriteEndObject();
+        }
+
+        w.WriteString("client", "ServerlessOpsPipeline");
+        w.WriteEndObject();
+    }
+
     public static void WriteFlood(Utf8JsonWriter w, string dedupKey, string text, long held)
     {
         w.WriteStartObject();

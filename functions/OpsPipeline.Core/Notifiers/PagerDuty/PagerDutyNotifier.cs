@@ -71,6 +71,13 @@ public sealed class PagerDutyNotifier : Notifier
         return delivery.Action == DeliveryActions.ReactionOutcome ? new Uri(keyedApiUrl, "change/enqueue") : keyedApiUrl;
     }
 
+    /// <summary>A trigger at severity info, then its resolve: the test reaches the service and leaves no incident open.</summary>
+    internal override IReadOnlyList<Delivery> RenderTest(Delivery delivery, string text) =>
+    [
+        delivery with { PayloadUtf8 = PayloadJson.Write(w => PagerDutyNotices.WriteTest(w, delivery.DedupKey, text, "trigger")) },
+        delivery with { Action = DeliveryActions.Resolve, PayloadUtf8 = PayloadJson.Write(w => PagerDutyNotices.WriteTest(w, delivery.DedupKey, text, "resolve")) },
+    ];
+
     public override HttpRequestPlan? BuildRequest(Delivery delivery, string secret, Uri keyedApiUrl)
     {
         ArgumentNullException.ThrowIfNull(delivery);

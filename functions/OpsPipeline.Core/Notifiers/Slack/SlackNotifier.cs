@@ -44,4 +44,7 @@ public sealed class SlackNotifier : Notifier
 
     internal override Delivery RenderReactionOutcome(Delivery delivery, ReactionRunRecord run, ReactionOutcome outcome, string text) =>
         delivery with { PayloadUtf8 = PayloadJson.Write(w => SlackNotices.Write(w, outcome.Result == ReactionResult.Succeeded ? ":white_check_mark:" : ":warning:", text)) };
+
+    internal override IReadOnlyList<Delivery> RenderTest(Delivery delivery, string text) =>
+        [delivery with { PayloadUtf8 = PayloadJson.Write(w => SlackNotices.Write(w, ":test_tube:", text)) }];
 }

@@ -53,6 +53,9 @@ public sealed class SnsNotifier : Notifier
     internal override Delivery RenderReactionOutcome(Delivery delivery, ReactionRunRecord run, ReactionOutcome outcome, string text) =>
         delivery with { Subject = Truncation.ToChars($"[AUTO-REACTION {outcome.Word.ToUpperInvariant()}] {UntrustedText.OneLine(run.Reaction)}", 100), PayloadUtf8 = PayloadJson.String(text) };
 
+    internal override IReadOnlyList<Delivery> RenderTest(Delivery delivery, string text) =>
+        [delivery with { Subject = "[TEST] opsctl notify test", PayloadUtf8 = PayloadJson.String(text) }];
+
     private static string BudgetSubject(BudgetNotice n, bool drill)
     {
         var tag = n.Kind switch

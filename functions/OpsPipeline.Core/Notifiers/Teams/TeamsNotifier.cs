@@ -50,4 +50,7 @@ public sealed class TeamsNotifier : Notifier
 
     internal override Delivery RenderReactionOutcome(Delivery delivery, ReactionRunRecord run, ReactionOutcome outcome, string text) =>
         delivery with { PayloadUtf8 = TeamsMessage.Notice("Auto-reaction " + outcome.Word, outcome.Result == ReactionResult.Succeeded ? "Good" : "Attention", text) };
+
+    internal override IReadOnlyList<Delivery> RenderTest(Delivery delivery, string text) =>
+        [delivery with { PayloadUtf8 = TeamsMessage.Notice("Test", "Accent", text) }];
 }

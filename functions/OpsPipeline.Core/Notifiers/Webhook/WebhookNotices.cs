@@ -36,6 +36,15 @@ internal static class WebhookNotices
         w.WriteEndObject();
     }
 
+    public static void WriteTest(Utf8JsonWriter w, string text)
+    {
+        w.WriteStartObject();
+        w.WriteString("version", "1");
+        w.WriteString("kind", "test");
+        w.WriteString("text", text);
+        w.WriteEndObject();
+    }
+
     public static void WriteFlood(Utf8JsonWriter w, string text, long heldForAlert, long heldForReceiver)
     {
         w.WriteStartObject();

@@ -41,4 +41,7 @@ public sealed class WebhookNotifier : Notifier
 
     internal override Delivery RenderReactionOutcome(Delivery delivery, ReactionRunRecord run, ReactionOutcome outcome, string text) =>
         delivery with { PayloadUtf8 = PayloadJson.Write(w => WebhookNotices.WriteReactionOutcome(w, run, outcome, text)) };
+
+    internal override IReadOnlyList<Delivery> RenderTest(Delivery delivery, string text) =>
+        [delivery with { PayloadUtf8 = PayloadJson.Write(w => WebhookNotices.WriteTest(w, text)) }];
 }

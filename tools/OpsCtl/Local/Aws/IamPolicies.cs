@@ -38,6 +38,8 @@ public sealed class IamPolicies
 
     private readonly Dictionary<string, List<IamStatement>> _byRole = new(StringComparer.Ordinal);
 
+    private readonly Dictionary<string, List<IamStatement>> _byManagedPolicy = new(StringComparer.Ordinal);
+
     public IamPolicies(CfnTemplate template)
     {
         Template = template;
@@ -58,6 +60,19 @@ public sealed class IamPolicies
                     ?? throw new CfnEvaluationException($"{role}: the local stack cannot evaluate the managed policy {arn}");
                 statements.Add(new IamStatement($"{role}.{arn}", true, actions, ["*"], null));
             }
+        }
+
+        // A managed policy the template offers people (the operators' OpsctlOperatorPolicy): evaluated as an identity
+        // that has only it attached, named by its logical id, so opsctl's own calls are checked as the functions' are.
+        foreach (var (id, resource) in template.ResourcesOfType("AWS::IAM::ManagedPolicy"))
+        {
+            var properties = resource["Properties"] as JsonObject ?? [];
+            if (properties.ContainsKey("Roles") || properties.ContainsKey("Users") || properties.ContainsKey("Groups"))
+            {
+                throw new CfnEvaluationException($"{id}: the local stack evaluates a managed policy only as its own identity, not attached to Roles, Users or Groups");
+            }
+
+            _byManagedPolicy[id] = [.. Statements(properties["PolicyDocument"], id)];
         }
 
         foreach (var (id, resource) in template.ResourcesOfType("AWS::IAM::Policy"))
@@ -130,9 +145,14 @@ public sealed class IamPolicies
     /// <summary>The roles (logical ids) the template defines.</summary>
     public IReadOnlyCollection<string> Roles => _byRole.Keys;
 
-    /// <summary>Every statement of a role's identity-based policies.</summary>
+    /// <summary>The managed policies (logical ids) the template defines for people to attach.</summary>
+    public IReadOnlyCollection<string> TemplateManagedPolicies => _byManagedPolicy.Keys;
+
+    /// <summary>Every statement of a role's identity-based policies (or of a managed policy of the template, as its own identity).</summary>
     public IReadOnlyList<IamStatement> StatementsOf(string role) =>
-        _byRole.TryGetValue(role, out var s) ? s : throw new CfnEvaluationException($"no role named {role} in the template");
+        _byRole.TryGetValue(role, out var s) ? s
+        : _byManagedPolicy.TryGetValue(role, out var m) ? m
+        : throw new CfnEvaluationException($"no role named {role} in the template");
 
     /// <summary>Whether <paramref name="role"/> may call <paramref name="action"/> on <paramref name="resource"/>.</summary>
     public IamDecision Evaluate(string role, string session, string action, string resource, IamContext? context = null)

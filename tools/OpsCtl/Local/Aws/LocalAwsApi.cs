@@ -103,6 +103,12 @@ public sealed class LocalAwsApi(IamPolicies iam)
 
                     await ForwardToDynaliteAsync(http, target, body).ConfigureAwait(false);
                     return;
+                case "AmazonSSM" when operation == "GetParametersByPath":
+                    // Authorized against the path asked for, not the parameters returned (as Parameter Store does).
+                    var path = (string?)JsonNode.Parse(body)?["Path"] ?? string.Empty;
+                    Demand(caller.Role, caller.Session, "ssm:GetParametersByPath", LocalAccount.ParameterArn(path));
+                    await GetParametersByPathAsync(http, path).ConfigureAwait(false);
+                    return;
                 case "AmazonSSM" when operation == "GetParameter":
                     var name = (string?)JsonNode.Parse(body)?["Name"] ?? string.Empty;
                     Demand(caller.Role, caller.Session, "ssm:GetParameter", LocalAccount.ParameterArn(name));
@@ -164,6 +170,31 @@ public sealed class LocalAwsApi(IamPolicies iam)
         }
 
         await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The stack's own String parameters (the template's AWS::SSM::Parameter resources, evaluated in the local
+    /// account), by name: what `opsctl --stack` reads from a deployed stack.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> StackParameters => _stackParameters ??= iam.Template.ResourcesOfType("AWS::SSM::Parameter")
+        .ToDictionary(
+            r => iam.Template.String(r.Resource["Properties"]?["Name"], $"{r.LogicalId}.Name"),
+            r => iam.Template.String(r.Resource["Properties"]?["Value"], $"{r.LogicalId}.Value"),
+            StringComparer.Ordinal);
+
+    private IReadOnlyDictionary<string, string>? _stackParameters;
+
+    private async Task GetParametersByPathAsync(HttpContext http, string path)
+    {
+        var prefix = path.TrimEnd('/') + "/";
+        var found = new JsonArray();
+        foreach (var (name, value) in StackParameters.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal) && !p.Key[prefix.Length..].Contains('/', StringComparison.Ordinal)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            found.Add(new JsonObject { ["ARN"] = LocalAccount.ParameterArn(name), ["DataType"] = "text", ["Name"] = name, ["Type"] = "String", ["Value"] = value, ["Version"] = 1 });
+        }
+
+        http.Response.ContentType = "application/x-amz-json-1.1";
+        await http.Response.WriteAsync(new JsonObject { ["Parameters"] = found }.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task GetParameterAsync(HttpContext http, string name)
