@@ -1,4 +1,6 @@
 using System.Text.Json;
+using OpsCtl.Local;
+using OpsPipeline.Core.Decisions;
 using static OpsPipeline.Integration.Tests.AlarmEvents;
 using static OpsPipeline.Integration.Tests.CliRunner;
 
@@ -94,5 +96,36 @@ public sealed class AlertExplainTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Single(err.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("opsctl alert explain: ", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task History_WhenFullOfDecisionsAtEveryBound_ShouldAddAtMostSevenWriteUnitsToTheAlertItem()
+    {
+        // The worst case DecisionHistory allows: 10 records, each origin, reason and mute at its cut, 8 receivers named.
+        double empty = 0, full = 0;
+        var (summary, _, _) = await LocalRun.RunAsync(new LocalRunOptions
+        {
+            Config = TestConfig.AlarmsOnly(),
+            Inputs = [new EventInput("event[0]", StateChange("checkout-api-5xx", "ALARM", T0, id: "evt-size"))],
+            Out = TextWriter.Null,
+            Err = TextWriter.Null,
+            InspectAsync = async stack =>
+            {
+                var store = stack.Runtime.AlertStates;
+                var state = Assert.Single(await store.AllAsync(default)) with { History = [] };
+                var worst = Enumerable.Range(0, DecisionHistory.Remembered + 2).Aggregate(state, (s, i) => DecisionHistory.Append(s, new DecisionRecord(
+                    T0.AddMinutes(i), new string('o', 500), "suppressed", new string('r', 1000), [.. Enumerable.Range(0, 20).Select(j => $"receiver-{j:00}")], new string('m', 1000))));
+                var before = stack.DynamoCounter.WriteUnits;
+                Assert.True(await store.TryWriteAsync(state with { Version = state.Version + 1 }, state.Version, default));
+                var between = stack.DynamoCounter.WriteUnits;
+                Assert.True(await store.TryWriteAsync(worst with { Version = state.Version + 2 }, state.Version + 1, default));
+                (empty, full) = (between - before, stack.DynamoCounter.WriteUnits - between);
+                var read = Assert.Single(await store.AllAsync(default));
+                Assert.Equal(worst.History, read.History, (a, b) => a.At == b.At && a.On == b.On && a.Reason == b.Reason && a.Told.SequenceEqual(b.Told) && a.MutedBy == b.MutedBy);
+            },
+        });
+
+        Assert.Equal(0, summary.ExecutionsFailed);
+        Assert.True(full - empty is >= 1 and <= 7, $"the item without history cost {empty} write units, with a full one {full}");
     }
 }

@@ -14,7 +14,8 @@ public sealed record DecisionRecord(DateTimeOffset At, string On, string Decisio
 /// <summary>
 /// An alert's last decisions, kept in its own state item and written by the commit that makes them (no extra request,
 /// nothing half-applied). Bounded: at most <see cref="Remembered"/> records, each reason cut at <see cref="MaxReasonLength"/>
-/// characters and each origin at <see cref="MaxOnLength"/>, so the history adds at most about 5 KB to the item (typically 2).
+/// characters and each origin at <see cref="MaxOnLength"/>, so the history adds at most about 7 KB to the item (measured: 7
+/// write units for ten records at every bound); a typical record (a 60-character reason, one receiver) is about 200 bytes.
 /// </summary>
 public static class DecisionHistory
 {
