@@ -128,4 +128,54 @@ public sealed class AlertExplainTests : IDisposable
         Assert.Equal(0, summary.ExecutionsFailed);
         Assert.True(full - empty is >= 1 and <= 7, $"the item without history cost {empty} write units, with a full one {full}");
     }
+
+    [Fact]
+    public async Task AlertExplain_WhenTwoRegionsHaveAnAlarmOfThatName_ShouldRefuseTheNameAndListBothKeys()
+    {
+        var events = _dir.File("events.jsonl");
+        await File.WriteAllLinesAsync(events,
+        [
+            StateChange("orders-api-latency", "ALARM", T0, id: "evt-east"),
+            StateChange("orders-api-latency", "ALARM", T0.AddMinutes(1), id: "evt-west").Replace("us-east-1", "eu-west-1", StringComparison.Ordinal),
+        ]);
+        var run = await Opsctl("local", "--state", _dir.Path, "--out", _dir.File("out.jsonl"), events);
+        Assert.True(run.Exit == 0, run.Err);
+
+        var (exit, _, err) = await Opsctl("alert", "explain", "orders-api-latency", "--state", _dir.Path);
+        var (byKey, output, keyErr) = await Opsctl("alert", "explain", "123456789012:eu-west-1:arn:aws:cloudwatch:eu-west-1:123456789012:alarm:orders-api-latency", "--state", _dir.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(
+            "opsctl alert explain: 2 alerts are named 'orders-api-latency' (one per account and region); give one key: "
+            + "123456789012:eu-west-1:arn:aws:cloudwatch:eu-west-1:123456789012:alarm:orders-api-latency, "
+            + "123456789012:us-east-1:arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-api-latency\n",
+            err.ReplaceLineEndings("\n"));
+        Assert.True(byKey == 0, keyErr);
+        Assert.Contains("ALARM at 2026-03-02T09:01:00Z (event evt-west)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("evt-east", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AlertExplain_WhenTheStateWasWrittenWithoutAHistory_ShouldSaySoAndShowTheLastDecision()
+    {
+        // State an older pipeline wrote: no history attribute, only the last decision.
+        await LocalRun.RunAsync(new LocalRunOptions
+        {
+            Config = TestConfig.AlarmsOnly(),
+            Inputs = [new EventInput("event[0]", StateChange("checkout-api-5xx", "ALARM", T0, id: "evt-old"))],
+            Out = TextWriter.Null,
+            Err = TextWriter.Null,
+            StateDir = _dir.Path,
+            InspectAsync = async stack =>
+            {
+                var state = Assert.Single(await stack.Runtime.AlertStates.AllAsync(default));
+                Assert.True(await stack.Runtime.AlertStates.TryWriteAsync(state with { History = [], Version = state.Version + 1 }, state.Version, default));
+            },
+        });
+
+        var (exit, output, err) = await Opsctl("alert", "explain", "checkout-api-5xx", "--state", _dir.Path);
+
+        Assert.True(exit == 0, err);
+        Assert.EndsWith("\nno decision history kept; last decision: notify: trigger to oncall\n", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
 }
