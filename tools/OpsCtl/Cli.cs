@@ -73,7 +73,7 @@ public static class Cli
         var explain = new Option<bool>("--explain") { Description = "Print each event's decision and reason to stderr" };
         var state = new Option<string?>("--state") { Description = "Keep the local state (alerts, silences, drill reports) in this directory across runs; default: in memory, fresh each run" };
         var paths = new Argument<string[]>("PATH") { Description = "JSON file (one event or an array), .jsonl file, or folder; default: events/", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("local", "Run the pipeline on the embedded local stack (dynalite, the real ASL on aws-local-stepfunctions, local receivers) and print every delivery as a JSON line.")
+        var command = new Command("local", "Run the pipeline on the embedded local stack (dynalite, the real ASL on aws-local-stepfunctions, local receivers) and print each decision and delivery: a table on a terminal, one JSON line per delivery otherwise (--format).")
         {
             config, clock, replayName, output, format, progress, explain, state, paths,
         };
