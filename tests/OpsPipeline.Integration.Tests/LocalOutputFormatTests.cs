@@ -144,6 +144,18 @@ public class LocalOutputFormatTests
     }
 
     [Fact]
+    public async Task StormProgress_WhenAskedFor_ShouldReportEachTenthOnStderrAndLeaveTheMeasurementsOnStdout()
+    {
+        var (exit, output, err) = await CliRunner.Opsctl("storm", "--alarms", "3", "--transitions", "2", "--progress");
+        var (quietExit, _, quietErr) = await CliRunner.Opsctl("storm", "--alarms", "3", "--transitions", "2");
+
+        Assert.True(exit == 0, err);
+        Assert.Equal([.. Enumerable.Range(1, 6).Select(i => $"progress: {i}/6 inputs"), string.Empty], err.ReplaceLineEndings("\n").Split('\n'));
+        Assert.StartsWith("alarm storm: 6 events (3 alarms x 2 transitions", output, StringComparison.Ordinal);
+        Assert.Equal((0, string.Empty), (quietExit, quietErr)); // redirected stderr without --progress: nothing
+    }
+
+    [Fact]
     public async Task Format_WhenTheValueIsMistyped_ShouldExitTwoNamingTheNearestValue()
     {
         var (exit, output, err) = await CliRunner.Opsctl("local", "--format", "tabel");
