@@ -7,7 +7,7 @@ using OpsCtl.Local;
 namespace OpsPipeline.Integration.Tests;
 
 /// <summary>
-/// The README's command blocks marked "runs as written" (quick start, silences, budget, redrive, drill), run by bash
+/// The README's command blocks marked "runs as written" (quick start, silences, budget, alerts, redrive, drill), run by bash
 /// exactly as printed, in order, in a fresh clone (a folder whose files link to this one's, so `.local/state` is its
 /// own) with `opsctl` on PATH as the README's install gives it. Two stand-ins, and only these: `opsctl` is this
 /// build's opsctl.dll rather than a packed tool, and in the quick start `dotnet run --project tools/OpsCtl --` is that
@@ -93,7 +93,7 @@ public sealed class ReadmeCommandTests : IDisposable
     {
         var readme = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "README.md"));
         var blocks = MarkedBlocks(readme);
-        Assert.Equal(5, blocks.Count); // in README order: quick start, silences, budget, redrive, drill
+        Assert.Equal(6, blocks.Count); // in README order: quick start, silences, budget, alerts, redrive, drill
 
         var results = new List<(int Exit, string Out, string Err)>();
         foreach (var (line, script) in blocks)
@@ -126,13 +126,22 @@ public sealed class ReadmeCommandTests : IDisposable
         Assert.Contains("  consumed   15.0 min (34.7%)\n  remaining  28.2 min (65.3%)\n", results[2].Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("opsctl budget: evaluated at 2026-03-10T09:46:00Z, the latest time this local state records", results[2].Err, StringComparison.Ordinal);
 
+        // Alerts: checkout-api-5xx resolved at 09:31:40, its trigger and its resolve (handed to the SLO incident) explained.
+        var alerts = results[3].Out.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("ALERT             STATE  SINCE                 TOLD FIRING  MUTED BY  LAST DECISION", alerts[0]);
+        Assert.StartsWith("checkout-api-5xx  OK     2026-03-10T09:31:40Z  -            -         notify: resolve to oncall (", alerts[1], StringComparison.Ordinal);
+        Assert.Equal("checkout-api-5xx (123456789012:us-east-1:arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-5xx)", alerts[2]);
+        Assert.Matches("^2026-03-10T09:16:40Z  ALARM at 2026-03-10T09:16:40Z \\(event [0-9a-f-]{36}\\)  notify    oncall  -         notify: trigger to oncall$", alerts[5]);
+        Assert.Matches("^2026-03-10T09:31:40Z  OK at 2026-03-10T09:31:40Z \\(event [0-9a-f-]{36}\\)     notify    -       -         notify: resolve to oncall \\(", alerts[6]);
+        Assert.Equal(7, alerts.Length);
+
         // Redrive: the 9 DLQ arrivals the budget block's run archived (its other 8 events are alarms), as the README's comment says.
-        Assert.StartsWith("dlq redrive: read 9, sent 9 (dry run: nothing sent), failed 0; 8 other events skipped", results[3].Out, StringComparison.Ordinal);
-        Assert.Contains("# read 9, sent 9 (dry run: nothing sent), …", blocks[3].Script, StringComparison.Ordinal);
+        Assert.StartsWith("dlq redrive: read 9, sent 9 (dry run: nothing sent), failed 0; 8 other events skipped", results[4].Out, StringComparison.Ordinal);
+        Assert.Contains("# read 9, sent 9 (dry run: nothing sent), …", blocks[4].Script, StringComparison.Ordinal);
 
         // Drill: every event replayed, and the report read back from the state.
-        Assert.True(results[4].Out.ReplaceLineEndings("\n").StartsWith("drill game-day-1: 17 events replayed, 0 failed\n\nproduction would have sent:\n", StringComparison.Ordinal), results[4].Out);
-        Assert.Contains("drill game-day-1: 17 events replayed, 0 failed", results[4].Err, StringComparison.Ordinal);
+        Assert.True(results[5].Out.ReplaceLineEndings("\n").StartsWith("drill game-day-1: 17 events replayed, 0 failed\n\nproduction would have sent:\n", StringComparison.Ordinal), results[5].Out);
+        Assert.Contains("drill game-day-1: 17 events replayed, 0 failed", results[5].Err, StringComparison.Ordinal);
     }
 
     [Fact]
