@@ -37,9 +37,20 @@ public static class DecisionHistory
             now, $"{alert.State.Wire()} at {DecisionText.Format(alert.StateTimestamp)} (event {alert.EventId})", decision.Kind, decision.Reason,
             Receivers(decision.Notifications), next.Suppressed?.What));
 
-    /// <summary>The state to commit after a tick's change of it, with that change remembered.</summary>
-    public static AlertState AfterTick(TickChange change, DateTimeOffset now) =>
-        Append(change.After, new DecisionRecord(now, "tick", change.After.LastDecision, change.After.LastReason, Receivers(change.Notifications), change.After.Suppressed?.What));
+    /// <summary>
+    /// The state to commit after a tick's change of it, with that change remembered; a change that sends nothing and
+    /// leaves the decision, its reason and the mute as they were (bookkeeping: a hold moved, a window slid) is no decision.
+    /// </summary>
+    public static AlertState AfterTick(TickChange change, DateTimeOffset now)
+    {
+        var (before, after) = (change.Before, change.After);
+        if (change.Notifications.Count == 0 && after.LastDecision == before.LastDecision && after.LastReason == before.LastReason && after.Suppressed?.What == before.Suppressed?.What)
+        {
+            return after;
+        }
+
+        return Append(after, new DecisionRecord(now, "tick", after.LastDecision, after.LastReason, Receivers(change.Notifications), after.Suppressed?.What));
+    }
 
     /// <summary><paramref name="state"/> with <paramref name="record"/> (bounded) as its newest decision, the oldest dropped past <see cref="Remembered"/>.</summary>
     public static AlertState Append(AlertState state, DecisionRecord record)

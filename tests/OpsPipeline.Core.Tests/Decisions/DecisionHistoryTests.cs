@@ -71,4 +71,20 @@ public class DecisionHistoryTests
         Assert.EndsWith("r…", kept.Reason, StringComparison.Ordinal);
         Assert.Equal("receiver-7", kept.Told[^1]);
     }
+
+    [Fact]
+    public void AfterTick_WhenAChangeSendsNothingAndKeepsTheDecision_ShouldAddNoRecord()
+    {
+        var run = new InMemoryPipeline(DecisionConfigs.Immediate());
+        run.Apply(Billing, "ALARM", T0, id: "evt-alarm");
+        var state = run.State(Billing)!;
+        var alert = run.Alert(Billing, "ALARM", T0);
+        var bookkeeping = new TickChange(state, state with { Version = state.Version + 1, DueAt = T0.AddHours(1) }, alert, []);
+        var released = new TickChange(state, state with { Version = state.Version + 1, LastReason = "notify: repeat to team" }, alert, [new Notification("repeat", "team", alert)]);
+
+        Assert.Equal(state.History, DecisionHistory.AfterTick(bookkeeping, T0.AddMinutes(1)).History);
+        var added = DecisionHistory.AfterTick(released, T0.AddMinutes(1)).History;
+        Assert.Equal(state.History.Count + 1, added.Count);
+        Assert.Equal(("tick", "notify: repeat to team", "team"), (added[^1].On, added[^1].Reason, string.Join(",", added[^1].Told)));
+    }
 }
