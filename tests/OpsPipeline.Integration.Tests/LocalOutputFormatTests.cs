@@ -165,6 +165,29 @@ public class LocalOutputFormatTests
         Assert.Equal("opsctl local: --format: 'tabel' is not one of table, json; did you mean 'table'?\n", err.ReplaceLineEndings("\n"));
     }
 
+    [Fact]
+    public void Progress_WhenStderrIsATerminal_ShouldRedrawOneLineFromTheFirstSecondAndClearItBeforeOtherLines()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+        var err = new StringWriter();
+        var progress = new RunProgress(err, redraw: true, clock);
+
+        progress.Report(1, 10); // within the first second: nothing, so a short run never flickers
+        clock.Now = clock.Now.AddSeconds(1);
+        progress.Report(2, 10);
+        clock.Now = clock.Now.AddMilliseconds(100);
+        progress.Report(3, 10); // within 200 ms of the last redraw: skipped
+        progress.WriteLine("rejected x.json: (root): empty file");
+        clock.Now = clock.Now.AddMilliseconds(100);
+        progress.Report(10, 10); // the last one is always drawn
+        progress.Clear();
+
+        Assert.Equal(
+            "\r\u001b[Kopsctl local: 2/10 inputs (20%)" + "\r\u001b[K" + "rejected x.json: (root): empty file" + Environment.NewLine
+            + "\r\u001b[Kopsctl local: 10/10 inputs (100%)" + "\r\u001b[K",
+            err.ToString());
+    }
+
     [Theory]
     [InlineData("slack", null, """{"text":"line one\nline two","blocks":[]}""", "line one line two")]
     [InlineData("pagerduty", null, """{"event_action":"trigger","dedup_key":"k","payload":{"summary":"api is ALARM"}}""", "api is ALARM")]

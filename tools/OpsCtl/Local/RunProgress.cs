@@ -15,9 +15,9 @@ public sealed class RunProgress : TextWriter
     private readonly TextWriter inner;
     private readonly bool redraw;
     private readonly TimeProvider time;
-    private readonly long started;
+    private readonly DateTimeOffset started;
     private readonly Lock gate = new();
-    private long lastDrawn;
+    private DateTimeOffset lastDrawn;
     private bool shown;
     private int lastTenth;
 
@@ -29,7 +29,7 @@ public sealed class RunProgress : TextWriter
         this.inner = inner;
         this.redraw = redraw;
         this.time = time ?? TimeProvider.System;
-        started = this.time.GetTimestamp();
+        started = this.time.GetUtcNow();
     }
 
     public override Encoding Encoding => inner.Encoding;
@@ -51,8 +51,8 @@ public sealed class RunProgress : TextWriter
                 return;
             }
 
-            var now = time.GetTimestamp();
-            if (time.GetElapsedTime(started, now) < FirstAfter || (shown && time.GetElapsedTime(lastDrawn, now) < Every && done < total))
+            var now = time.GetUtcNow();
+            if (now - started < FirstAfter || (shown && now - lastDrawn < Every && done < total))
             {
                 return;
             }
