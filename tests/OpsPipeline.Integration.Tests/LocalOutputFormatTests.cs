@@ -84,6 +84,10 @@ public class LocalOutputFormatTests
             + "  to:      team/slack 13, oncall/pagerduty 4, email/sns 1\n"
             + "  actions: dlq 8, budget 4, trigger 4, digest 2\n",
             totals);
+
+        // The README and docs/opsctl.md quote these totals: they stay what the run prints.
+        Assert.Contains("`18 deliveries = 7 from events + 11 from ticks`", await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "README.md")), StringComparison.Ordinal);
+        Assert.Contains("```\n" + totals + "```\n", (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "opsctl.md"))).ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("\n09:24:05  cloudwatch-insufficient-data.json         recorded  INSUFFICIENT_DATA is neither firing nor resolved\n", output, StringComparison.Ordinal);
         Assert.Contains("\n          → email/sns trigger: [ALARM] billing-export-lag (us-east-1)\n", output, StringComparison.Ordinal);
         Assert.DoesNotContain("{\"receiver\"", output, StringComparison.Ordinal);
