@@ -110,11 +110,13 @@ public sealed class TemplateTests
     [InlineData("CodeUri", "functions/OpsPipeline.Functions/")]
     public void Functions_WhenPropertyComesFromFunctionOrGlobals_ShouldHaveContractValue(string property, string expected)
     {
+        // The Tick is traced only when its caller is (the untraced EXPRESS tick machine): a quiet month records no traces.
         foreach (var (logicalId, properties) in _template.ResourcesOfType("AWS::Serverless::Function"))
         {
+            var contract = (property, logicalId) is ("Tracing", "TickFunction") ? "PassThrough" : expected;
             Assert.True(
-                _template.FunctionProperty(properties, property) is YamlScalarNode { Value: var value } && value == expected,
-                $"{logicalId}: {property} should be {expected}");
+                _template.FunctionProperty(properties, property) is YamlScalarNode { Value: var value } && value == contract,
+                $"{logicalId}: {property} should be {contract}");
         }
     }
 

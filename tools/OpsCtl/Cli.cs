@@ -68,13 +68,16 @@ public static class Cli
         var clock = new Option<string>("--clock") { Description = "event: now = each event's time (deterministic); wall: the real clock", DefaultValueFactory = _ => "event" };
         UsageErrors.AcceptOnly(clock, "event", "wall");
         var replayName = new Option<string?>("--replay-name") { Description = "Run the events as a recovery drill with this replay name" };
-        var output = new Option<string?>("--out") { Description = "Write the delivery lines to this file instead of stdout" };
+        var output = new Option<string?>("--out") { Description = "Write the delivery JSON lines to this file (stdout then shows the table if --format is table)" };
+        var format = new Option<string>("--format") { Description = "table: each event's decision and reason, each delivery in one line, totals; json: one JSON line per delivery. Default: table when stdout is a terminal, else json" };
+        UsageErrors.AcceptOnly(format, "table", "json");
+        var progress = new Option<bool>("--progress") { Description = "Report progress on stderr (default: only when stderr is a terminal)" };
         var explain = new Option<bool>("--explain") { Description = "Print each event's decision and reason to stderr" };
         var state = new Option<string?>("--state") { Description = "Keep the local state (alerts, silences, drill reports) in this directory across runs; default: in memory, fresh each run" };
         var paths = new Argument<string[]>("PATH") { Description = "JSON file (one event or an array), .jsonl file, or folder; default: events/", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("local", "Run the pipeline on the embedded local stack (dynalite, the real ASL on aws-local-stepfunctions, local receivers) and print every delivery as a JSON line.")
+        var command = new Command("local", "Run the pipeline on the embedded local stack (dynalite, the real ASL on aws-local-stepfunctions, local receivers) and print each decision and delivery: a table on a terminal, one JSON line per delivery otherwise (--format).")
         {
-            config, clock, replayName, output, explain, state, paths,
+            config, clock, replayName, output, format, progress, explain, state, paths,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -111,18 +114,46 @@ public static class Cli
 
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            await using var writer = outFile is null ? null : new StreamWriter(outFile);
-            var (summary, _, _) = await LocalRun.RunAsync(new LocalRunOptions
+
+            // The terminal only picks the default: redirected or piped, stdout keeps the JSON lines scripts read.
+            var asTable = parse.GetResult(format) is null ? IsTerminal(stdout) : parse.GetValue(format) == "table";
+            var table = asTable ? new RunTable() : null;
+            var progressOn = parse.GetValue(progress) || IsTerminal(stderr);
+            await using var progressLine = progressOn ? new RunProgress(stderr, redraw: IsTerminal(stderr)) : null;
+            if (progressLine is not null)
             {
-                Config = pipelineConfig,
-                Inputs = inputs,
-                Clock = parse.GetValue(clock) == "wall" ? ClockMode.Wall : ClockMode.Event,
-                Explain = parse.GetValue(explain),
-                Out = (TextWriter?)writer ?? stdout,
-                Err = stderr,
-                StateDir = parse.GetValue(state),
-                ReplayName = parse.GetValue(replayName),
-            }, ct).ConfigureAwait(false);
+                stderr = progressLine;
+            }
+
+            await using var writer = outFile is null ? null : new StreamWriter(outFile);
+            RunSummary summary;
+            try
+            {
+                (summary, _, _) = await LocalRun.RunAsync(new LocalRunOptions
+                {
+                    Config = pipelineConfig,
+                    Inputs = inputs,
+                    Clock = parse.GetValue(clock) == "wall" ? ClockMode.Wall : ClockMode.Event,
+                    Explain = parse.GetValue(explain),
+                    Out = (TextWriter?)writer ?? stdout,
+                    PrintDeliveries = writer is not null || table is null,
+                    OnStep = table is null ? null : table.Add,
+                    OnProgress = progressLine is null ? null : progressLine.Report,
+                    Err = stderr,
+                    StateDir = parse.GetValue(state),
+                    ReplayName = parse.GetValue(replayName),
+                }, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                progressLine?.Clear();
+            }
+
+            if (table is not null)
+            {
+                await stdout.WriteAsync(table.Render(summary)).ConfigureAwait(false);
+            }
+
             if (parse.GetValue(replayName) is { } drill)
             {
                 await stderr.WriteAsync(DrillCommands.Render(drill, summary.DrillReport)).ConfigureAwait(false);
@@ -133,6 +164,10 @@ public static class Cli
         });
         return command;
     }
+
+    /// <summary>Whether this writer is the process's own console output or error, not redirected: a person reads it.</summary>
+    public static bool IsTerminal(TextWriter writer) =>
+        (ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected) || (ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected);
 
     /// <summary>A local run's exit code: a failure outranks a rejection, which a completed run still reports.</summary>
     public static int ExitCode(RunSummary summary) =>

@@ -18,14 +18,30 @@ public static class StormCommand
         var alarms = new Option<int>("--alarms") { Description = "Distinct alarms", DefaultValueFactory = _ => 200 };
         var transitions = new Option<int>("--transitions") { Description = "ALARM/OK transitions per alarm", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed for the duplicates and reordering", DefaultValueFactory = _ => 42 };
-        var command = new Command("storm", "Measure an alarm storm on the local stack (benchmark; see docs/benchmarks.md).") { alarms, transitions, seed };
+        var progress = new Option<bool>("--progress") { Description = "Report progress on stderr (default: only when stderr is a terminal)" };
+        var command = new Command("storm", "Measure an alarm storm on the local stack (benchmark; see docs/benchmarks.md).") { alarms, transitions, seed, progress };
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var config = Cli.LoadConfig(null, parse.InvocationConfiguration.Error)! with { Slos = [] };
             var events = Generate(parse.GetValue(alarms), parse.GetValue(transitions), parse.GetValue(seed));
             var clock = Stopwatch.StartNew();
-            var (summary, outbound, _) = await LocalRun.RunAsync(new LocalRunOptions { Config = config, Inputs = events, Out = TextWriter.Null, Err = TextWriter.Null }, ct).ConfigureAwait(false);
+            var stderr = parse.InvocationConfiguration.Error;
+            await using var progressLine = parse.GetValue(progress) || Cli.IsTerminal(stderr) ? new RunProgress(stderr, redraw: Cli.IsTerminal(stderr)) : null;
+            RunSummary summary;
+            IReadOnlyList<OutboundRecord> outbound;
+            try
+            {
+                (summary, outbound, _) = await LocalRun.RunAsync(new LocalRunOptions
+                {
+                    Config = config, Inputs = events, Out = TextWriter.Null, Err = TextWriter.Null, OnProgress = progressLine is null ? null : progressLine.Report,
+                }, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                progressLine?.Clear();
+            }
+
             clock.Stop();
             static double Percentile(IReadOnlyList<double> values, double q)
             {

@@ -70,6 +70,9 @@ public sealed record AlertState
     /// <summary>The reactions that ran for this alert, newest last, at most <see cref="ReactionRun.Remembered"/>: once per transition, and the cooldown.</summary>
     public IReadOnlyList<ReactionRun> ReactionRuns { get; init; } = [];
 
+    /// <summary>Its last decisions, newest last, at most <see cref="DecisionHistory.Remembered"/> (`opsctl alert explain`).</summary>
+    public IReadOnlyList<DecisionRecord> History { get; init; } = [];
+
     /// <summary>The next time the Tick must look at this alert (group flush, repeat, flapping, suppression); null: never.</summary>
     public DateTimeOffset? DueAt { get; init; }
 }

@@ -30,6 +30,7 @@ public static class StateChanges
         Pending = stored?.Pending ?? [],
         ToldFiring = stored?.ToldFiring ?? [],
         ReactionRuns = stored?.ReactionRuns ?? [],
+        History = stored?.History ?? [],
     };
 
     /// <summary>The stored state, unchanged but for remembering this event (and why nothing else changed).</summary>

@@ -130,7 +130,8 @@ public sealed class DecideUseCase(PipelineConfig config, AlertPipeline pipeline,
 
             // The state write is the commit: a failure before it leaves nothing a retry or the next event cannot redo (the
             // alert is not "already notified"), and nothing after it can fail.
-            if (decision.NewState is null || await states.TryWriteAsync(decision.NewState, stored?.Version ?? 0, ct).ConfigureAwait(false))
+            // The decision is remembered in the state it commits: its history costs no request and cannot be half-written.
+            if (decision.NewState is null || await states.TryWriteAsync(DecisionHistory.AfterEvent(decision.NewState, alert, decision, now), stored?.Version ?? 0, ct).ConfigureAwait(false))
             {
                 ports.Metrics.Count("EventsDecided", ("Decision", alert.ReplayName is null ? decision.Kind : DecisionKinds.Drill));
                 return new DecideResult(alert.EventId, alert.Key, decision.Kind, decision.Reason, [.. renderer.Render(ReactionDelivery.Told(decision.Notifications, decision.Reactions, decision.CappedReactions)), .. decision.Reactions.Select(ReactionDelivery.Of)]) { Path = decision.Path, Reactions = decision.Reactions };

@@ -147,7 +147,7 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
                     await ports.Budgets.UpdateAsync(hold.Slo, b => b.WithPaged(hold.Receiver), ct).ConfigureAwait(false);
                 }
 
-                if (await ports.AlertStates.TryWriteAsync(change.After, change.Before.Version, ct).ConfigureAwait(false))
+                if (await ports.AlertStates.TryWriteAsync(DecisionHistory.AfterTick(change, now), change.Before.Version, ct).ConfigureAwait(false))
                 {
                     written.Add(change);
                     reactions.AddRange(started);

@@ -430,6 +430,12 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             };
         }
 
+        if (s.History.Count > 0)
+        {
+            // Bounded by DecisionHistory (10 records, cut reasons): the item stays far below DynamoDB's 400 KB.
+            item["history"] = new() { L = [.. s.History.Select(HistoryItem)] };
+        }
+
         if (s.Suppressed is { } muted)
         {
             item["suppressed"] = new()
@@ -462,6 +468,28 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         return item;
     }
 
+    private static AttributeValue HistoryItem(DecisionRecord r)
+    {
+        var m = new Dictionary<string, AttributeValue>
+        {
+            ["at"] = new() { S = SortableTime(r.At) },
+            ["on"] = new() { S = r.On },
+            ["decision"] = new() { S = r.Decision },
+            ["reason"] = new() { S = r.Reason },
+        };
+        if (r.Told.Count > 0)
+        {
+            m["told"] = new() { L = [.. r.Told.Select(t => new AttributeValue { S = t })] };
+        }
+
+        if (r.MutedBy is { } muted)
+        {
+            m["muted"] = new() { S = muted };
+        }
+
+        return new AttributeValue { M = m };
+    }
+
     internal static AlertState FromItem(Dictionary<string, AttributeValue> item)
     {
         string? Text(string name) => item.TryGetValue(name, out var v) ? v.S : null;
@@ -486,6 +514,12 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
             ToldFiring = item.TryGetValue("told", out var told) && told.L is not null ? [.. told.L.Select(v => v.S)] : [],
             ReactionRuns = item.TryGetValue("reactions", out var runs) && runs.L is not null
                 ? [.. runs.L.Select(v => new ReactionRun(v.M["name"].S, Time(v.M["transitionAt"].S), Time(v.M["ranAt"].S)))]
+                : [],
+            History = item.TryGetValue("history", out var h) && h.L is not null
+                ? [.. h.L.Where(v => v.M is not null).Select(v => new DecisionRecord(
+                    Time(v.M["at"].S), v.M["on"].S, v.M["decision"].S, v.M["reason"].S,
+                    v.M.TryGetValue("told", out var t) && t.L is not null ? [.. t.L.Select(r => r.S)] : [],
+                    v.M.TryGetValue("muted", out var mb) ? mb.S : null))]
                 : [],
             Suppressed = item.TryGetValue("suppressed", out var m) && m.M is { } mute
                 ? new Suppression(Enum.Parse<SuppressionKind>(mute["kind"].S), mute["id"].S, Time(mute["until"].S), mute["detail"].S)

@@ -39,7 +39,25 @@ public sealed record LocalRunOptions
 
     /// <summary>Lets a caller (tests) script receiver faults before the first event.</summary>
     public Action<LocalStack>? Prepare { get; init; }
+
+    /// <summary>Told each step as it ends (an input decided or rejected, a tick that did something), with its deliveries: the table view.</summary>
+    public Action<RunStep>? OnStep { get; init; }
+
+    /// <summary>Told after each input: how many of the inputs are done (progress of long runs).</summary>
+    public Action<int, int>? OnProgress { get; init; }
+
+    /// <summary>Write each delivery to <see cref="Out"/> as its JSON line (false: the caller shows them another way, from <see cref="OnStep"/>).</summary>
+    public bool PrintDeliveries { get; init; } = true;
 }
+
+/// <summary>One step of a local run as an operator reads it: an input and its decision, or a tick, and what each sent.</summary>
+/// <param name="At">An input's own time (its clock time if it has none that is plausible); a tick's time.</param>
+/// <param name="What">The input's origin (file, file[Records i]), or "tick" for a tick.</param>
+/// <param name="Decision">notify, grouped, suppressed, duplicate, …; rejected, failed or parked; tick for a tick.</param>
+/// <param name="Reason">Why, as Decide or the Tick said it (for a tick, what it did to each alert).</param>
+/// <param name="Deliveries">What the step sent, in the order of the JSON lines.</param>
+/// <param name="IsTick">The step is a tick (time-based work), not an input.</param>
+public sealed record RunStep(DateTimeOffset At, string What, string Decision, string Reason, IReadOnlyList<OutboundRecord> Deliveries, bool IsTick = false);
 
 /// <summary>What a local run did, accounted for: every input is notified, recorded (with a reason), or rejected.</summary>
 public sealed record RunSummary
@@ -51,6 +69,15 @@ public sealed record RunSummary
     public int Rejected { get; init; }
 
     public int Deliveries { get; init; }
+
+    /// <summary>Of <see cref="Deliveries"/>, those an input's own execution sent (the rest went out at ticks: group digests, burn pages, repeats, deferred retries).</summary>
+    public int DeliveriesFromEvents { get; init; }
+
+    /// <summary>Deliveries per receiver/channel, most first.</summary>
+    public IReadOnlyList<KeyValuePair<string, int>> ByReceiver { get; init; } = [];
+
+    /// <summary>Deliveries per action (trigger, digest, dlq, …), most first.</summary>
+    public IReadOnlyList<KeyValuePair<string, int>> ByAction { get; init; } = [];
 
     public int FailedDeliveriesParked { get; init; }
 
@@ -111,18 +138,42 @@ public static class LocalRun
         await using var archive = options.StateDir is { } dir ? new StreamWriter(Path.Combine(dir, "archive.jsonl"), append: true) : null;
         var decisions = new Dictionary<string, int>(StringComparer.Ordinal);
         var latencies = new List<double>();
-        int rejected = 0, failed = 0, printed = 0, ticks = 0, ticksFailed = 0;
+        int rejected = 0, failed = 0, printed = 0, ticks = 0, ticksFailed = 0, fromEvents = 0, done = 0;
         long transitions = 0;
 
-        async Task PrintNewAsync()
+        async Task<List<OutboundRecord>> PrintNewAsync()
         {
             var outbound = stack.Outbound;
-            foreach (var record in outbound.Skip(printed).OrderBy(r => r.Receiver, StringComparer.Ordinal).ThenBy(r => r.Channel, StringComparer.Ordinal))
+            var fresh = outbound.Skip(printed).OrderBy(r => r.Receiver, StringComparer.Ordinal).ThenBy(r => r.Channel, StringComparer.Ordinal).ToList();
+            if (options.PrintDeliveries)
             {
-                await options.Out.WriteLineAsync(JsonSerializer.Serialize(record, OpsCtlJsonContext.Default.OutboundRecord)).ConfigureAwait(false);
+                foreach (var record in fresh)
+                {
+                    await options.Out.WriteLineAsync(JsonSerializer.Serialize(record, OpsCtlJsonContext.Default.OutboundRecord)).ConfigureAwait(false);
+                }
             }
 
             printed = outbound.Count;
+            return fresh;
+        }
+
+        // An input's step: its decision and what its own execution sent.
+        async Task StepAsync(EventInput input, string decision, string reason)
+        {
+            var sent = await PrintNewAsync().ConfigureAwait(false);
+            fromEvents += sent.Count;
+            options.OnStep?.Invoke(new RunStep(input.Time() is { } t && Plausible(t) ? t : time.GetUtcNow(), input.Origin, decision, reason, sent));
+            options.OnProgress?.Invoke(++done, options.Inputs.Count);
+        }
+
+        // A tick's step, when it did something: what it did to each alert, and what it sent.
+        async Task TickStepAsync(ExecutionOutcome tick, DateTimeOffset at, string kind, string reason)
+        {
+            var sent = await PrintNewAsync().ConfigureAwait(false);
+            if (sent.Count > 0 || kind != "tick" || !reason.Contains("nothing due", StringComparison.Ordinal))
+            {
+                options.OnStep?.Invoke(new RunStep(at, "tick", kind, PathLines(tick) is { Count: > 0 } lines ? string.Join("; ", lines) : reason, sent, IsTick: true));
+            }
         }
 
         // What the local AWS put on the default bus meanwhile (a reaction's state machine ending) reaches the pipeline
@@ -133,8 +184,8 @@ public static class LocalRun
             {
                 var outcome = await stack.ExecuteAsync(emitted, ct).ConfigureAwait(false);
                 transitions += outcome.Transitions;
-                var (kind, reason) = Describe(outcome);
-                decisions[kind] = decisions.GetValueOrDefault(kind) + 1;
+                // Not an input of the run (its counts are the inputs'); it sends nothing itself: Decide records the end.
+                var (_, reason) = Describe(outcome);
                 if (options.Explain)
                 {
                     await options.Err.WriteLineAsync($"aws.states event: {reason}{PathOf(outcome)}").ConfigureAwait(false);
@@ -175,7 +226,7 @@ public static class LocalRun
                     await options.Err.WriteLineAsync($"tick {next:yyyy-MM-ddTHH:mm}Z: {reason}{PathOf(tick)}").ConfigureAwait(false);
                 }
 
-                await PrintNewAsync().ConfigureAwait(false);
+                await TickStepAsync(tick, next, kind, reason).ConfigureAwait(false);
                 await RunEmittedAsync().ConfigureAwait(false);
                 next = next.AddMinutes(1);
             }
@@ -218,6 +269,7 @@ public static class LocalRun
                 var tooLarge = $"(root): event is larger than {LocalStack.MaxMessageBytes} bytes, which EventBridge PutEvents refuses";
                 await options.Err.WriteLineAsync($"rejected {input.Origin}: {tooLarge}").ConfigureAwait(false);
                 stack.ParkRefusedAtBus(input.Json, tooLarge);
+                await StepAsync(input, "rejected", tooLarge).ConfigureAwait(false);
                 continue;
             }
 
@@ -226,6 +278,7 @@ public static class LocalRun
                 rejected++;
                 await options.Err.WriteLineAsync($"rejected {input.Origin}: {why}").ConfigureAwait(false);
                 transitions += (await stack.ExecuteAsync(input.Json, ct).ConfigureAwait(false)).Transitions; // parked, base64
+                await StepAsync(input, "rejected", why).ConfigureAwait(false);
                 continue;
             }
 
@@ -243,7 +296,9 @@ public static class LocalRun
             {
                 // The Pipe (or the enrichment function) could not do its work: in AWS the batch fails and stays on the queue.
                 failed++;
-                await options.Err.WriteLineAsync($"failed {input.Origin}: {(e is OpsCtl.Local.Aws.AccessDeniedException ? OpsCtl.Local.Aws.AccessDeniedException.ErrorCode + ": " : string.Empty)}{e.Message}").ConfigureAwait(false);
+                var message = $"{(e is OpsCtl.Local.Aws.AccessDeniedException ? OpsCtl.Local.Aws.AccessDeniedException.ErrorCode + ": " : string.Empty)}{e.Message}";
+                await options.Err.WriteLineAsync($"failed {input.Origin}: {message}").ConfigureAwait(false);
+                await StepAsync(input, "failed", message).ConfigureAwait(false);
                 continue;
             }
             catch (OpsPipeline.Core.Events.InvalidEventException e)
@@ -252,6 +307,7 @@ public static class LocalRun
                 rejected++;
                 await options.Err.WriteLineAsync($"rejected {input.Origin}: {e.Message}").ConfigureAwait(false);
                 transitions += (await stack.ExecuteAsync(input.Json, ct).ConfigureAwait(false)).Transitions;
+                await StepAsync(input, "rejected", e.Message).ConfigureAwait(false);
                 continue;
             }
 
@@ -287,7 +343,8 @@ public static class LocalRun
                 await options.Err.WriteLineAsync($"{input.Origin}: {reason}{PathOf(outcome)}").ConfigureAwait(false);
             }
 
-            await PrintNewAsync().ConfigureAwait(false);
+            var failedHere = kind != "rejected" && (outcome.Status != "SUCCEEDED" || kind == "parked");
+            await StepAsync(input, failedHere && kind != "parked" ? "failed" : kind, failedHere && kind != "parked" ? $"{outcome.Error}: {outcome.Cause}" : reason).ConfigureAwait(false);
             await RunEmittedAsync().ConfigureAwait(false);
         }
 
@@ -323,10 +380,12 @@ public static class LocalRun
         }
         else
         {
-            var tick = await stack.ExecuteAsync(LocalStack.TickInput(TimeProvider.System.GetUtcNow()), ct).ConfigureAwait(false);
+            var tickAt = TimeProvider.System.GetUtcNow();
+            var tick = await stack.ExecuteAsync(LocalStack.TickInput(tickAt), ct).ConfigureAwait(false);
             ticks++;
             transitions += tick.Transitions;
-            await PrintNewAsync().ConfigureAwait(false);
+            var (tickKind, tickReason) = Describe(tick);
+            await TickStepAsync(tick, tickAt, tickKind, tickReason).ConfigureAwait(false);
 
             // A wall-clock run ends now: what it still holds (group waits and intervals, repeats, mutes) would go out
             // at a later tick. Say exactly what and when, rather than end as if nothing were pending.
@@ -347,6 +406,9 @@ public static class LocalRun
             Decisions = decisions,
             Rejected = rejected,
             Deliveries = stack.Outbound.Count,
+            DeliveriesFromEvents = fromEvents,
+            ByReceiver = CountsOf(stack.Outbound.Select(o => $"{o.Receiver}/{o.Channel}")),
+            ByAction = CountsOf(stack.Outbound.Select(o => o.Action)),
             FailedDeliveriesParked = parked.Count(p => p.Queue == LocalStack.FailedDeliveryQueueUrl),
             ExecutionsFailed = failed,
             DynamoRequests = stack.DynamoCounter.Total,
@@ -383,6 +445,9 @@ public static class LocalRun
 
         return (summary, stack.Outbound, parked);
     }
+
+    private static List<KeyValuePair<string, int>> CountsOf(IEnumerable<string> names) =>
+        [.. names.GroupBy(n => n, StringComparer.Ordinal).Select(g => KeyValuePair.Create(g.Key, g.Count())).OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)];
 
     /// <summary>The decision of one execution: Decide's decision and reason, or "rejected" with the field error for parked input.</summary>
     private static (string Kind, string Reason) Describe(ExecutionOutcome outcome)
@@ -479,15 +544,13 @@ public static class LocalRun
     }
 
     /// <summary>The decision path Decide reported, indented under the event, for --explain.</summary>
-    private static string PathOf(ExecutionOutcome outcome)
-    {
-        if (outcome.Output is not { ValueKind: JsonValueKind.Object } output || !output.TryGetProperty("path", out var path) || path.ValueKind != JsonValueKind.Array)
-        {
-            return string.Empty;
-        }
+    private static string PathOf(ExecutionOutcome outcome) => string.Concat(PathLines(outcome).Select(p => "\n    " + p));
 
-        return string.Concat(path.EnumerateArray().Select(p => "\n    " + p.GetString()));
-    }
+    /// <summary>The decision path Decide or the Tick reported, one line per step.</summary>
+    private static List<string> PathLines(ExecutionOutcome outcome) =>
+        outcome.Output is { ValueKind: JsonValueKind.Object } output && output.TryGetProperty("path", out var path) && path.ValueKind == JsonValueKind.Array
+            ? [.. path.EnumerateArray().Select(p => p.GetString() ?? string.Empty)]
+            : [];
 
     /// <summary>Step Functions' Cause for a Lambda error is the error JSON; show its message.</summary>
     private static string CauseMessage(string? cause)
