@@ -81,15 +81,15 @@ public static class AlertCommands
     {
         var key = new Argument<string>("KEY") { Description = "The alert's key (as `alert query --json` prints it) or its name (alarm name; a DLQ alert's queue and group)" };
         var json = new Option<bool>("--json") { Description = "One JSON object per decision, oldest first" };
-        var state = StateTarget.StateOption();
-        var table = StateTarget.TableOption();
-        var explain = new Command("explain", $"One alert's history of decisions (the last {DecisionHistory.Remembered}): time, event or tick, decision, reason, who was told, what muted it.") { key, json, state, table };
+        var targetOptions = new StateTarget.Options();
+        var explain = new Command("explain", $"One alert's history of decisions (the last {DecisionHistory.Remembered}): time, event or tick, decision, reason, who was told, what muted it.") { key, json };
+        targetOptions.AddTo(explain);
         explain.SetAction(async (parse, ct) =>
         {
             var given = parse.GetValue(key)!;
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            await using var target = await StateTarget.OpenAsync(parse.GetValue(state), parse.GetValue(table), ct).ConfigureAwait(false);
+            await using var target = await StateTarget.OpenAsync(parse, targetOptions, ct).ConfigureAwait(false);
             var alerts = (await new DynamoAlertStateStore(target.Dynamo, target.Table).AllAsync(ct).ConfigureAwait(false))
                 .Select(s => (State: s, Name: s.AlertJson is { } j ? AlertCloudEvent.FromJson(j).Name : s.Key))
                 .ToList();
