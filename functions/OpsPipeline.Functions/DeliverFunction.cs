@@ -12,12 +12,15 @@ public sealed class DeliverFunction(PipelineRuntime runtime)
     }
 
     /// <summary>Lambda entry point (Stream in, Stream out): {delivery, executionStartedAt} from the state machine, or a bare delivery (a redrive).</summary>
-    public async Task<Stream> Handle(Stream input)
+    public Task<Stream> Handle(Stream input) => HandleAsync(input, CancellationToken.None);
+
+    /// <summary>The entry point our provided.al2023 bootstrap calls: <paramref name="ct"/> ends before the invocation's deadline.</summary>
+    public async Task<Stream> HandleAsync(Stream input, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
-        await input.CopyToAsync(buffer).ConfigureAwait(false);
+        await input.CopyToAsync(buffer, ct).ConfigureAwait(false);
         var (delivery, startedAt) = FunctionsJson.ReadDeliverInput(buffer.ToArray());
-        var result = await runtime.Deliver.DeliverAsync(delivery, startedAt, CancellationToken.None).ConfigureAwait(false);
+        var result = await runtime.Deliver.DeliverAsync(delivery, startedAt, ct).ConfigureAwait(false);
         var output = new MemoryStream();
         JsonSerializer.Serialize(output, result, FunctionsJsonContext.Default.DeliverResult);
         output.Position = 0;
