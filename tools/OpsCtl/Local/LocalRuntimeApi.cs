@@ -32,6 +32,7 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
     private Process? _process;
     private Pending? _inFlight;
     private bool _exited;
+    private long _startedAt;
 
     private LocalRuntimeApi(string functionName) => _functionName = functionName;
 
@@ -40,6 +41,12 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
 
     /// <summary>The bootstrap's process id (one execution environment: it handles every invocation until it exits).</summary>
     public int ProcessId => _process?.Id ?? 0;
+
+    /// <summary>Time since the bootstrap process was started (what a cold start costs up to now).</summary>
+    public TimeSpan SinceStart => Stopwatch.GetElapsedTime(_startedAt);
+
+    /// <summary>From process start to its first GET invocation/next: Lambda's Init duration.</summary>
+    public TimeSpan? InitDuration { get; private set; }
 
     /// <summary>Resolves once init is over: null when the bootstrap asked for its first invocation, the error when it posted init/error or exited.</summary>
     public Task<RuntimeInitError?> Init => _init.Task;
@@ -106,6 +113,7 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
         api._process.OutputDataReceived += (_, e) => api.Append(api._stdout, e.Data);
         api._process.ErrorDataReceived += (_, e) => api.Append(api._stderr, e.Data);
         api._process.Exited += (_, _) => api.OnExited();
+        api._startedAt = Stopwatch.GetTimestamp();
         api._process.Start();
         api._process.BeginOutputReadLine();
         api._process.BeginErrorReadLine();
@@ -230,7 +238,11 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
             unanswered.Result.TrySetResult(RuntimeInvocationResult.Failure(unanswered.RequestId, "Runtime.InvalidResponse", "the runtime asked for the next invocation before posting a result"));
         }
 
-        _init.TrySetResult(null);
+        if (_init.TrySetResult(null))
+        {
+            InitDuration = SinceStart;
+        }
+
         var pending = await _queue.Reader.ReadAsync(http.RequestAborted).ConfigureAwait(false);
         var deadline = DateTimeOffset.UtcNow + pending.Timeout;
         _inFlight = pending;
