@@ -70,6 +70,16 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
         return long.Parse(status.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
+    /// <summary>The bootstrap's user + system CPU time so far, all threads (/proc/PID/stat utime and stime, in clock ticks of 10 ms).</summary>
+    public TimeSpan CpuTime()
+    {
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+        var stat = File.ReadAllText($"/proc/{ProcessId}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     /// <summary>
     /// Starts the API, then <paramref name="bootstrap"/> with _HANDLER = <paramref name="handler"/>, its folder as
     /// LAMBDA_TASK_ROOT and the working directory, and <paramref name="environment"/> (the function's variables) on top
