@@ -160,7 +160,11 @@ public sealed class TemplateTests
             var architectures = OneOrMany(_template.FunctionProperty(properties, "Architectures")).Select(n => n.ToString());
             Assert.Equal(["x86_64"], architectures);
             Assert.Equal("JSON", Scalar(Map(properties, "LoggingConfig"), "LogFormat"));
-            Assert.True(int.TryParse(Scalar(properties, "MemorySize"), out var memory) && memory >= 512, $"{logicalId}: MemorySize");
+            // Sized per build from `opsctl coldstart` (docs/benchmarks.md): the AOT build's memory and CPU, the managed build's JIT.
+            var memory = Find(properties, "MemorySize") as YamlSequenceNode;
+            Assert.True(memory is not null && Tag(memory) == "!If" && memory.Children[0].ToString() == "BuildsAot", $"{logicalId}: MemorySize should be !If [BuildsAot, aot, managed]");
+            Assert.True(int.TryParse(memory!.Children[1].ToString(), out var aot) && aot is >= 128 and <= 10240, $"{logicalId}: the AOT build's MemorySize");
+            Assert.True(int.TryParse(memory.Children[2].ToString(), out var managed) && managed >= 512, $"{logicalId}: the managed build's MemorySize");
             Assert.True(int.TryParse(Scalar(properties, "Timeout"), out var timeout) && timeout is > 0 and <= 30, $"{logicalId}: Timeout");
         }
 
