@@ -25,10 +25,7 @@ public sealed class DlqEnrichFunction(PipelineRuntime runtime)
         using var buffer = new MemoryStream();
         await input.CopyToAsync(buffer, ct).ConfigureAwait(false);
         var arrivals = await EnrichAsync(DlqEnricher.ParseRecords(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), ct).ConfigureAwait(false);
-        var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, arrivals, DlqArrivalJsonContext.Default.ListDlqArrival, ct).ConfigureAwait(false);
-        output.Position = 0;
-        return output;
+        return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(arrivals, DlqArrivalJsonContext.Default.ListDlqArrival));
     }
 
     public async Task<List<DlqArrival>> EnrichAsync(IReadOnlyList<SqsRecord> records, CancellationToken ct)
