@@ -13,7 +13,10 @@ public sealed class DecideFunction(PipelineRuntime runtime)
     }
 
     /// <summary>Lambda entry point (Stream in, Stream out).</summary>
-    public async Task<Stream> Handle(Stream input)
+    public Task<Stream> Handle(Stream input) => HandleAsync(input, CancellationToken.None);
+
+    /// <summary>The entry point our provided.al2023 bootstrap calls: <paramref name="ct"/> ends before the invocation's deadline.</summary>
+    public async Task<Stream> HandleAsync(Stream input, CancellationToken ct)
     {
         var bytes = await FunctionStreams.ReadAsync(input, 2 * DecideUseCase.MaxEventBytes).ConfigureAwait(false);
         var output = new MemoryStream();
@@ -23,7 +26,7 @@ public sealed class DecideFunction(PipelineRuntime runtime)
         }
         else
         {
-            await JsonSerializer.SerializeAsync(output, await DecideAsync(bytes, CancellationToken.None).ConfigureAwait(false), FunctionsJsonContext.Default.DecideResult).ConfigureAwait(false);
+            await JsonSerializer.SerializeAsync(output, await DecideAsync(bytes, ct).ConfigureAwait(false), FunctionsJsonContext.Default.DecideResult, ct).ConfigureAwait(false);
         }
 
         output.Position = 0;

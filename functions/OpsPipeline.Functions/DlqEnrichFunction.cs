@@ -17,15 +17,15 @@ public sealed class DlqEnrichFunction(PipelineRuntime runtime)
     }
 
     /// <summary>Lambda entry point (Stream in, Stream out): the Pipe's batch in, the details out, in order.</summary>
-    public async Task<Stream> Handle(Stream input)
+    public Task<Stream> Handle(Stream input) => HandleAsync(input, CancellationToken.None);
+
+    /// <summary>The entry point our provided.al2023 bootstrap calls: <paramref name="ct"/> ends before the invocation's deadline.</summary>
+    public async Task<Stream> HandleAsync(Stream input, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
-        await input.CopyToAsync(buffer).ConfigureAwait(false);
-        var arrivals = await EnrichAsync(DlqEnricher.ParseRecords(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), CancellationToken.None).ConfigureAwait(false);
-        var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, arrivals, DlqArrivalJsonContext.Default.ListDlqArrival).ConfigureAwait(false);
-        output.Position = 0;
-        return output;
+        await input.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        var arrivals = await EnrichAsync(DlqEnricher.ParseRecords(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), ct).ConfigureAwait(false);
+        return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(arrivals, DlqArrivalJsonContext.Default.ListDlqArrival));
     }
 
     public async Task<List<DlqArrival>> EnrichAsync(IReadOnlyList<SqsRecord> records, CancellationToken ct)

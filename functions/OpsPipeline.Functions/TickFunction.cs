@@ -15,10 +15,13 @@ public sealed class TickFunction(PipelineRuntime runtime)
     }
 
     /// <summary>Lambda entry point (Stream in, Stream out). The input (the schedule's payload) is not needed: now is the clock.</summary>
-    public async Task<Stream> Handle(Stream input)
+    public Task<Stream> Handle(Stream input) => HandleAsync(input, CancellationToken.None);
+
+    /// <summary>The entry point our provided.al2023 bootstrap calls: <paramref name="ct"/> ends before the invocation's deadline.</summary>
+    public async Task<Stream> HandleAsync(Stream input, CancellationToken ct)
     {
         var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, await TickAsync(CancellationToken.None).ConfigureAwait(false), FunctionsJsonContext.Default.DecideResult).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(output, await TickAsync(ct).ConfigureAwait(false), FunctionsJsonContext.Default.DecideResult, ct).ConfigureAwait(false);
         output.Position = 0;
         return output;
     }

@@ -105,9 +105,8 @@ public sealed class TemplateTests
     }
 
     [Theory]
-    [InlineData("Runtime", "dotnet10")]
     [InlineData("Tracing", "Active")]
-    [InlineData("CodeUri", "functions/OpsPipeline.Functions/")]
+    [InlineData("CodeUri", "./")]
     public void Functions_WhenPropertyComesFromFunctionOrGlobals_ShouldHaveContractValue(string property, string expected)
     {
         // The Tick is traced only when its caller is (the untraced EXPRESS tick machine): a quiet month records no traces.
@@ -121,14 +120,53 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void Functions_WhenDeployed_ShouldRunOnArm64WithJsonLogsAndSizedLimits()
+    public void Functions_WhenFunctionBuildIsChosen_ShouldRunOnProvidedAl2023ForAotAndDotnet10ForManaged()
     {
+        var parameter = Map(Map(_template.Root, "Parameters"), "FunctionBuild");
+        Assert.Equal("aot", Scalar(parameter, "Default"));
+        Assert.Equal(["aot", "managed"], ((YamlSequenceNode)Find(parameter, "AllowedValues")!).Select(n => n.ToString()));
+        var condition = (YamlSequenceNode)Find(Map(_template.Root, "Conditions"), "BuildsAot")!;
+        Assert.Equal("!Equals", Tag(condition));
+        Assert.Equal(["FunctionBuild", "aot"], condition.Children.Select(n => n.ToString()));
+
+        foreach (var (logicalId, properties) in _template.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            var runtime = _template.FunctionProperty(properties, "Runtime") as YamlSequenceNode;
+            Assert.True(runtime is not null && Tag(runtime) == "!If", $"{logicalId}: Runtime should be !If [BuildsAot, ...]");
+            Assert.Equal(["BuildsAot", "provided.al2023", "dotnet10"], runtime!.Children.Select(n => n.ToString()));
+        }
+    }
+
+    [Fact]
+    public void Functions_WhenSamBuilds_ShouldUseTheMakefileTargetOfTheirLogicalId()
+    {
+        var makefile = File.ReadAllText(Path.Combine(RepoFiles.Root, "Makefile"));
+        var targets = makefile.Split('\n').Where(l => l.StartsWith("build-", StringComparison.Ordinal)).SelectMany(l => l[..l.IndexOf(':', StringComparison.Ordinal)].Split(' ')).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var (logicalId, _) in _template.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            Assert.Equal("makefile", Scalar(Map(Map(_template.Resources, logicalId), "Metadata"), "BuildMethod"));
+            Assert.Contains("build-" + logicalId, targets);
+        }
+    }
+
+    [Fact]
+    public void Functions_WhenDeployed_ShouldRunOnTheArchitectureTheMakefileBuildsWithJsonLogsAndSizedLimits()
+    {
+        // Native AOT builds for one architecture: the template's and the Makefile's must be the same one
+        // (the AOT tests check the binary itself is x86-64 too).
+        var makefile = File.ReadAllText(Path.Combine(RepoFiles.Root, "Makefile"));
+        Assert.Contains("\nLAMBDA_RID := linux-x64\n", makefile, StringComparison.Ordinal);
         foreach (var (logicalId, properties) in _template.ResourcesOfType("AWS::Serverless::Function"))
         {
             var architectures = OneOrMany(_template.FunctionProperty(properties, "Architectures")).Select(n => n.ToString());
-            Assert.Equal(["arm64"], architectures);
+            Assert.Equal(["x86_64"], architectures);
             Assert.Equal("JSON", Scalar(Map(properties, "LoggingConfig"), "LogFormat"));
-            Assert.True(int.TryParse(Scalar(properties, "MemorySize"), out var memory) && memory >= 512, $"{logicalId}: MemorySize");
+            // Sized per build from `opsctl coldstart` (docs/benchmarks.md): the AOT build's memory and CPU, the managed build's JIT.
+            var memory = Find(properties, "MemorySize") as YamlSequenceNode;
+            Assert.True(memory is not null && Tag(memory) == "!If" && memory.Children[0].ToString() == "BuildsAot", $"{logicalId}: MemorySize should be !If [BuildsAot, aot, managed]");
+            Assert.True(int.TryParse(memory!.Children[1].ToString(), out var aot) && aot is >= 128 and <= 10240, $"{logicalId}: the AOT build's MemorySize");
+            Assert.True(int.TryParse(memory.Children[2].ToString(), out var managed) && managed >= 512, $"{logicalId}: the managed build's MemorySize");
             Assert.True(int.TryParse(Scalar(properties, "Timeout"), out var timeout) && timeout is > 0 and <= 30, $"{logicalId}: Timeout");
         }
 
@@ -502,7 +540,7 @@ public sealed class TemplateTests
     [Fact]
     public void FunctionsProject_WhenPublishedForLambda_ShouldBeReadyToRunForTheTargetRuntime()
     {
-        // sam build packages for linux-arm64 (the Architectures above), which sets a RuntimeIdentifier:
+        // FUNCTION_BUILD=managed packages for linux-x64 (the Architectures above), which sets a RuntimeIdentifier:
         // ReadyToRun then precompiles the handlers, cutting JIT time from every cold start.
         var project = File.ReadAllText(Path.Combine(RepoFiles.Root, "functions", "OpsPipeline.Functions", "OpsPipeline.Functions.csproj"));
 

@@ -32,3 +32,24 @@ public class ColdStartTests
         Assert.Contains("  ReadyToRun    zip 4.0 MiB, unzipped 13.0 MiB", report, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The bootstrap section of `opsctl coldstart`: each function's medians, its peak memory and the package size.</summary>
+public class BootstrapColdStartReportTests
+{
+    [Fact]
+    public void BootstrapReport_WhenFunctionsRan_ShouldPrintEachOnesMedianMinMaxInitAndPeakMemory()
+    {
+        var results = new Dictionary<string, List<ColdStartCommand.BootstrapRun>>
+        {
+            ["Decide"] = [new(40, 12, 30 * 1048576, "notify:x", 20), new(30, 10, 32 * 1048576, "notify:x", 30), new(50, 14, 31 * 1048576, "notify:x", 40)],
+            ["Deliver"] = [new(15, 15, 20 * 1048576, "ready", 10)],
+        };
+
+        var report = ColdStartCommand.BootstrapReport(3, results, 6 * 1048576, 16 * 1048576);
+
+        var lines = report.Split('\n');
+        Assert.Equal(["Decide", "40.0", "30.0", "50.0", "12.0", "32.0", "30"], lines.Single(l => l.StartsWith("  Decide ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["Deliver", "15.0", "15.0", "15.0", "15.0", "20.0", "10"], lines.Single(l => l.StartsWith("  Deliver ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("  package: zip 6.0 MiB, unzipped 16.0 MiB (bootstrap + ops-pipeline.yaml)", report, StringComparison.Ordinal);
+    }
+}

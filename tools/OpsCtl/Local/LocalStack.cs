@@ -68,6 +68,12 @@ public sealed record LocalStackOptions
     /// the reaction grants): the reaction targets the state machine is granted, so a local run refuses a reaction AWS would.
     /// </summary>
     public IReadOnlyDictionary<string, string>? TemplateParameters { get; init; }
+
+    /// <summary>
+    /// The AOT package (make package-aot) whose real bootstrap runs Decide behind a local Runtime API instead of the
+    /// in-process handler; null: in process. Needs the wall clock (the binary reads it) and the packaged config.
+    /// </summary>
+    public string? BootstrapDir { get; init; }
 }
 
 /// <summary>How an injected write failure answers: a transient fault the pipeline retries, or one it cannot.</summary>
@@ -113,6 +119,7 @@ public sealed class LocalStack : IAsyncDisposable
     private LocalStack(LocalStackOptions options)
     {
         _options = options;
+        _bootstraps = options.BootstrapDir is { } dir ? new LocalBootstraps(dir) : null;
     }
 
     public ReceiverFaults Faults { get; } = new();
@@ -152,6 +159,9 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>Invocations per function: "ops-decide", "ops-deliver", "ops-tick".</summary>
     public IReadOnlyDictionary<string, long> InvocationsByFunction => new Dictionary<string, long>(_invocationsByFunction);
 
+    /// <summary>Invocations answered by the AOT bootstrap (LocalStackOptions.BootstrapDir), not in process.</summary>
+    public long BootstrapInvocations => _bootstraps?.Invocations ?? 0;
+
     public string BaseUrl { get; private set; } = string.Empty;
 
     public static async Task<LocalStack> StartAsync(LocalStackOptions options, CancellationToken ct = default)
@@ -160,6 +170,11 @@ public sealed class LocalStack : IAsyncDisposable
         var stack = new LocalStack(options);
         try
         {
+            if (options.BootstrapDir is not null && options.Clock != TimeProvider.System)
+            {
+                throw new ArgumentException("BootstrapDir: the bootstrap reads the wall clock; run the stack with TimeProvider.System", nameof(options));
+            }
+
             stack._stateLock = LocalState.Lock(options.StateDir);
             stack.LoadTemplate();
             await stack.StartHostAsync(ct).ConfigureAwait(false);
@@ -528,6 +543,7 @@ public sealed class LocalStack : IAsyncDisposable
                 () => new Amazon.SQS.AmazonSQSClient(credentials, new Amazon.SQS.AmazonSQSConfig { ServiceURL = BaseUrl, AuthenticationRegion = LocalAccount.Region }),
                 () => ssm);
             _functions[name] = PipelineRuntime.ForTable(_options.Config, dynamo, table, functionSender, _options.Clock, reactionStatus: reactionStatus);
+            _bootstraps?.Declare(name, Template.Resource(id)?["Properties"], variables, Aws.AccessKeyFor(_roles[name], name), BaseUrl);
             _timeouts[name] = TimeSpan.FromSeconds(int.Parse(Template.String(Template.Resource(id)?["Properties"]?["Timeout"], $"{id}.Timeout"), System.Globalization.CultureInfo.InvariantCulture));
         }
 
@@ -566,6 +582,9 @@ public sealed class LocalStack : IAsyncDisposable
             return (400, new JsonObject { ["error"] = $"DynamoDB.{e.ErrorCode}", ["cause"] = e.Message });
         }
     }
+
+    // The functions run as the AOT bootstrap (BootstrapDir); their DynamoDB requests are not in the per-invocation counts.
+    private readonly LocalBootstraps? _bootstraps;
 
     /// <summary>Each function's Timeout from the template: the local Lambda host ends an invocation there, as Lambda does.</summary>
     private readonly Dictionary<string, TimeSpan> _timeouts = new(StringComparer.Ordinal);
@@ -743,6 +762,7 @@ public sealed class LocalStack : IAsyncDisposable
             var runtime = _functions.GetValueOrDefault(function) ?? throw new InvalidOperationException($"no local function named {name}");
             Task<Stream> handling = function switch
             {
+                _ when _bootstraps?.Serves(function) == true => _bootstraps.InvokeAsync(function, body, _timeouts[function], http.RequestAborted),
                 "ops-decide" => new DecideFunction(runtime).Handle(body),
                 "ops-deliver" => new DeliverFunction(runtime).Handle(body),
                 "ops-tick" => new TickFunction(runtime).Handle(body),
@@ -783,7 +803,7 @@ public sealed class LocalStack : IAsyncDisposable
             http.Response.ContentType = "application/json";
             var error = e switch
             {
-                LambdaTimeoutException or LambdaResponseTooLargeException => new JsonObject { ["errorType"] = ((ILambdaPlatformError)e).ErrorType, ["errorMessage"] = e.Message },
+                ILambdaPlatformError platform => new JsonObject { ["errorType"] = platform.ErrorType, ["errorMessage"] = e.Message },
                 _ => new JsonObject { ["errorType"] = e.GetType().Name, ["errorMessage"] = e.Message },
             };
             await http.Response.WriteAsync(error.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
@@ -1079,6 +1099,11 @@ public sealed class LocalStack : IAsyncDisposable
         }
 
         _node?.Dispose();
+        if (_bootstraps is not null)
+        {
+            await _bootstraps.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_host is not null)
         {
             await _host.StopAsync().ConfigureAwait(false);
