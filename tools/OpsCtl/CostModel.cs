@@ -66,6 +66,8 @@ public static class CostModel
 
     // Idle: what a quiet tick costs besides its counted requests.
     private const double TickBilledSeconds = 0.010;                         // a quiet tick: a few Queries, nothing to write
+    private const double TickGb = 0.25;                                     // template.yaml: the AOT Tick at 256 MB
+    private const double LambdaX86PerGbSecond = 0.0000166667;               // x86_64 (the AOT build's architecture)
     private const double SchedulerPerInvocation = 1.0 / 1_000_000;          // EventBridge Scheduler (14 M a month free)
     private const double LogsPerGb = 0.50;                                  // CloudWatch Logs ingestion
     private const double LambdaReportBytes = 300;                           // START, END and REPORT lines per invocation
@@ -74,7 +76,7 @@ public static class CostModel
     private const double KmsKeyPerMonth = 1.00;                             // customer managed key
 
     public static string IdleAssumptions =>
-        string.Create(CultureInfo.InvariantCulture, $"a quiet tick billed {TickBilledSeconds * 1000:0} ms at 1024 MB arm64; {LambdaReportBytes:0} bytes of Lambda log lines per invocation; the Tick function traced only when its caller is (the tick machine is not), so no X-Ray traces; free tiers not deducted");
+        string.Create(CultureInfo.InvariantCulture, $"a quiet tick billed {TickBilledSeconds * 1000:0} ms at {TickGb * 1024:0} MB x86_64 (the AOT build); {LambdaReportBytes:0} bytes of Lambda log lines per invocation; the Tick function traced only when its caller is (the tick machine is not), so no X-Ray traces; free tiers not deducted");
 
     /// <summary>A quiet month, line by line, for the tick on EXPRESS and on STANDARD.</summary>
     public sealed record IdleMonthCost(IReadOnlyList<(string Name, double Express, double Standard)> Lines)
@@ -90,7 +92,7 @@ public static class CostModel
         var expressSeconds = Math.Max(1, Math.Ceiling(executionMilliseconds / 100)) / 10;
         var express = ticks * (ExpressPerRequest + (expressSeconds * ExpressGb * ExpressPerGbSecond));
         var standard = ticks * transitionsPerTick * StandardPerTransition;
-        var lambda = ticks * lambdaPerTick * (LambdaPerRequest + (TickBilledSeconds * LambdaGb * LambdaArmPerGbSecond));
+        var lambda = ticks * lambdaPerTick * (LambdaPerRequest + (TickBilledSeconds * TickGb * LambdaX86PerGbSecond));
         var dynamo = ticks * ((readUnitsPerTick * DynamoPerReadUnit) + (writeUnitsPerTick * DynamoPerWriteUnit));
         var scheduler = ticks * SchedulerPerInvocation;
         var logs = ticks * lambdaPerTick * LambdaReportBytes / 1e9 * LogsPerGb;
