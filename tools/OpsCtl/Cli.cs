@@ -56,6 +56,7 @@ public static class Cli
         root.Subcommands.Add(NotifyCommands.Build());
         root.Subcommands.Add(StormCommand.Build());
         root.Subcommands.Add(IdleCostCommand.Build());
+        root.Subcommands.Add(LatencyCommand.Build());
         root.Subcommands.Add(ColdStartCommand.Build());
         return root;
     }

@@ -193,8 +193,28 @@ public sealed class LocalStack : IAsyncDisposable
     public static string TickInput(DateTimeOffset at) =>
         new JsonObject { ["source"] = "ops-pipeline.scheduler", ["detail-type"] = "Scheduled Tick", ["time"] = at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) }.ToJsonString();
 
+    /// <summary>
+    /// For latency measurements (`opsctl latency`): called with a mark and <see cref="Stopwatch.GetTimestamp"/> as an
+    /// execution is started (<c>enter</c>), as each function is invoked and returns (<c>ops-decide in</c>, <c>ops-decide
+    /// out</c>, …), as a receiver gets its request (<c>receiver CHANNEL</c>) and as the execution ends (<c>end</c>).
+    /// </summary>
+    public Action<string, long>? Mark { get; set; }
+
     /// <summary>Runs one state machine execution on <paramref name="inputJson"/> and waits for its end.</summary>
     public async Task<ExecutionOutcome> ExecuteAsync(string inputJson, CancellationToken ct = default)
+    {
+        Mark?.Invoke("enter", Stopwatch.GetTimestamp());
+        try
+        {
+            return await StartAndWaitAsync(inputJson, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Mark?.Invoke("end", Stopwatch.GetTimestamp());
+        }
+    }
+
+    private async Task<ExecutionOutcome> StartAndWaitAsync(string inputJson, CancellationToken ct)
     {
         var id = "exec-" + Interlocked.Increment(ref _nextExecution).ToString(System.Globalization.CultureInfo.InvariantCulture);
         // The Scheduler starts ticks, the ops-bus rule starts everything else: each under its own role.
@@ -751,6 +771,7 @@ public sealed class LocalStack : IAsyncDisposable
 
         Interlocked.Increment(ref _lambdaInvocations);
         _invocationsByFunction.AddOrUpdate(function, 1, (_, n) => n + 1);
+        Mark?.Invoke(function + " in", Stopwatch.GetTimestamp());
         var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted).ConfigureAwait(false);
         body.Position = 0;
@@ -791,6 +812,7 @@ public sealed class LocalStack : IAsyncDisposable
                 _decideMilliseconds.Enqueue(clock.Elapsed.TotalMilliseconds);
             }
 
+            Mark?.Invoke(function + " out", Stopwatch.GetTimestamp());
             RecordDynamoRequests(function, output.GetBuffer().AsSpan(0, (int)output.Length), requests.Value);
             _reactions.Note(output.GetBuffer().AsSpan(0, (int)output.Length));
             output.Position = 0;
@@ -981,6 +1003,7 @@ public sealed class LocalStack : IAsyncDisposable
 
     private async Task ReceiveAsync(HttpContext http, string channel, string receiver)
     {
+        Mark?.Invoke("receiver " + channel, Stopwatch.GetTimestamp());
         var body = await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
         var notifier = NotifierRegistry.Find(channel);
         if (notifier?.SecretBodyField is { } keyField)

@@ -1,0 +1,28 @@
+using OpsCtl;
+
+namespace OpsPipeline.Integration.Tests;
+
+/// <summary>
+/// `opsctl latency` measures what it says (issue 19): every run reaches PagerDuty's request through Decide and Deliver
+/// in that order, and its stages are contiguous, so they add up to the total. It asserts no duration: the numbers are
+/// the benchmark's, quoted in docs/benchmarks.md.
+/// </summary>
+[Trait("Category", "Integration")]
+public class LatencyCommandTests
+{
+    [Fact]
+    public async Task Latency_WhenAlarmsPage_ShouldTimeEachStageInOrderAndAddUpToTheTotal()
+    {
+        var config = TestConfig.Inline(File.ReadAllText(OpsCtl.Local.RepoPaths.SampleConfig)) with { Slos = [] };
+
+        var samples = await LatencyCommand.MeasureAsync(config, 3, CancellationToken.None);
+
+        Assert.Equal(3, samples.Count);
+        Assert.All(samples, s => Assert.Equal(LatencyCommand.Stages.Count, s.Stages.Count));
+        Assert.All(samples, s => Assert.All(s.Stages, ms => Assert.True(ms >= 0, $"a stage ran backwards: {string.Join(", ", s.Stages)}")));
+        Assert.All(samples, s => Assert.Equal(s.Total, s.Stages.Sum(), 3)); // each stage rounds to 100 ns
+        var report = LatencyCommand.Report(samples);
+        Assert.Contains("largest contributor at p50: ", report, StringComparison.Ordinal);
+        Assert.All(LatencyCommand.Stages, stage => Assert.Contains(stage.Name, report, StringComparison.Ordinal));
+    }
+}
