@@ -47,7 +47,7 @@ public static class AwsCalls
             new("dynamodb:GetItem", AwsResource.Table, "DynamoAlertStateStore.SourcesAsync, BudgetStore.GetAsync"),
             new("dynamodb:BatchGetItem", AwsResource.Table, "DynamoAlertStateStore.DueAsync, DynamoAlertStateStore.GroupMembersAsync, ReactionLedgerStore.RunsDueAsync (DynamoPages.BatchGetAllAsync)"),
             new("dynamodb:PutItem", AwsResource.Table, "DynamoAlertStateStore.TryWriteAsync, BudgetStore.TryWriteAsync"),
-            new("dynamodb:UpdateItem", AwsResource.Table, "FloodGuardStore.HoldAsync, FloodGuardStore.TakeDueAsync, DynamoAlertStateStore.NoteGroupsAsync, ReactionLedgerStore.TryTellOutcomeAsync, ReactionLedgerStore.CheckAgainAsync"),
+            new("dynamodb:UpdateItem", AwsResource.Table, "FloodGuardStore.HoldAsync, FloodGuardStore.TakeDueAsync, DeferredDeliveryStore.TakeDueAsync (its claim), DynamoAlertStateStore.NoteGroupsAsync, ReactionLedgerStore.TryTellOutcomeAsync, ReactionLedgerStore.CheckAgainAsync"),
             new("dynamodb:DeleteItem", AwsResource.Table, "DeferredDeliveryStore.TakeDueAsync"),
             new("dynamodb:Query", AwsResource.Table, "DynamoSilenceStore.ListAsync"),
             new("dynamodb:Query", AwsResource.DueIndex, "DynamoAlertStateStore.DueAsync, DeferredDeliveryStore.TakeDueAsync, FloodGuardStore.TakeDueAsync, ReactionLedgerStore.RunsDueAsync"),

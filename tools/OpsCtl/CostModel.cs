@@ -23,7 +23,8 @@ public static class CostModel
     private const double SnsPerPublish = 0.50 / 1_000_000;
 
     // Assumptions (not measured here): billed duration and sizes.
-    private const double LambdaGb = 1.0;                                    // 1024 MB, as in template.yaml
+    private const double LambdaGb = 1.0;                                    // the naive design's one function: 1024 MB arm64
+    private const double PipelineLambdaGb = 0.5;                            // template.yaml, AOT build: Decide and Deliver at 512 MB, x86_64
     private const double DecideBilledSeconds = 0.020;                       // warm: one read + one write
     private const double DeliverBilledSeconds = 0.150;                      // warm: one HTTPS call
     private const double ExpressExecutionSeconds = 0.3;                     // rounded up to 100 ms steps
@@ -40,7 +41,7 @@ public static class CostModel
     /// <param name="transitionsPerEvent">State transitions per event.</param>
     public static string Table(double dynamoPerEvent, double readUnitsPerEvent, double writeUnitsPerEvent, double lambdaPerEvent, double deliverPerEvent, double transitionsPerEvent)
     {
-        var lambda = (lambdaPerEvent * LambdaPerRequest) + (((1 * DecideBilledSeconds) + (deliverPerEvent * DeliverBilledSeconds)) * LambdaGb * LambdaArmPerGbSecond);
+        var lambda = (lambdaPerEvent * LambdaPerRequest) + (((1 * DecideBilledSeconds) + (deliverPerEvent * DeliverBilledSeconds)) * PipelineLambdaGb * LambdaX86PerGbSecond);
         var dynamo = (writeUnitsPerEvent * DynamoPerWriteUnit) + (readUnitsPerEvent * DynamoPerReadUnit);
         var bus = EventBridgePerEvent; // default bus -> ops bus (AWS service events on the default bus are free)
         var express = ExpressPerRequest + (Math.Ceiling(ExpressExecutionSeconds * 10) / 10 * ExpressGb * ExpressPerGbSecond);
@@ -60,7 +61,7 @@ public static class CostModel
         text.AppendLine(CultureInfo.InvariantCulture, $"  {"total $",-28} {M(expressTotal),10:0.00} {M(standardTotal),10:0.00} {M(naive),10:0.00}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  ratio to naive: EXPRESS {expressTotal / naive:0.00}x, STANDARD {standardTotal / naive:0.00}x");
         text.AppendLine(CultureInfo.InvariantCulture, $"  prices: {PricesAsOf}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  assumed (not measured): Lambda 1024 MB arm64, Decide {DecideBilledSeconds * 1000:0} ms, Deliver {DeliverBilledSeconds * 1000:0} ms billed; Express execution {ExpressExecutionSeconds * 1000:0} ms at 64 MB; naive = one Lambda ({NaiveBilledSeconds * 1000:0} ms) reading then writing a {NaiveItemWriteUnits:0} WRU item and publishing to SNS");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  assumed (not measured): Lambda 512 MB x86_64 (the AOT build), Decide {DecideBilledSeconds * 1000:0} ms, Deliver {DeliverBilledSeconds * 1000:0} ms billed; Express execution {ExpressExecutionSeconds * 1000:0} ms at 64 MB; naive = one Lambda ({NaiveBilledSeconds * 1000:0} ms) reading then writing a {NaiveItemWriteUnits:0} WRU item and publishing to SNS");
         return text.ToString();
     }
 

@@ -208,7 +208,10 @@ async function runExecution(machine, overrides, id, input) {
     return;
   }
   const limit = { exceeded: null };
-  const execution = machine.run(input, { overrides });
+  // The context object as Step Functions fills it: each execution has its own name (EventBridge and the Scheduler
+  // start executions with a generated one), which the definition reads as $$.Execution.Name.
+  const context = { Execution: { Name: id, Id: `arn:aws:states:us-east-1:000000000000:execution:local:${id}` } };
+  const execution = machine.run(input, { overrides, context });
   const transitionsCounted = watchExecution(execution.eventLogs, execution, limit);
   try {
     const output = await execution.result;

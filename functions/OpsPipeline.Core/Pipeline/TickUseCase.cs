@@ -21,11 +21,13 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
 
     private readonly ReactionOutcomes _outcomes = new(config, pipeline, ports);
 
-    public async Task<DecideResult> TickAsync(CancellationToken ct)
+    /// <param name="ct">Cancels the tick.</param>
+    /// <param name="execution">The tick execution's name (the state machine passes it): who takes deferred deliveries.</param>
+    public async Task<DecideResult> TickAsync(CancellationToken ct, string? execution = null)
     {
         try
         {
-            return await TickOnceAsync(ct).ConfigureAwait(false);
+            return await TickOnceAsync(execution, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (ports.Faults.IsTransient(e))
         {
@@ -34,12 +36,13 @@ public sealed class TickUseCase(PipelineConfig config, AlertPipeline pipeline, N
         }
     }
 
-    private async Task<DecideResult> TickOnceAsync(CancellationToken ct)
+    private async Task<DecideResult> TickOnceAsync(string? execution, CancellationToken ct)
     {
         var now = ports.Clock.GetUtcNow();
         var id = $"tick-{now:yyyyMMddTHHmmss}";
+        var taker = execution ?? id;
         var (alertDeliveries, path) = await AlertWorkAsync(now, ct).ConfigureAwait(false);
-        var deferred = await PhaseAsync(() => ports.Deferred.TakeDueAsync(now, ct), [], path, "deferred deliveries not read", "the next tick takes them").ConfigureAwait(false);
+        var deferred = await PhaseAsync(() => ports.Deferred.TakeDueAsync(now, taker, ct), [], path, "deferred deliveries not read", "the next tick takes them").ConfigureAwait(false);
         path.AddRange(deferred.Select(d => $"deferred {d.Action} to {d.Receiver} ({d.AlertKey}): sent again, its receiver's wait has passed"));
         var budget = await BudgetWorkAsync(now, ct).ConfigureAwait(false);
         path.AddRange(budget.Path);

@@ -26,8 +26,12 @@ public interface IDeferredDeliveries
 {
     Task PutAsync(Delivery delivery, DateTimeOffset retryAt, CancellationToken ct);
 
-    /// <summary>Takes (removes and returns) the deliveries due at or before <paramref name="until"/>.</summary>
-    Task<IReadOnlyList<Delivery>> TakeDueAsync(DateTimeOffset until, CancellationToken ct);
+    /// <summary>
+    /// Takes (removes and returns) the deliveries due at or before <paramref name="until"/>, each for one taker only:
+    /// <paramref name="taker"/> names the tick execution, so a retry of the same tick takes the same deliveries again
+    /// and a duplicated execution (EXPRESS starts are at-least-once) takes none of them.
+    /// </summary>
+    Task<IReadOnlyList<Delivery>> TakeDueAsync(DateTimeOffset until, string taker, CancellationToken ct);
 }
 
 /// <summary>What the flood guard held for one receiver since it last told it, and why.</summary>

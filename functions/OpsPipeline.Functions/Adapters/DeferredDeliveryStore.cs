@@ -45,12 +45,17 @@ public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableNa
     /// <summary>When the earliest deferred delivery is due, if any (for a local run's clock; one Query).</summary>
     public Task<DateTimeOffset?> EarliestAsync(CancellationToken ct) => _due.EarliestAsync(ct);
 
+    /// <summary>A take that did not end in its delete (its tick died between the two) is free again after this.</summary>
+    public static readonly TimeSpan TakeLease = TimeSpan.FromMinutes(2);
+
     /// <summary>
-    /// The deliveries due by <paramref name="until"/>: each read consistently, then deleted, then sent through the
-    /// Map's retries and parking like any delivery. Read before the delete, so a delete whose answer is lost (and
-    /// retried) cannot lose the delivery; two ticks that overlap may both send one, which errs toward the page.
+    /// The deliveries due by <paramref name="until"/>: each read consistently, claimed for <paramref name="taker"/> (a
+    /// conditional write: free, already this taker's, or its claim older than <see cref="TakeLease"/>), deleted, then
+    /// sent through the Map's retries and parking like any delivery. So a duplicated tick execution (another taker)
+    /// sends none of them, a retry of the same tick (the same taker, a lost answer included) takes them again, and a
+    /// tick that died after its claim leaves them to the next tick once the lease has passed: none is lost.
     /// </summary>
-    public async Task<IReadOnlyList<Delivery>> TakeDueAsync(DateTimeOffset until, CancellationToken ct)
+    public async Task<IReadOnlyList<Delivery>> TakeDueAsync(DateTimeOffset until, string taker, CancellationToken ct)
     {
         var keys = await _due.KeysDueAsync(until, ct).ConfigureAwait(false);
         var taken = new List<Delivery>();
@@ -65,7 +70,26 @@ public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableNa
                     continue; // taken meanwhile
                 }
 
-                await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = tableName, Key = itemKey }, ct).ConfigureAwait(false);
+                if (!await ClaimAsync(itemKey, taker, until, ct).ConfigureAwait(false))
+                {
+                    continue; // another tick's
+                }
+
+                try
+                {
+                    await dynamo.DeleteItemAsync(new DeleteItemRequest
+                    {
+                        TableName = tableName,
+                        Key = itemKey,
+                        ConditionExpression = "takenBy = :taker",
+                        ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":taker"] = new() { S = taker } },
+                    }, ct).ConfigureAwait(false);
+                }
+                catch (ConditionalCheckFailedException)
+                {
+                    // Gone already: this taker's own delete whose answer was lost and retried. Still ours to send.
+                }
+
                 taken.Add(delivery);
             }
             catch (AmazonDynamoDBException)
@@ -75,6 +99,31 @@ public sealed class DeferredDeliveryStore(IAmazonDynamoDB dynamo, string tableNa
         }
 
         return taken;
+    }
+
+    private async Task<bool> ClaimAsync(Dictionary<string, AttributeValue> itemKey, string taker, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = tableName,
+                Key = itemKey,
+                UpdateExpression = "SET takenBy = :taker, takenAt = :now",
+                ConditionExpression = "attribute_exists(pk) AND (attribute_not_exists(takenBy) OR takenBy = :taker OR takenAt < :stale)",
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":taker"] = new() { S = taker },
+                    [":now"] = new() { S = DynamoAlertStateStore.SortableTime(now) },
+                    [":stale"] = new() { S = DynamoAlertStateStore.SortableTime(now - TakeLease) },
+                },
+            }, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The same delivery (receiver, action, alert, body) always has the same id.</summary>

@@ -182,7 +182,7 @@ internal sealed class InMemoryReports : IDrillReports, IDeferredDeliveries, IFlo
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<Delivery>> TakeDueAsync(DateTimeOffset until, CancellationToken ct)
+    public Task<IReadOnlyList<Delivery>> TakeDueAsync(DateTimeOffset until, string taker, CancellationToken ct)
     {
         var due = Deferred.Where(d => d.RetryAt <= until).ToList();
         Deferred.RemoveAll(due.Contains);
