@@ -91,10 +91,11 @@ public static class EventParser
         }
     }
 
-    private static DlqArrivalEvent ParseDlqArrival(ReadOnlySpan<byte> utf8Json)
+    /// <summary>An envelope and its detail bound from the wire; a bind error or a missing detail names the field.</summary>
+    private static (EventBridgeEvent<TDetail> Wire, TDetail Detail) Bind<TDetail>(ReadOnlySpan<byte> utf8Json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<EventBridgeEvent<TDetail>> typeInfo)
+        where TDetail : class
     {
-        var typeInfo = DlqArrivalJsonContext.Default.EventBridgeEventDlqArrival;
-        EventBridgeEvent<DlqArrival>? wire;
+        EventBridgeEvent<TDetail>? wire;
         try
         {
             wire = JsonSerializer.Deserialize(utf8Json, typeInfo);
@@ -104,7 +105,12 @@ public static class EventParser
             throw BindError(ex, typeInfo, utf8Json);
         }
 
-        var detail = wire!.Detail ?? throw InvalidEventException.Missing("detail");
+        return (wire!, wire!.Detail ?? throw InvalidEventException.Missing("detail"));
+    }
+
+    private static DlqArrivalEvent ParseDlqArrival(ReadOnlySpan<byte> utf8Json)
+    {
+        var (wire, detail) = Bind(utf8Json, DlqArrivalJsonContext.Default.EventBridgeEventDlqArrival);
         return new DlqArrivalEvent
         {
             Id = Required(wire.Id, "id"),
@@ -121,18 +127,7 @@ public static class EventParser
 
     private static ExecutionStatusChangeEvent ParseExecutionStatus(ReadOnlySpan<byte> utf8Json)
     {
-        var typeInfo = ExecutionStatusJsonContext.Default.EventBridgeEventExecutionStatusDetail;
-        EventBridgeEvent<ExecutionStatusDetail>? wire;
-        try
-        {
-            wire = JsonSerializer.Deserialize(utf8Json, typeInfo);
-        }
-        catch (JsonException ex)
-        {
-            throw BindError(ex, typeInfo, utf8Json);
-        }
-
-        var detail = wire!.Detail ?? throw InvalidEventException.Missing("detail");
+        var (wire, detail) = Bind(utf8Json, ExecutionStatusJsonContext.Default.EventBridgeEventExecutionStatusDetail);
         return new ExecutionStatusChangeEvent
         {
             Id = Required(wire.Id, "id"),

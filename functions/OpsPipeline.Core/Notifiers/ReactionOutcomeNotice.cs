@@ -19,6 +19,17 @@ public static class ReactionOutcomeNotice
         return DeliveryRenderer.NotifierOf(receiver).RenderReactionOutcome(delivery, run, outcome, Text(outcome, run, alertName));
     }
 
+    /// <summary>The run and its outcome as a JSON object's fields (webhook bodies, PagerDuty's custom_details).</summary>
+    internal static void WriteFields(System.Text.Json.Utf8JsonWriter w, ReactionRunRecord run, ReactionOutcome outcome)
+    {
+        w.WriteString("reaction", run.Reaction);
+        w.WriteString("kind", run.Kind);
+        w.WriteString("execution", run.Execution);
+        w.WriteString("alertKey", run.AlertKey);
+        w.WriteString("outcome", outcome.Word);
+        w.WriteIfPresent("detail", outcome.Detail);
+    }
+
     /// <summary>
     /// The one sentence every receiver gets: <c>auto-reaction restart-orders succeeded (execution …) for
     /// checkout-api-5xx</c>, <c>… failed: &lt;error&gt;</c> or <c>… timed out: …</c>. The service's words are

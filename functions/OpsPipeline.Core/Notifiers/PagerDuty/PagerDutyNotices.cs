@@ -44,12 +44,7 @@ internal static class PagerDutyNotices
         w.WriteString("summary", Truncation.ToChars(text, PagerDutyLimits.SummaryChars));
         w.WriteString("source", "ops-pipeline:reaction:" + UntrustedText.OneLine(run.Reaction));
         w.WriteStartObject("custom_details");
-        w.WriteString("reaction", run.Reaction);
-        w.WriteString("kind", run.Kind);
-        w.WriteString("execution", run.Execution);
-        w.WriteString("alertKey", run.AlertKey);
-        w.WriteString("outcome", outcome.Word);
-        w.WriteIfPresent("detail", outcome.Detail);
+        ReactionOutcomeNotice.WriteFields(w, run, outcome);
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteEndObject();

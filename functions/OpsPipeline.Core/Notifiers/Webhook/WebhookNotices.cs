@@ -26,12 +26,7 @@ internal static class WebhookNotices
         w.WriteString("kind", "reactionOutcome");
         w.WriteString("text", text);
         w.WriteStartObject("reaction");
-        w.WriteString("name", run.Reaction);
-        w.WriteString("kind", run.Kind);
-        w.WriteString("execution", run.Execution);
-        w.WriteString("alertKey", run.AlertKey);
-        w.WriteString("outcome", outcome.Word);
-        w.WriteIfPresent("detail", outcome.Detail);
+        ReactionOutcomeNotice.WriteFields(w, run, outcome);
         w.WriteEndObject();
         w.WriteEndObject();
     }
