@@ -102,14 +102,14 @@ public sealed class ReactionStage(PipelineConfig config, Func<Alert, DecisionCon
         foreach (var reaction in config.Reactions.Where(r => r.On == ReactionOn.Firing && r.Match.Matches(alert.Labels)))
         {
             var last = runs.LastOrDefault(r => r.Name == reaction.Name);
-            if (last is not null && last.TransitionAt == alert.StateTimestamp)
+            if (AlreadyRan(last, alert.StateTimestamp) is not null)
             {
                 continue; // ran when it fired: nothing new to say
             }
 
-            if (last is not null && last.RanAt + reaction.Cooldown > now)
+            if (Cooling(reaction, last, now) is { } cooling)
             {
-                path.Add($"reaction {reaction.Name}: not run on release: cooldown until {DecisionText.Format(last.RanAt + reaction.Cooldown)}");
+                path.Add($"reaction {reaction.Name}: not run on release: {cooling}");
                 continue;
             }
 
@@ -135,9 +135,9 @@ public sealed class ReactionStage(PipelineConfig config, Func<Alert, DecisionCon
 
     private string? WhyNot(ReactionConfig reaction, EventStep step, Decision decision, AlertState next, ReactionRun? last)
     {
-        if (last is not null && last.TransitionAt == step.Alert.StateTimestamp)
+        if (AlreadyRan(last, step.Alert.StateTimestamp) is { } ran)
         {
-            return $"already ran for this transition at {DecisionText.Format(last.RanAt)}";
+            return ran;
         }
 
         if (!reaction.EvenWhenMuted)
@@ -156,11 +156,14 @@ public sealed class ReactionStage(PipelineConfig config, Func<Alert, DecisionCon
             }
         }
 
-        if (last is not null && last.RanAt + reaction.Cooldown > step.Now)
-        {
-            return $"cooldown until {DecisionText.Format(last.RanAt + reaction.Cooldown)}";
-        }
-
-        return null;
+        return Cooling(reaction, last, step.Now);
     }
+
+    /// <summary>Why not: the reaction's last run was for this very transition (a duplicate, a retry, a replay).</summary>
+    private static string? AlreadyRan(ReactionRun? last, DateTimeOffset transitionAt) =>
+        last is not null && last.TransitionAt == transitionAt ? $"already ran for this transition at {DecisionText.Format(last.RanAt)}" : null;
+
+    /// <summary>Why not: its last run for the alert is within its cooldown.</summary>
+    private static string? Cooling(ReactionConfig reaction, ReactionRun? last, DateTimeOffset now) =>
+        last is not null && last.RanAt + reaction.Cooldown > now ? $"cooldown until {DecisionText.Format(last.RanAt + reaction.Cooldown)}" : null;
 }
