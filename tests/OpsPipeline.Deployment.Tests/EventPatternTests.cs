@@ -19,10 +19,11 @@ public class EventPatternTests
 
     [Theory]
     [MemberData(nameof(CloudWatchSamples))]
-    public void CloudWatchSample_WhenOnTheDefaultBus_ShouldBeForwardedAndThenStartThePipeline(string file)
+    public void CloudWatchSample_WhenOnTheDefaultBus_ShouldStartThePipelineAndBeArchived(string file)
     {
-        Assert.True(EventPattern.Matches(PatternOf("CloudWatchAlarmForwardRule"), Event(file), Stack), $"{file} is not forwarded");
-        Assert.True(EventPattern.Matches(PatternOf("AlertPipelineRule"), Event(file), Stack), $"{file} does not start the pipeline");
+        Assert.True(EventPattern.Matches(PatternOf("AlarmPipelineRule"), Event(file), Stack), $"{file} does not start the pipeline");
+        Assert.True(EventPattern.Matches(PatternOf("AlarmArchive"), Event(file), Stack), $"{file} is not archived for drills");
+        Assert.False(EventPattern.Matches(PatternOf("DlqArrivalPipelineRule"), Event(file), Stack), $"{file} would start the pipeline twice");
     }
 
     [Fact]
@@ -30,17 +31,27 @@ public class EventPatternTests
     {
         var arrival = Event("dlq-message-arrived.json");
 
-        Assert.True(EventPattern.Matches(PatternOf("AlertPipelineRule"), arrival, Stack));
-        Assert.False(EventPattern.Matches(PatternOf("CloudWatchAlarmForwardRule"), arrival, Stack));
+        Assert.True(EventPattern.Matches(PatternOf("DlqArrivalPipelineRule"), arrival, Stack));
+        Assert.False(EventPattern.Matches(PatternOf("AlarmPipelineRule"), arrival, Stack));
+        Assert.False(EventPattern.Matches(PatternOf("AlarmArchive"), arrival, Stack));
     }
 
     [Fact]
-    public void OwnAlarm_WhenThePipelinesOwnAlarmChanges_ShouldNotBeForwardedThroughThePipeline()
+    public void OwnAlarm_WhenThePipelinesOwnAlarmChanges_ShouldNeitherRunThroughThePipelineNorBeArchived()
     {
-        var own = Event("cloudwatch-alarm-single-metric.json").GetRawText()
-            .Replace("\"checkout-api-5xx\"", "\"serverless-ops-pipeline-failed-deliveries\"", StringComparison.Ordinal);
+        var own = JsonDocument.Parse(Event("cloudwatch-alarm-single-metric.json").GetRawText()
+            .Replace("\"checkout-api-5xx\"", "\"serverless-ops-pipeline-failed-deliveries\"", StringComparison.Ordinal)).RootElement;
 
-        Assert.False(EventPattern.Matches(PatternOf("CloudWatchAlarmForwardRule"), JsonDocument.Parse(own).RootElement, Stack));
+        Assert.False(EventPattern.Matches(PatternOf("AlarmPipelineRule"), own, Stack));
+        Assert.False(EventPattern.Matches(PatternOf("AlarmArchive"), own, Stack));
+    }
+
+    [Fact]
+    public void AlarmArchive_WhenDrillsReplayIt_ShouldKeepExactlyWhatTheRuleMatches()
+    {
+        // A replay can start only what the rule matches: the archive keeps that and nothing more (no other
+        // service's default-bus events, whose storage would be paid for and never replayed).
+        Assert.Equal(PatternOf("AlarmPipelineRule").ToString(), PatternOf("AlarmArchive").ToString());
     }
 
     [Theory]
@@ -49,8 +60,8 @@ public class EventPatternTests
     [InlineData("""{"source": "aws.cloudwatch", "detail-type": "EC2 Instance State-change Notification", "detail": {"alarmName": "x"}}""", false)]
     [InlineData("""{"source": "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change", "detail": {}}""", false)]
     [InlineData("""{"source": "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change", "detail": {"alarmName": "serverless-ops-pipeline-x"}}""", false)]
-    public void ForwardRule_WhenEventsDiffer_ShouldMatchOnlyAlarmChangesOfOtherAlarms(string json, bool expected)
+    public void AlarmPipelineRule_WhenEventsDiffer_ShouldMatchOnlyAlarmChangesOfOtherAlarms(string json, bool expected)
     {
-        Assert.Equal(expected, EventPattern.Matches(PatternOf("CloudWatchAlarmForwardRule"), JsonDocument.Parse(json).RootElement, Stack));
+        Assert.Equal(expected, EventPattern.Matches(PatternOf("AlarmPipelineRule"), JsonDocument.Parse(json).RootElement, Stack));
     }
 }

@@ -233,7 +233,7 @@ public sealed class TemplateTests
     public void EventRules_WhenTargetsFail_ShouldRetryThenDeadLetter()
     {
         var rules = _template.ResourcesOfType("AWS::Events::Rule").ToList();
-        Assert.Equal(["AlertPipelineRule", "CloudWatchAlarmForwardRule", "ReactionStatusRule"], rules.Select(r => r.LogicalId).Order(StringComparer.Ordinal));
+        Assert.Equal(["AlarmPipelineRule", "DlqArrivalPipelineRule", "ReactionStatusRule"], rules.Select(r => r.LogicalId).Order(StringComparer.Ordinal));
 
         foreach (var (logicalId, properties) in rules)
         {
@@ -246,18 +246,45 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void ForwardRule_WhenCloudWatchAlarmChanges_ShouldMatchBothAlarmDetailTypesOnTheDefaultBus()
+    public void AlarmPipelineRule_WhenCloudWatchAlarmChanges_ShouldStartThePipelineFromTheDefaultBusWithNoForward()
     {
-        var rule = _template.Properties("CloudWatchAlarmForwardRule");
+        var rule = _template.Properties("AlarmPipelineRule");
         var pattern = Map(rule, "EventPattern");
 
+        // On the default bus: AWS service events reach its rules unbilled; no second bus, no PutEvents, no $1 per million.
         Assert.Equal("default", Scalar(rule, "EventBusName"));
         Assert.Equal(["aws.cloudwatch"], OneOrMany(Find(pattern, "source")).Select(n => n.ToString()));
         Assert.Equal(
             ["CloudWatch Alarm State Change", "CloudWatch Alarm Contributor State Change"],
             OneOrMany(Find(pattern, "detail-type")).Select(n => n.ToString()));
         var target = (YamlMappingNode)((YamlSequenceNode)Find(rule, "Targets")!).Children.Single();
-        Assert.Equal("OpsBus.Arn", Find(target, "Arn")!.ToString());
+        Assert.Equal("AlertPipelineStateMachine", Find(target, "Arn")!.ToString());
+        Assert.Equal("StartAlertPipelineRole.Arn", Find(target, "RoleArn")!.ToString());
+        Assert.DoesNotContain(_template.ResourcesOfType("AWS::Events::Rule"), r => OneOrMany(Find(r.Properties, "Targets")).Cast<YamlMappingNode>()
+            .Any(t => Find(t, "Arn")!.ToString().EndsWith("Bus.Arn", StringComparison.Ordinal)));
+
+        // The drills' archive is on the same bus, and the stack's outputs give a replay its source and its one rule.
+        var archive = _template.Properties("AlarmArchive");
+        Assert.Equal(("!Sub", "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"), (Tag(Find(archive, "SourceArn")!), Find(archive, "SourceArn")!.ToString()));
+        var outputs = Map(_template.Root, "Outputs");
+        Assert.Equal("AlarmArchive.Arn", Find(Map(outputs, "AlarmArchiveArn"), "Value")!.ToString());
+        Assert.Equal("AlarmPipelineRule.Arn", Find(Map(outputs, "AlarmPipelineRuleArn"), "Value")!.ToString());
+    }
+
+    [Fact]
+    public void OpsBus_WhenNoDlqIsWatched_ShouldNotExistAndWhenOneIsCarryOnlyDlqArrivals()
+    {
+        foreach (var id in new[] { "OpsBus", "OpsBusArchive", "DlqArrivalPipelineRule" })
+        {
+            Assert.Equal("WatchesDlqs", Scalar(Map(_template.Resources, id), "Condition"));
+        }
+
+        var outputs = Map(_template.Root, "Outputs");
+        Assert.Equal("WatchesDlqs", Scalar(Map(outputs, "OpsBusArn"), "Condition"));
+        Assert.Equal("WatchesDlqs", Scalar(Map(outputs, "OpsBusArchiveArn"), "Condition"));
+        var rule = _template.Properties("DlqArrivalPipelineRule");
+        Assert.Equal(("!Ref", "OpsBus"), (Tag(Find(rule, "EventBusName")!), Find(rule, "EventBusName")!.ToString()));
+        Assert.Equal(["DLQ Message Arrived"], OneOrMany(Find(Map(rule, "EventPattern"), "detail-type")).Select(n => n.ToString()));
     }
 
     [Fact]
@@ -370,7 +397,7 @@ public sealed class TemplateTests
         Assert.Equal("AWS::SNS::Topic", Scalar(Map(_template.Resources, "AlarmTopic"), "Type"));
 
         var outputs = Map(_template.Root, "Outputs");
-        foreach (var name in new[] { "OpsBusArn", "AlertPipelineStateMachineArn", "OpsEmailTopicArn", "AlarmTopicArn" })
+        foreach (var name in new[] { "AlarmArchiveArn", "AlertPipelineStateMachineArn", "OpsEmailTopicArn", "AlarmTopicArn" })
         {
             Assert.NotNull(Find(outputs, name));
         }

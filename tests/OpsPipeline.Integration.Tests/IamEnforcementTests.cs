@@ -172,4 +172,27 @@ public class IamEnforcementTests
         Assert.DoesNotContain(none, p => p.Queue == LocalStack.EventDeliveryDeadLetterQueueUrl);
         Assert.Equal(2, lost.AccessDenials.Count(d => d.Contains("events.amazonaws.com is not authorized to perform: sqs:SendMessage", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task DlqArrivalRule_WhenItsOwnRoleMayNotStartTheStateMachine_ShouldDeadLetterTheArrivalsAndLeaveAlarmsAlone()
+    {
+        // Alarms start from the default bus (AlarmPipelineRule), DLQ arrivals from the ops bus (DlqArrivalPipelineRule),
+        // each under its own role: taking the grant from one stops only its events, and those wait in the dead-letter queue.
+        var inputs = EventInputs.Read([Path.Combine(RepoPaths.Events, "cloudwatch-alarm-single-metric.json"), Path.Combine(RepoPaths.Events, "sqs-lambda-async-dlq.json")]);
+        var (summary, outbound, parked) = await LocalRun.RunAsync(new LocalRunOptions
+        {
+            Config = TestConfig.Sample(),
+            Inputs = inputs,
+            Out = TextWriter.Null,
+            Err = TextWriter.Null,
+            Stack = new LocalStackOptions { Config = TestConfig.Sample(), Clock = TimeProvider.System, Template = Without("StartPipelineOnDlqArrivalRole", "states:StartExecution") },
+        });
+
+        var arrivals = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Events, "sqs-lambda-async-dlq.json")))!.AsArray().Count;
+        var deadLettered = parked.Where(p => p.Queue == LocalStack.EventDeliveryDeadLetterQueueUrl).ToList();
+        Assert.Equal(arrivals, deadLettered.Count);
+        Assert.All(deadLettered, p => Assert.Contains("DLQ Message Arrived", p.Body, StringComparison.Ordinal));
+        Assert.Equal(arrivals, summary.AccessDenials.Count(d => d.Contains("StartPipelineOnDlqArrivalRole", StringComparison.Ordinal) && d.Contains("perform: states:StartExecution ", StringComparison.Ordinal)));
+        Assert.Contains(outbound, d => d.AlertKey.EndsWith(":alarm:checkout-api-5xx", StringComparison.Ordinal) && d.Action == "trigger");
+    }
 }

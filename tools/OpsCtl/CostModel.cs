@@ -19,7 +19,6 @@ public static class CostModel
     private const double LambdaArmPerGbSecond = 0.0000133334;               // arm64
     private const double DynamoPerWriteUnit = 0.625 / 1_000_000;            // on-demand WRU (1 KB)
     private const double DynamoPerReadUnit = 0.125 / 1_000_000;             // on-demand RRU (4 KB, consistent)
-    private const double EventBridgePerEvent = 1.0 / 1_000_000;             // custom/cross-bus events
     private const double SnsPerPublish = 0.50 / 1_000_000;
 
     // Assumptions (not measured here): billed duration and sizes.
@@ -43,7 +42,9 @@ public static class CostModel
     {
         var lambda = (lambdaPerEvent * LambdaPerRequest) + (((1 * DecideBilledSeconds) + (deliverPerEvent * DeliverBilledSeconds)) * PipelineLambdaGb * LambdaX86PerGbSecond);
         var dynamo = (writeUnitsPerEvent * DynamoPerWriteUnit) + (readUnitsPerEvent * DynamoPerReadUnit);
-        var bus = EventBridgePerEvent; // default bus -> ops bus (AWS service events on the default bus are free)
+        // The pipeline's rule sits on the default bus, where AWS service events (alarm state changes) are not billed;
+        // the default -> ops bus forward that billed each as a custom event ($1.00 per million) is gone.
+        const double bus = 0;
         var express = ExpressPerRequest + (Math.Ceiling(ExpressExecutionSeconds * 10) / 10 * ExpressGb * ExpressPerGbSecond);
         var standard = transitionsPerEvent * StandardPerTransition;
         var naive = LambdaPerRequest + (NaiveBilledSeconds * LambdaGb * LambdaArmPerGbSecond) + (NaiveItemWriteUnits * DynamoPerWriteUnit) + DynamoPerReadUnit + SnsPerPublish;

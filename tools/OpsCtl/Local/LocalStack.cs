@@ -217,14 +217,21 @@ public sealed class LocalStack : IAsyncDisposable
     private async Task<ExecutionOutcome> StartAndWaitAsync(string inputJson, CancellationToken ct)
     {
         var id = "exec-" + Interlocked.Increment(ref _nextExecution).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // The Scheduler starts ticks, the ops-bus rule starts everything else: each under its own role.
-        // A reaction's status change comes from the default bus, through its own rule and role.
+        // The Scheduler starts ticks; on the default bus, AlarmPipelineRule starts alarm changes and ReactionStatusRule a
+        // reaction's status change; DlqArrivalPipelineRule starts DLQ arrivals on the ops bus: each under its own role.
         var starter = inputJson.Contains("\"ops-pipeline.scheduler\"", StringComparison.Ordinal) && IsTick(inputJson) ? "scheduler"
-            : inputJson.Contains("\"aws.states\"", StringComparison.Ordinal) && _roles.ContainsKey("reactionStatus") ? "reactionStatus" : "rule";
+            : inputJson.Contains("\"aws.states\"", StringComparison.Ordinal) && _roles.ContainsKey("reactionStatus") ? "reactionStatus"
+            : inputJson.Contains("\"" + OpsPipeline.Core.Events.DlqEventTypes.MessageArrived + "\"", StringComparison.Ordinal) ? "dlqRule" : "rule";
         try
         {
+            if (!_roles.TryGetValue(starter, out var starterRole))
+            {
+                // No rule of the template would start it (DLQ arrivals without DlqArrivalPipelineRule): in AWS nothing runs.
+                throw new CfnEvaluationException($"no rule of the template starts this event ({StarterIds[starter]} is not in the template)");
+            }
+
             // The Scheduler starts the tick's own (EXPRESS) state machine; the rules start the alert pipeline's.
-            Aws.Demand(_roles[starter], starter switch { "scheduler" => "TickSchedule", "reactionStatus" => "ReactionStatusRule", _ => "AlertPipelineRule" }, "states:StartExecution",
+            Aws.Demand(starterRole, StarterIds[starter], "states:StartExecution",
                 starter == "scheduler" ? LocalAccount.TickStateMachineArn : LocalAccount.StateMachineArn);
         }
         catch (AccessDeniedException e)
@@ -256,6 +263,15 @@ public sealed class LocalStack : IAsyncDisposable
         return await done.Task.ConfigureAwait(false);
     }
 
+    /// <summary>What starts an execution, by the local name of its role: the Scheduler's schedule or a rule.</summary>
+    private static readonly Dictionary<string, string> StarterIds = new(StringComparer.Ordinal)
+    {
+        ["scheduler"] = "TickSchedule",
+        ["rule"] = "AlarmPipelineRule",
+        ["dlqRule"] = "DlqArrivalPipelineRule",
+        ["reactionStatus"] = "ReactionStatusRule",
+    };
+
     private static bool IsTick(string inputJson)
     {
         try
@@ -278,9 +294,10 @@ public sealed class LocalStack : IAsyncDisposable
     /// </summary>
     private void DeadLetter(string starter, string inputJson, string error)
     {
-        var (id, target) = starter == "scheduler"
-            ? ("TickSchedule", Template.Resource("TickSchedule")?["Properties"]?["Target"])
-            : ("AlertPipelineRule", (Template.Resource("AlertPipelineRule")?["Properties"]?["Targets"] as JsonArray)?.FirstOrDefault());
+        var id = StarterIds[starter];
+        var target = starter == "scheduler"
+            ? Template.Resource(id)?["Properties"]?["Target"]
+            : (Template.Resource(id)?["Properties"]?["Targets"] as JsonArray)?.FirstOrDefault();
         if (target?["DeadLetterConfig"]?["Arn"] is not { } arnNode)
         {
             _denials.Enqueue($"{AccessDeniedException.ErrorCode}: {id} has no dead-letter queue, so a refused event is lost: {error}");
@@ -339,8 +356,13 @@ public sealed class LocalStack : IAsyncDisposable
 
         _roles["stateMachine"] = RoleOf(Template.Resource("AlertPipelineStateMachine")?["Properties"]?["RoleArn"], "AlertPipelineStateMachine.RoleArn");
         _roles["scheduler"] = RoleOf(Template.Resource("TickSchedule")?["Properties"]?["Target"]?["RoleArn"], "TickSchedule.Target.RoleArn");
-        var ruleTarget = (Template.Resource("AlertPipelineRule")?["Properties"]?["Targets"] as JsonArray)?.FirstOrDefault();
-        _roles["rule"] = RoleOf(ruleTarget?["RoleArn"], "AlertPipelineRule.Targets[0].RoleArn");
+        var ruleTarget = (Template.Resource("AlarmPipelineRule")?["Properties"]?["Targets"] as JsonArray)?.FirstOrDefault();
+        _roles["rule"] = RoleOf(ruleTarget?["RoleArn"], "AlarmPipelineRule.Targets[0].RoleArn");
+        if (Template.Resource("DlqArrivalPipelineRule")?["Properties"] is { } dlqRule)
+        {
+            _roles["dlqRule"] = RoleOf((dlqRule["Targets"] as JsonArray)?.FirstOrDefault()?["RoleArn"], "DlqArrivalPipelineRule.Targets[0].RoleArn");
+        }
+
         if (Template.ResourcesOfType("AWS::Events::Rule").FirstOrDefault(r => r.LogicalId == "ReactionStatusRule") is ({ } statusId, { } statusRule))
         {
             _roles["reactionStatus"] = RoleOf((statusRule["Properties"]?["Targets"] as JsonArray)?.FirstOrDefault()?["RoleArn"], $"{statusId}.Targets[0].RoleArn");
