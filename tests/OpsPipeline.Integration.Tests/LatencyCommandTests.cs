@@ -13,9 +13,7 @@ public class LatencyCommandTests
     [Fact]
     public async Task Latency_WhenAlarmsPage_ShouldTimeEachStageInOrderAndAddUpToTheTotal()
     {
-        var config = TestConfig.Inline(File.ReadAllText(OpsCtl.Local.RepoPaths.SampleConfig)) with { Slos = [] };
-
-        var samples = await LatencyCommand.MeasureAsync(config, 3, CancellationToken.None);
+        var samples = await LatencyCommand.MeasureAsync(OpsCtl.Local.RepoPaths.SampleConfig, 3, LatencyCommand.Mode.Managed, CancellationToken.None);
 
         Assert.Equal(3, samples.Count);
         Assert.All(samples, s => Assert.Equal(LatencyCommand.Stages.Count, s.Stages.Count));

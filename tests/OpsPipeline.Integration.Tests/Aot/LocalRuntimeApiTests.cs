@@ -8,6 +8,7 @@ namespace OpsPipeline.Integration.Tests.Aot;
 /// so each refusal is seen exactly as a bootstrap would see it.
 /// </summary>
 [Trait("Category", "Integration")]
+[Trait("Build", "Aot")]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class LocalRuntimeApiTests : IDisposable
 {

@@ -4,8 +4,9 @@ using OpsCtl.Local;
 namespace OpsPipeline.Integration.Tests.Aot;
 
 /// <summary>
-/// The local stack with Decide running as the real AOT bootstrap (LocalStackOptions.BootstrapDir): the state machine
-/// on aws-local-stepfunctions invokes the binary through the Lambda Invoke route, under Decide's role, on a wall clock.
+/// The local stack with every function running as the real AOT bootstrap (LocalStackOptions.BootstrapDir): the state
+/// machine on aws-local-stepfunctions invokes the binaries through the Lambda Invoke route, the Pipe invokes DlqEnrich,
+/// each under its own role, on a wall clock; each result compared with the in-process handlers'.
 /// </summary>
 [Trait("Category", "Integration")]
 [Trait("Build", "Aot")]
@@ -22,8 +23,102 @@ public class LocalStackBootstrapTests
         Assert.True(binary.Outbound.Count > 0, binary.Log);
         Assert.Equal(inProcess.Outbound, binary.Outbound);
         Assert.Empty(binary.Denials);
-        Assert.Equal((1, 1), (binary.DecideInvocations, binary.BootstrapInvocations));
-        Assert.Equal((1, 0), (inProcess.DecideInvocations, inProcess.BootstrapInvocations));
+        // Decide, then Deliver once per page: every invocation answered by the binary, one process per function.
+        Assert.Equal((1, 1 + binary.Outbound.Count, 2), (binary.DecideInvocations, binary.BootstrapInvocations, binary.Processes));
+        Assert.Equal((1, 0, 0), (inProcess.DecideInvocations, inProcess.BootstrapInvocations, inProcess.Processes));
+    }
+
+    [Fact]
+    public async Task Tick_WhenTheBootstrapReleasesAGroupAfterItsWait_ShouldSendTheDigestTheInProcessTickSends()
+    {
+        // The sample with a 1 s group wait: the Slack digest waits for a tick, which the Tick binary runs.
+        var configFile = Path.Combine(Path.GetTempPath(), $"aot-tick-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(configFile, (await File.ReadAllTextAsync(RepoPaths.SampleConfig)).Replace("groupWait: 30s", "groupWait: 1s", StringComparison.Ordinal));
+        try
+        {
+            // Not a checkout alarm (critical, paged at once), not the SLO's: the default route, team's Slack, after the wait.
+            var alarm = Renamed(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Events, "cloudwatch-alarm-single-metric.json")), "orders-grouped-aot");
+
+            var binary = await TickAsync(alarm, configFile, await BootstrapPackage.DirectoryAsync());
+            var inProcess = await TickAsync(alarm, configFile, bootstrapDir: null);
+
+            Assert.Equal(["team slack"], inProcess.AfterTick);
+            Assert.Equal(["team slack"], binary.AfterTick);
+            Assert.Equal(inProcess.AfterTick, binary.AfterTick);
+            Assert.Equal(inProcess.Digest, binary.Digest);
+            Assert.True(binary.TickOnBinary, "the tick's invocation was not answered by the Tick binary");
+        }
+        finally
+        {
+            File.Delete(configFile);
+        }
+    }
+
+    [Fact]
+    public async Task Pipe_WhenTheDlqEnrichBootstrapEnrichesABatch_ShouldPutTheArrivalsTheInProcessFunctionPuts()
+    {
+        var batch = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Events, "sqs-lambda-async-dlq.json"));
+
+        var binary = await EnrichAsync(batch, await BootstrapPackage.DirectoryAsync());
+        var inProcess = await EnrichAsync(batch, bootstrapDir: null);
+
+        Assert.NotEmpty(binary.Arrivals);
+        Assert.Equal(inProcess.Arrivals, binary.Arrivals);
+        Assert.Equal((1L, 1), (binary.BootstrapInvocations, binary.Processes));
+        Assert.Empty(binary.Denials);
+    }
+
+    [Fact]
+    public async Task Execute_WhenEveryBootstrapIsRecycledBetweenAlarms_ShouldStartNewProcessesAndStillPageEachAlarmOnce()
+    {
+        var template = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Events, "cloudwatch-alarm-single-metric.json"));
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = TestConfig.Sample(), Clock = TimeProvider.System, BootstrapDir = await BootstrapPackage.DirectoryAsync() }, CancellationToken.None);
+
+        foreach (var name in new[] { "checkout-cold-1", "checkout-cold-2" })
+        {
+            await stack.RecycleBootstrapsAsync(CancellationToken.None);
+            var outcome = await stack.ExecuteAsync(Renamed(template, name));
+            Assert.Equal("SUCCEEDED", outcome.Status);
+        }
+
+        // Each alarm: a new Decide and a new Deliver process (cold), one page each to PagerDuty.
+        Assert.Equal(4, stack.BootstrapProcessesStarted);
+        var pages = stack.Outbound.Where(o => o.Channel == "pagerduty").ToList();
+        Assert.Equal(2, pages.Count);
+        Assert.Contains("checkout-cold-1", pages[0].Payload.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("checkout-cold-2", pages[1].Payload.GetRawText(), StringComparison.Ordinal);
+        Assert.Empty(stack.AccessDenials);
+    }
+
+    private static string Renamed(string alarmEvent, string name)
+    {
+        var node = JsonNode.Parse(alarmEvent)!;
+        var old = (string)node["detail"]!["alarmName"]!;
+        node["id"] = Guid.NewGuid().ToString();
+        return node.ToJsonString().Replace(old, name, StringComparison.Ordinal);
+    }
+
+    private static async Task<(List<string> AfterTick, List<string> Digest, bool TickOnBinary)> TickAsync(string alarm, string configFile, string? bootstrapDir)
+    {
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = OpsCtl.Cli.LoadConfig(configFile)!, ConfigFile = configFile, Clock = TimeProvider.System, BootstrapDir = bootstrapDir }, CancellationToken.None);
+        Assert.Equal("SUCCEEDED", (await stack.ExecuteAsync(alarm)).Status);
+        var before = stack.Outbound.Count;
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var bootstrapBefore = stack.BootstrapInvocations;
+        var tick = await stack.ExecuteAsync(LocalStack.TickInput(TimeProvider.System.GetUtcNow()));
+        Assert.True(tick.Status == "SUCCEEDED" && stack.Outbound.Count > before, $"{tick}\n{string.Join('\n', stack.ExecutionLog)}");
+        Assert.Empty(stack.AccessDenials);
+        var after = stack.Outbound.Skip(before).ToList();
+        // The digest's text names when it was sent: compare its shape (blocks and their kinds), not the clock.
+        var digest = after.Select(o => string.Join(",", JsonNode.Parse(o.Payload.GetRawText())!.AsObject().Select(p => p.Key))).ToList();
+        return ([.. after.Select(o => $"{o.Receiver} {o.Channel}")], digest, stack.BootstrapInvocations > bootstrapBefore + after.Count);
+    }
+
+    private static async Task<(List<string> Arrivals, long BootstrapInvocations, int Processes, IReadOnlyList<string> Denials)> EnrichAsync(byte[] batch, string? bootstrapDir)
+    {
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = TestConfig.Sample(), Clock = TimeProvider.System, BootstrapDir = bootstrapDir }, CancellationToken.None);
+        var arrivals = await stack.EnrichThroughPipeAsync(batch, CancellationToken.None);
+        return ([.. arrivals.Select(a => System.Text.Json.JsonSerializer.Serialize(a, OpsPipeline.Core.Events.DlqArrivalJsonContext.Default.DlqArrival))], stack.BootstrapInvocations, stack.BootstrapProcessesStarted, stack.AccessDenials);
     }
 
     [Fact]
@@ -82,11 +177,11 @@ public class LocalStackBootstrapTests
         }
     }
 
-    private static async Task<(List<string> Outbound, IReadOnlyList<string> Denials, long DecideInvocations, long BootstrapInvocations, string Log)> RunAsync(string alarm, string? bootstrapDir)
+    private static async Task<(List<string> Outbound, IReadOnlyList<string> Denials, long DecideInvocations, long BootstrapInvocations, int Processes, string Log)> RunAsync(string alarm, string? bootstrapDir)
     {
         await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = TestConfig.Sample(), Clock = TimeProvider.System, BootstrapDir = bootstrapDir }, CancellationToken.None);
         var outcome = await stack.ExecuteAsync(alarm);
         var outbound = stack.Outbound.Select(o => $"{o.Receiver} {o.Channel} {o.Action} {o.DedupKey} {JsonNode.Parse(o.Payload.GetRawText())!.ToJsonString()}").ToList();
-        return (outbound, stack.AccessDenials, stack.InvocationsByFunction.GetValueOrDefault("ops-decide"), stack.BootstrapInvocations, $"{outcome}\n{string.Join('\n', stack.ExecutionLog)}");
+        return (outbound, stack.AccessDenials, stack.InvocationsByFunction.GetValueOrDefault("ops-decide"), stack.BootstrapInvocations, stack.BootstrapProcessesStarted, $"{outcome}\n{string.Join('\n', stack.ExecutionLog)}");
     }
 }

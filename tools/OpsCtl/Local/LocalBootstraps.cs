@@ -10,8 +10,8 @@ namespace OpsCtl.Local;
 /// </summary>
 internal sealed class LocalBootstraps(string packageDir) : IAsyncDisposable
 {
-    /// <summary>What runs through the binary: Decide, the one function whose behaviour needs only a wall clock and DynamoDB.</summary>
-    public static readonly IReadOnlySet<string> Functions = new HashSet<string>(StringComparer.Ordinal) { "ops-decide" };
+    /// <summary>What runs through the binary: every function the template deploys.</summary>
+    public static readonly IReadOnlySet<string> Functions = new HashSet<string>(StringComparer.Ordinal) { "ops-decide", "ops-deliver", "ops-tick", "ops-dlq-enrich" };
 
     private readonly Dictionary<string, (string Handler, Dictionary<string, string> Environment)> _declared = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LocalRuntimeApi> _running = new(StringComparer.Ordinal);
@@ -24,8 +24,11 @@ internal sealed class LocalBootstraps(string packageDir) : IAsyncDisposable
 
     public bool Serves(string function) => _declared.ContainsKey(function);
 
-    /// <summary>Declares a function from its template resource: its handler, its variables, its role's access key, the local AWS endpoint.</summary>
-    public void Declare(string function, JsonNode? properties, JsonObject variables, string accessKey, string awsEndpoint)
+    /// <summary>
+    /// Declares a function from its template resource: its handler, its variables, its role's access key, the local
+    /// AWS endpoint (DynamoDB, SSM, SQS), PagerDuty's local Events API, and the config file it reads (null: the package's).
+    /// </summary>
+    public void Declare(string function, JsonNode? properties, JsonObject variables, string accessKey, string awsEndpoint, Uri pagerDutyEvents, string? configFile)
     {
         if (!Functions.Contains(function))
         {
@@ -37,21 +40,34 @@ internal sealed class LocalBootstraps(string packageDir) : IAsyncDisposable
         environment["AWS_SECRET_ACCESS_KEY"] = "local";
         environment["AWS_ENDPOINT_URL_DYNAMODB"] = awsEndpoint;
         environment["AWS_ENDPOINT_URL_SSM"] = awsEndpoint;
+        environment["AWS_ENDPOINT_URL_SQS"] = awsEndpoint;
+        environment["PAGERDUTY_EVENTS_URL"] = pagerDutyEvents.ToString();
+        if (configFile is not null)
+        {
+            environment["OPS_CONFIG_FILE"] = Path.GetFullPath(configFile);
+        }
+
         _declared[function] = ((string?)properties?["Handler"] ?? throw new InvalidOperationException($"{function}: no Handler"), environment);
     }
 
-    /// <summary>One invocation through the binary: its response, or its error as the exception the Invoke route reports.</summary>
-    public async Task<Stream> InvokeAsync(string function, MemoryStream body, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// One invocation through the binary: its response, or its error as the exception the Invoke route reports.
+    /// <paramref name="during"/> is opened once the invocation has the execution environment and disposed when it
+    /// ends, so what the binary does meanwhile (a receiver's request) belongs to this invocation.
+    /// </summary>
+    public async Task<Stream> InvokeAsync(string function, MemoryStream body, TimeSpan timeout, CancellationToken ct, Func<IDisposable>? during = null)
     {
         LocalRuntimeApi api;
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            using var scope = during?.Invoke();
             if (!_running.TryGetValue(function, out api!))
             {
                 var (handler, environment) = _declared[function];
                 api = await LocalRuntimeApi.StartAsync(Path.Combine(packageDir, "bootstrap"), handler, function, environment, ct: ct).ConfigureAwait(false);
                 _running[function] = api;
+                ProcessesStarted++;
             }
 
             // One execution environment, one invocation at a time: concurrent invocations queue, as on one warm instance.
@@ -73,14 +89,40 @@ internal sealed class LocalBootstraps(string packageDir) : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops every running binary, so each function's next invocation starts a new process (a cold start: process
+    /// start, init, cold clients and caches), as Lambda does for a new execution environment.
+    /// </summary>
+    public async Task RecycleAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await StopAllAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Processes started so far (one per function per cold start).</summary>
+    public int ProcessesStarted { get; private set; }
+
     public async ValueTask DisposeAsync()
+    {
+        await StopAllAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
+
+    private async Task StopAllAsync()
     {
         foreach (var api in _running.Values)
         {
             await api.DisposeAsync().ConfigureAwait(false);
         }
 
-        _gate.Dispose();
+        _running.Clear();
     }
 }
 

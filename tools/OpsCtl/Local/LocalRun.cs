@@ -478,8 +478,7 @@ public static class LocalRun
     /// <summary>What the Pipe does in AWS: the DLQ enrichment handler turns the record into a "DLQ Message Arrived" event.</summary>
     private static async Task<string> EnrichAsync(LocalStack stack, string recordJson, DateTimeOffset now, CancellationToken ct)
     {
-        var records = OpsPipeline.Core.Dlq.DlqEnricher.ParseRecords(System.Text.Encoding.UTF8.GetBytes("[" + recordJson + "]"));
-        var arrivals = await stack.EnrichThroughPipeAsync(records, ct).ConfigureAwait(false);
+        var arrivals = await stack.EnrichThroughPipeAsync(System.Text.Encoding.UTF8.GetBytes("[" + recordJson + "]"), ct).ConfigureAwait(false);
         return OpsPipeline.Core.Dlq.DlqEnricher.Envelope(arrivals.Single(), now);
     }
 

@@ -70,10 +70,17 @@ public sealed record LocalStackOptions
     public IReadOnlyDictionary<string, string>? TemplateParameters { get; init; }
 
     /// <summary>
-    /// The AOT package (make package-aot) whose real bootstrap runs Decide behind a local Runtime API instead of the
-    /// in-process handler; null: in process. Needs the wall clock (the binary reads it) and the packaged config.
+    /// The AOT package (make package-aot) whose real bootstrap runs every function (Decide, Deliver, Tick, DlqEnrich),
+    /// each behind a local Runtime API, instead of the in-process handlers; null: in process. Needs the wall clock
+    /// (the binary reads it).
     /// </summary>
     public string? BootstrapDir { get; init; }
+
+    /// <summary>
+    /// The YAML file <see cref="Config"/> was loaded from: the bootstrap reads it (OPS_CONFIG_FILE), so both builds run
+    /// one config. Null: the package's own ops-pipeline.yaml.
+    /// </summary>
+    public string? ConfigFile { get; init; }
 }
 
 /// <summary>How an injected write failure answers: a transient fault the pipeline retries, or one it cannot.</summary>
@@ -161,6 +168,13 @@ public sealed class LocalStack : IAsyncDisposable
 
     /// <summary>Invocations answered by the AOT bootstrap (LocalStackOptions.BootstrapDir), not in process.</summary>
     public long BootstrapInvocations => _bootstraps?.Invocations ?? 0;
+
+    /// <summary>Bootstrap processes started (each function's first invocation, and each after a recycle).</summary>
+    public int BootstrapProcessesStarted => _bootstraps?.ProcessesStarted ?? 0;
+
+    /// <summary>Stops every bootstrap process, so each function's next invocation is a cold start (BootstrapDir only).</summary>
+    public Task RecycleBootstrapsAsync(CancellationToken ct) =>
+        _bootstraps?.RecycleAsync(ct) ?? throw new InvalidOperationException("RecycleBootstrapsAsync: the functions run in process (no BootstrapDir)");
 
     public string BaseUrl { get; private set; } = string.Empty;
 
@@ -382,7 +396,9 @@ public sealed class LocalStack : IAsyncDisposable
     /// enrichment function (its role), which runs under its own role, then puts the results on the ops bus and
     /// deletes the records (its role again). Locally every watched queue is the expanded template's Pipe instance.
     /// </summary>
-    public async Task<List<OpsPipeline.Core.Events.DlqArrival>> EnrichThroughPipeAsync(IReadOnlyList<OpsPipeline.Core.Dlq.SqsRecord> records, CancellationToken ct)
+    /// <param name="batch">The records as the Pipe sends them to its enrichment: a JSON array of SQS records.</param>
+    /// <param name="ct">Ends the batch.</param>
+    public async Task<List<OpsPipeline.Core.Events.DlqArrival>> EnrichThroughPipeAsync(byte[] batch, CancellationToken ct)
     {
         if (!_roles.TryGetValue("pipe", out var pipeRole) || PipeSource is null || PipeTarget is null)
         {
@@ -397,9 +413,17 @@ public sealed class LocalStack : IAsyncDisposable
         List<OpsPipeline.Core.Events.DlqArrival> arrivals;
         try
         {
-            arrivals = await new DlqEnrichFunction(FunctionRuntime("ops-dlq-enrich")).EnrichAsync(records, ct).ConfigureAwait(false);
+            if (_bootstraps is not null)
+            {
+                var output = await _bootstraps.InvokeAsync("ops-dlq-enrich", new MemoryStream(batch), _timeouts["ops-dlq-enrich"], ct).ConfigureAwait(false);
+                arrivals = await JsonSerializer.DeserializeAsync(output, OpsPipeline.Core.Events.DlqArrivalJsonContext.Default.ListDlqArrival, ct).ConfigureAwait(false) ?? [];
+            }
+            else
+            {
+                arrivals = await new DlqEnrichFunction(FunctionRuntime("ops-dlq-enrich")).EnrichAsync(OpsPipeline.Core.Dlq.DlqEnricher.ParseRecords(batch), ct).ConfigureAwait(false);
+            }
         }
-        catch (Amazon.Runtime.AmazonServiceException e)
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or BootstrapFunctionException)
         {
             // The enrichment function failed (a refused call among them): the Pipe's batch fails and stays on the queue.
             throw new PipeBatchFailedException($"DlqEnrichFunction failed: {e.GetType().Name}: {e.Message}", e);
@@ -585,7 +609,7 @@ public sealed class LocalStack : IAsyncDisposable
                 () => new Amazon.SQS.AmazonSQSClient(credentials, new Amazon.SQS.AmazonSQSConfig { ServiceURL = BaseUrl, AuthenticationRegion = LocalAccount.Region }),
                 () => ssm);
             _functions[name] = PipelineRuntime.ForTable(_options.Config, dynamo, table, functionSender, _options.Clock, reactionStatus: reactionStatus);
-            _bootstraps?.Declare(name, Template.Resource(id)?["Properties"], variables, Aws.AccessKeyFor(_roles[name], name), BaseUrl);
+            _bootstraps?.Declare(name, Template.Resource(id)?["Properties"], variables, Aws.AccessKeyFor(_roles[name], name), BaseUrl, pagerDuty, _options.ConfigFile);
             _timeouts[name] = TimeSpan.FromSeconds(int.Parse(Template.String(Template.Resource(id)?["Properties"]?["Timeout"], $"{id}.Timeout"), System.Globalization.CultureInfo.InvariantCulture));
         }
 
@@ -805,7 +829,7 @@ public sealed class LocalStack : IAsyncDisposable
             var runtime = _functions.GetValueOrDefault(function) ?? throw new InvalidOperationException($"no local function named {name}");
             Task<Stream> handling = function switch
             {
-                _ when _bootstraps?.Serves(function) == true => _bootstraps.InvokeAsync(function, body, _timeouts[function], http.RequestAborted),
+                _ when _bootstraps?.Serves(function) == true => _bootstraps.InvokeAsync(function, body, _timeouts[function], http.RequestAborted, function == "ops-deliver" ? () => new ReceiverCapture(this, body.ToArray()) : null),
                 "ops-decide" => new DecideFunction(runtime).Handle(body),
                 "ops-deliver" => new DeliverFunction(runtime).Handle(body),
                 "ops-tick" => new TickFunction(runtime).Handle(body),
@@ -1050,6 +1074,10 @@ public sealed class LocalStack : IAsyncDisposable
         // A good request gets what the real service answers (PagerDuty 202 Accepted, Slack 200, ...).
         var accepted = notifier?.AcceptedStatus ?? 200;
         http.Response.StatusCode = answer == ReceiverAnswer.Ok ? accepted : answer.Status;
+        if (http.Response.StatusCode == accepted)
+        {
+            _capture?.Accepted.Enqueue(body);
+        }
         if (answer.RetryAfter is { } retryAfter)
         {
             http.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -1158,6 +1186,54 @@ public sealed class LocalStack : IAsyncDisposable
         Dynamo?.Dispose();
         _stdinGate.Dispose();
         _stateLock?.Dispose();
+    }
+
+    /// <summary>What the receivers accepted during the bootstrap Deliver's current invocation (one at a time).</summary>
+    private ReceiverCapture? _capture;
+
+    /// <summary>
+    /// The bootstrap's requests reach the receivers from another process, without the delivery they belong to: each
+    /// body a receiver accepts during one Deliver invocation is that invocation's delivery, recorded as
+    /// <see cref="RecordingHandler"/> records the in-process Deliver's.
+    /// </summary>
+    private sealed class ReceiverCapture : IDisposable
+    {
+        private readonly LocalStack _stack;
+        private readonly byte[] _input;
+
+        public ReceiverCapture(LocalStack stack, byte[] input)
+        {
+            (_stack, _input) = (stack, input);
+            stack._capture = this;
+        }
+
+        public ConcurrentQueue<string> Accepted { get; } = new();
+
+        public void Dispose()
+        {
+            _stack._capture = null;
+            if (Accepted.IsEmpty || FunctionsJson.ReadNotifyTest(_input) is not null)
+            {
+                return;
+            }
+
+            var (d, _) = FunctionsJson.ReadDeliverInput(_input);
+            foreach (var body in Accepted)
+            {
+                using var doc = JsonDocument.Parse(body);
+                _stack._outbound.Enqueue(new OutboundRecord
+                {
+                    Receiver = d.Receiver,
+                    Channel = d.Channel,
+                    Action = d.Action,
+                    AlertKey = d.AlertKey,
+                    DedupKey = d.DedupKey,
+                    Drill = d.Drill,
+                    Payload = doc.RootElement.Clone(),
+                    At = _stack._options.Clock.GetUtcNow(),
+                });
+            }
+        }
     }
 
     /// <summary>Records what Deliver sent, with the delivery it belongs to, once the receiver accepted it.</summary>
