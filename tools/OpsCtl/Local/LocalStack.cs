@@ -370,17 +370,18 @@ public sealed class LocalStack : IAsyncDisposable
 
         _roles["stateMachine"] = RoleOf(Template.Resource("AlertPipelineStateMachine")?["Properties"]?["RoleArn"], "AlertPipelineStateMachine.RoleArn");
         _roles["scheduler"] = RoleOf(Template.Resource("TickSchedule")?["Properties"]?["Target"]?["RoleArn"], "TickSchedule.Target.RoleArn");
-        var ruleTarget = (Template.Resource("AlarmPipelineRule")?["Properties"]?["Targets"] as JsonArray)?.FirstOrDefault();
-        _roles["rule"] = RoleOf(ruleTarget?["RoleArn"], "AlarmPipelineRule.Targets[0].RoleArn");
-        if (Template.Resource("DlqArrivalPipelineRule")?["Properties"] is { } dlqRule)
+        var rules = Template.ResourcesOfType("AWS::Events::Rule").ToDictionary(r => r.LogicalId, r => r.Resource, StringComparer.Ordinal);
+        foreach (var (starter, ruleId) in StarterIds.Where(s => s.Key != "scheduler"))
         {
-            _roles["dlqRule"] = RoleOf((dlqRule["Targets"] as JsonArray)?.FirstOrDefault()?["RoleArn"], "DlqArrivalPipelineRule.Targets[0].RoleArn");
+            // The alarm rule is always there; the DLQ arrival and reaction status rules only under their conditions
+            // (DLQs watched, reactions configured), which ResourcesOfType evaluates.
+            var rule = rules.GetValueOrDefault(ruleId)?["Properties"];
+            if (rule is not null || starter == "rule")
+            {
+                _roles[starter] = RoleOf((rule?["Targets"] as JsonArray)?.FirstOrDefault()?["RoleArn"], $"{ruleId}.Targets[0].RoleArn");
+            }
         }
 
-        if (Template.ResourcesOfType("AWS::Events::Rule").FirstOrDefault(r => r.LogicalId == "ReactionStatusRule") is ({ } statusId, { } statusRule))
-        {
-            _roles["reactionStatus"] = RoleOf((statusRule["Properties"]?["Targets"] as JsonArray)?.FirstOrDefault()?["RoleArn"], $"{statusId}.Targets[0].RoleArn");
-        }
         if (Template.ResourcesOfType("AWS::Pipes::Pipe").FirstOrDefault() is ({ } pipeId, { } pipe))
         {
             _roles["pipe"] = RoleOf(pipe["Properties"]?["RoleArn"], $"{pipeId}.RoleArn");
