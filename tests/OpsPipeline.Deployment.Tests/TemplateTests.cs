@@ -524,13 +524,25 @@ public sealed class TemplateTests
             Assert.True(Find(properties, "KmsMasterKeyId") is not null, $"{logicalId} is not encrypted");
         }
 
-        Assert.Equal("AlarmTopicKey", Find(_template.Properties("AlarmTopic"), "KmsMasterKeyId")!.ToString());
+        // The key the stack creates, or the team's own (AlarmTopicKeyArn): encrypted either way.
+        var kms = (YamlSequenceNode)Find(_template.Properties("AlarmTopic"), "KmsMasterKeyId")!;
+        Assert.Equal("!If", Tag(kms));
+        Assert.Equal(["CreatesAlarmTopicKey", "AlarmTopicKey", "AlarmTopicKeyArn"], kms.Children.Select(c => c.ToString()));
+        Assert.Equal("CreatesAlarmTopicKey", Scalar(Map(_template.Resources, "AlarmTopicKey"), "Condition"));
         var key = _template.Properties("AlarmTopicKey");
         Assert.Equal("true", Scalar(key, "EnableKeyRotation"));
         var statements = (YamlSequenceNode)Find(Map(key, "KeyPolicy"), "Statement")!;
         Assert.Contains(statements.Children.Cast<YamlMappingNode>(), s =>
             Find(Map(s, "Principal"), "Service")?.ToString() == "cloudwatch.amazonaws.com"
             && OneOrMany(Find(s, "Action")).Select(a => a.ToString()).Order(StringComparer.Ordinal).SequenceEqual(["kms:Decrypt", "kms:GenerateDataKey"]));
+    }
+
+    [Fact]
+    public void Dashboard_WhenTurnedOff_ShouldLeaveOutTheDashboardAndItsUrlButNoAlarm()
+    {
+        Assert.Equal("HasDashboard", Scalar(Map(_template.Resources, "OpsDashboard"), "Condition"));
+        Assert.Equal("HasDashboard", Scalar(Map(Map(_template.Root, "Outputs"), "DashboardUrl"), "Condition"));
+        Assert.All(_template.ResourcesOfType("AWS::CloudWatch::Alarm"), a => Assert.Null(Find(Map(_template.Resources, a.LogicalId), "Condition")));
     }
 
     [Fact]

@@ -26,4 +26,22 @@ public class IdleCostTests
         Assert.Contains("goal: under $0.50 a month billed per use: met with the tick on EXPRESS", report, StringComparison.Ordinal);
         Assert.Contains("Step Functions                                 0.048              3.240", report, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task QuietMonth_WhenTheOptionalFixedItemsAreTurnedOff_ShouldCountNoDashboardAndNoKeyButEveryAlarm()
+    {
+        var config = TestConfig.Inline(File.ReadAllText(OpsCtl.Local.RepoPaths.SampleConfig));
+        var defaults = await IdleCostCommand.MeasureAsync(config, 1, CancellationToken.None);
+        var lean = await IdleCostCommand.MeasureAsync(config, 1, CancellationToken.None, new Dictionary<string, string>
+        {
+            ["Dashboard"] = "false",
+            ["AlarmTopicKeyArn"] = "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+        });
+
+        Assert.Equal((0, 0), (lean.Fixed["AWS::CloudWatch::Dashboard"], lean.Fixed["AWS::KMS::Key"]));
+        Assert.Equal(defaults.Fixed["AWS::CloudWatch::Alarm"], lean.Fixed["AWS::CloudWatch::Alarm"]);
+        var report = IdleCostCommand.Report(lean);
+        Assert.Contains("0 dashboard x $3.00 = $0.00", report, StringComparison.Ordinal);
+        Assert.Contains("0 KMS key x $1.00 = $0.00", report, StringComparison.Ordinal);
+    }
 }

@@ -115,8 +115,8 @@ public static class CostModel
         var alarms = counts.GetValueOrDefault("AWS::CloudWatch::Alarm");
         var dashboards = counts.GetValueOrDefault("AWS::CloudWatch::Dashboard");
         var keys = counts.GetValueOrDefault("AWS::KMS::Key");
-        yield return string.Create(CultureInfo.InvariantCulture, $"{alarms} CloudWatch alarms x ${AlarmPerMonth:0.00} = ${alarms * AlarmPerMonth:0.00} (the pipeline's own health: failed deliveries, parked events, DLQs, executions, throttles, errors, budget)");
-        yield return string.Create(CultureInfo.InvariantCulture, $"{dashboards} dashboard x ${DashboardPerMonth:0.00} = ${dashboards * DashboardPerMonth:0.00} (free within the account's first 3 dashboards)");
-        yield return string.Create(CultureInfo.InvariantCulture, $"{keys} KMS key x ${KmsKeyPerMonth:0.00} = ${keys * KmsKeyPerMonth:0.00} (encrypts the alarm topic)");
+        yield return string.Create(CultureInfo.InvariantCulture, $"{alarms} CloudWatch alarms x ${AlarmPerMonth:0.00} = ${alarms * AlarmPerMonth:0.00} (the pipeline's own health: failed deliveries, parked events, DLQs, executions, throttles, errors, budget; not optional: they page when the pipeline itself fails)");
+        yield return string.Create(CultureInfo.InvariantCulture, $"{dashboards} dashboard x ${DashboardPerMonth:0.00} = ${dashboards * DashboardPerMonth:0.00} (free within the account's first 3 dashboards; optional: Dashboard=false)");
+        yield return string.Create(CultureInfo.InvariantCulture, $"{keys} KMS key x ${KmsKeyPerMonth:0.00} = ${keys * KmsKeyPerMonth:0.00} (encrypts the alarm topic; AlarmTopicKeyArn=a key you have instead)");
     }
 }

@@ -21,7 +21,8 @@ public static class IdleCostCommand
     public static Command Build()
     {
         var minutes = new Option<int>("--minutes") { Description = "Quiet minutes to simulate (one tick each); the month is scaled from them", DefaultValueFactory = _ => 240 };
-        var command = new Command("idle", "What a quiet month costs: ticks with no alarms through the local stack, priced (see docs/benchmarks.md).") { minutes };
+        var parameters = new Option<string[]>("--parameter") { Description = "A template parameter as sam deploy would pass it (Dashboard=false, AlarmTopicKeyArn=arn:...), repeatable: the fixed items are counted with it", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("idle", "What a quiet month costs: ticks with no alarms through the local stack, priced (see docs/benchmarks.md).") { minutes, parameters };
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(minutes);
@@ -31,8 +32,20 @@ public static class IdleCostCommand
                 return ExitCodes.Usage;
             }
 
+            var given = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in parse.GetValue(parameters) ?? [])
+            {
+                if (pair.Split('=', 2) is not [{ Length: > 0 } key, var value])
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"opsctl: cost idle: --parameter {pair}: expected Name=Value").ConfigureAwait(false);
+                    return ExitCodes.Usage;
+                }
+
+                given[key] = value;
+            }
+
             var config = Cli.LoadConfig(null, parse.InvocationConfiguration.Error)!;
-            var measured = await MeasureAsync(config, n, ct).ConfigureAwait(false);
+            var measured = await MeasureAsync(config, n, ct, given.Count > 0 ? given : null).ConfigureAwait(false);
             await parse.InvocationConfiguration.Output.WriteAsync(Report(measured)).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
@@ -42,12 +55,16 @@ public static class IdleCostCommand
     /// <summary>What the quiet ticks did, counted by the local stack.</summary>
     public sealed record Measured(int Ticks, long Transitions, long LambdaInvocations, long DynamoRequests, double ReadUnits, double WriteUnits, double ExecutionMilliseconds, IReadOnlyDictionary<string, int> Fixed, int Deliveries);
 
-    public static async Task<Measured> MeasureAsync(OpsPipeline.Core.Configuration.PipelineConfig config, int minutes, CancellationToken ct)
+    /// <param name="config">The pipeline config the ticks run with.</param>
+    /// <param name="minutes">Quiet minutes, one tick each.</param>
+    /// <param name="ct">Ends the run.</param>
+    /// <param name="templateParameters">The template's parameters (default: samconfig.toml's), which decide the fixed items.</param>
+    public static async Task<Measured> MeasureAsync(OpsPipeline.Core.Configuration.PipelineConfig config, int minutes, CancellationToken ct, IReadOnlyDictionary<string, string>? templateParameters = null)
     {
         // A quiet day in the past: nothing has ever fired, no silence, no SLO bad time.
         var start = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
         var clock = new ManualClock(start);
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = config, Clock = clock }, ct).ConfigureAwait(false);
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions { Config = config, Clock = clock, TemplateParameters = templateParameters }, ct).ConfigureAwait(false);
         stack.DynamoCounter.Reset();
         long transitions = 0;
         var wall = new List<double>();
