@@ -12,7 +12,8 @@ namespace OpsPipeline.Functions.Adapters;
 /// Alert state in the pipeline table: pk = ALERT#{key}, sk = STATE. Items that need the Tick carry
 /// dueShard/dueAt, projected into the sparse "due" index. Firing inhibition sources live in one item
 /// (pk = INHIBIT, sk = SOURCES) so a target reads them in the same BatchGetItem as its own state.
-/// TTL (expiresAt) is garbage collection only.
+/// TTL (expiresAt) is garbage collection only. An alert item keeps named only its key, version (the write's
+/// condition), TTL and due index attributes; the rest is packed into one attribute (<see cref="PackedAttributes"/>).
 /// </summary>
 public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableName, string? drill = null) : IAlertStateStore
 {
@@ -353,7 +354,19 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
     private static SortedDictionary<string, string> LabelsFrom(AttributeValue value) =>
         new((value.M ?? []).ToDictionary(l => l.Key, l => l.Value.S), StringComparer.Ordinal);
 
-    internal Dictionary<string, AttributeValue> ToItem(AlertState s)
+    /// <summary>
+    /// What DynamoDB or a request reads by name on an alert item: its key, the version TryWriteAsync's condition
+    /// tests, the TTL and the due index's keys. Everything else is only ever read whole, by <see cref="FromItem"/>.
+    /// </summary>
+    private static readonly HashSet<string> NamedAttributes = new(StringComparer.Ordinal)
+    {
+        TableSchema.PartitionKey, TableSchema.SortKey, "version", TableSchema.ExpiresAt, TableSchema.DueShard, TableSchema.DueAt,
+    };
+
+    internal Dictionary<string, AttributeValue> ToItem(AlertState s) => PackedAttributes.Pack(ToNamedItem(s), NamedAttributes);
+
+    /// <summary>The item with every attribute named (how it was stored before packing, and what FromItem reads).</summary>
+    private Dictionary<string, AttributeValue> ToNamedItem(AlertState s)
     {
         var item = KeyOf(s.Key);
         item["alertKey"] = new() { S = s.Key };
@@ -490,7 +503,22 @@ public sealed class DynamoAlertStateStore(IAmazonDynamoDB dynamo, string tableNa
         return new AttributeValue { M = m };
     }
 
+    /// <summary>An alert item, packed or (written before packing) with every attribute named.</summary>
+    /// <exception cref="InvalidDataException">The item is corrupt: its packed attribute unreadable, or a required attribute missing.</exception>
     internal static AlertState FromItem(Dictionary<string, AttributeValue> item)
+    {
+        var named = PackedAttributes.Unpack(item);
+        try
+        {
+            return FromNamedItem(named);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new InvalidDataException($"alert item {PackedAttributes.KeyText(item)}: {e.Message}", e);
+        }
+    }
+
+    private static AlertState FromNamedItem(Dictionary<string, AttributeValue> item)
     {
         string? Text(string name) => item.TryGetValue(name, out var v) ? v.S : null;
         DateTimeOffset Time(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
