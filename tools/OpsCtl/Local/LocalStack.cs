@@ -1189,6 +1189,23 @@ public sealed class LocalStack : IAsyncDisposable
         _stateLock?.Dispose();
     }
 
+    /// <summary>A delivery a receiver accepted, with the exact body it got.</summary>
+    private static OutboundRecord Sent(OpsPipeline.Core.Decisions.Delivery d, string body, TimeProvider clock)
+    {
+        using var doc = JsonDocument.Parse(body);
+        return new OutboundRecord
+        {
+            Receiver = d.Receiver,
+            Channel = d.Channel,
+            Action = d.Action,
+            AlertKey = d.AlertKey,
+            DedupKey = d.DedupKey,
+            Drill = d.Drill,
+            Payload = doc.RootElement.Clone(),
+            At = clock.GetUtcNow(),
+        };
+    }
+
     /// <summary>What the receivers accepted during the bootstrap Deliver's current invocation (one at a time).</summary>
     private ReceiverCapture? _capture;
 
@@ -1221,18 +1238,7 @@ public sealed class LocalStack : IAsyncDisposable
             var (d, _) = FunctionsJson.ReadDeliverInput(_input);
             foreach (var body in Accepted)
             {
-                using var doc = JsonDocument.Parse(body);
-                _stack._outbound.Enqueue(new OutboundRecord
-                {
-                    Receiver = d.Receiver,
-                    Channel = d.Channel,
-                    Action = d.Action,
-                    AlertKey = d.AlertKey,
-                    DedupKey = d.DedupKey,
-                    Drill = d.Drill,
-                    Payload = doc.RootElement.Clone(),
-                    At = _stack._options.Clock.GetUtcNow(),
-                });
+                _stack._outbound.Enqueue(Sent(d, body, _stack._options.Clock));
             }
         }
     }
@@ -1246,18 +1252,7 @@ public sealed class LocalStack : IAsyncDisposable
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode && request.Options.TryGetValue(HttpDeliverySender.DeliveryOption, out var d))
             {
-                using var doc = JsonDocument.Parse(body);
-                outbound.Enqueue(new OutboundRecord
-                {
-                    Receiver = d.Receiver,
-                    Channel = d.Channel,
-                    Action = d.Action,
-                    AlertKey = d.AlertKey,
-                    DedupKey = d.DedupKey,
-                    Drill = d.Drill,
-                    Payload = doc.RootElement.Clone(),
-                    At = clock.GetUtcNow(),
-                });
+                outbound.Enqueue(Sent(d, body, clock));
             }
 
             return response;
